@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# Developer entry point: installs, starts and stops the real RabbitMQ and Redis the platform and its
+# integration tests use, runs the test suite, and runs the platform against them.
+#
+#   infra/dev.sh install   apt-get rabbitmq-server and redis-server when missing (sudo when not root)
+#   infra/dev.sh up        start both on loopback (idempotent; waits until they really answer)
+#   infra/dev.sh down      stop what 'up' started, epmd included
+#   infra/dev.sh status    say what is running
+#   infra/dev.sh test      install, up, build, run every test; last line "N passed, N failed, N skipped"
+#   infra/dev.sh run       up, then the platform against RabbitMQ and Redis (extra args go to it)
+#   infra/dev.sh ctl ...   rabbitmqctl against the dev broker (tests use it to make throwaway vhosts)
+#
+# Ports and folders can be overridden: WARNINGS_RABBITMQ_PORT (5672), WARNINGS_REDIS_PORT (6379),
+# WARNINGS_DATA_DIR (<repo>/.data, ignored by git).
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+data=${WARNINGS_DATA_DIR:-$repo/.data}
+rabbit_port=${WARNINGS_RABBITMQ_PORT:-5672}
+redis_port=${WARNINGS_REDIS_PORT:-6379}
+rabbit_node=${WARNINGS_RABBITMQ_NODE:-warnings-dev@localhost}
+rabbit_bin=/usr/lib/rabbitmq/bin
+
+log() { printf '[dev.sh] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# wait_until SECONDS DESCRIPTION COMMAND...: polls once a second; never trusts a start command's exit code.
+wait_until() {
+  local limit=$1 what=$2; shift 2
+  local i
+  for ((i = 0; i < limit; i++)); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 1
+  done
+  die "$what not ready after ${limit}s"
+}
+
+# The broker runs as the invoking user with its own node name, folders and cookie home, so it never
+# touches (or collides with) a system RabbitMQ service.
+rabbit_env() {
+  export RABBITMQ_NODENAME=$rabbit_node
+  export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+  export RABBITMQ_NODE_PORT=$rabbit_port
+  export RABBITMQ_DIST_PORT=$((rabbit_port + 20000))
+  export RABBITMQ_CONFIG_FILE=$repo/infra/rabbitmq/rabbitmq.conf
+  export RABBITMQ_CONF_ENV_FILE=/dev/null
+  export RABBITMQ_ENABLED_PLUGINS_FILE=$data/rabbitmq/enabled_plugins
+  export RABBITMQ_MNESIA_BASE=$data/rabbitmq/mnesia
+  export RABBITMQ_LOG_BASE=$data/rabbitmq/log
+  export RABBITMQ_PID_FILE=$data/rabbitmq/rabbitmq.pid
+  export ERL_EPMD_ADDRESS=127.0.0.1
+  # Erlang distribution (node <-> rabbitmqctl) on loopback too, not on every interface.
+  export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+  export RABBITMQ_CTL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+  export HOME=$data/rabbitmq/home
+}
+
+ctl() { (rabbit_env && "$rabbit_bin/rabbitmqctl" -n "$rabbit_node" -q "$@"); }
+
+cmd_install() {
+  local missing=()
+  [ -x "$rabbit_bin/rabbitmq-server" ] || missing+=(rabbitmq-server)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
+  [ ${#missing[@]} -eq 0 ] && { log "rabbitmq-server and redis-server already installed"; return; }
+  log "installing ${missing[*]}"
+  # Keep the packages' init scripts from starting system-wide services on all interfaces:
+  # 'up' starts our own instances on loopback.
+  local policy=/usr/sbin/policy-rc.d created_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null
+    as_root chmod +x "$policy"
+    created_policy=1
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null \
+    || { [ $created_policy -eq 1 ] && as_root rm -f "$policy"; die "apt-get install failed"; }
+  [ $created_policy -eq 1 ] && as_root rm -f "$policy"
+  log "installed ${missing[*]}"
+}
+
+redis_up() {
+  if redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG; then
+    log "redis already answering on 127.0.0.1:$redis_port"; return
+  fi
+  port_open "$redis_port" && die "port $redis_port is taken by something that is not Redis"
+  mkdir -p "$data/redis"
+  redis-server "$repo/infra/redis/redis.conf" --port "$redis_port" --dir "$data/redis" \
+    --pidfile "$data/redis/redis.pid" --logfile "$data/redis/redis.log"
+  wait_until 30 "redis on port $redis_port" sh -c "redis-cli -p $redis_port ping | grep -q PONG"
+  log "redis up on 127.0.0.1:$redis_port (AOF everysec in $data/redis)"
+}
+
+rabbit_up() {
+  if port_open "$rabbit_port" && ctl await_startup --timeout 5 >/dev/null 2>&1; then
+    log "rabbitmq already running on 127.0.0.1:$rabbit_port"; return
+  fi
+  port_open "$rabbit_port" && die "port $rabbit_port is taken by something that is not our RabbitMQ"
+  mkdir -p "$data/rabbitmq/home" "$data/rabbitmq/log"
+  [ -f "$data/rabbitmq/enabled_plugins" ] || echo '[].' >"$data/rabbitmq/enabled_plugins"
+  # Not -detached: it exits 0 even when the node fails to boot. Run it in its own session and wait
+  # for the port and await_startup instead.
+  (rabbit_env && setsid "$rabbit_bin/rabbitmq-server" >"$data/rabbitmq/log/console.log" 2>&1 </dev/null &)
+  wait_until 90 "rabbitmq port $rabbit_port" port_open "$rabbit_port"
+  ctl await_startup --timeout 90 || die "rabbitmq did not finish starting; see $data/rabbitmq/log"
+  log "rabbitmq up on 127.0.0.1:$rabbit_port (node $rabbit_node)"
+}
+
+cmd_up() {
+  command -v redis-server >/dev/null 2>&1 && [ -x "$rabbit_bin/rabbitmq-server" ] \
+    || die "rabbitmq-server or redis-server missing: run 'infra/dev.sh install'"
+  redis_up
+  rabbit_up
+}
+
+cmd_down() {
+  if redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG; then
+    redis-cli -p "$redis_port" shutdown >/dev/null 2>&1 || true
+    log "redis stopped"
+  fi
+  if [ -f "$data/rabbitmq/rabbitmq.pid" ] || port_open "$rabbit_port"; then
+    ctl shutdown >/dev/null 2>&1 || true   # waits for the node to exit (~9 s)
+    local pid
+    pid=$(cat "$data/rabbitmq/rabbitmq.pid" 2>/dev/null || true)
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+    rm -f "$data/rabbitmq/rabbitmq.pid"
+    log "rabbitmq stopped"
+  fi
+  # epmd was started on loopback by our node; stop it when no other Erlang node still uses it.
+  if command -v epmd >/dev/null 2>&1 && epmd -names 2>/dev/null | grep -q '^epmd: up'; then
+    if ! epmd -names 2>/dev/null | grep -q '^name '; then
+      epmd -kill >/dev/null 2>&1 || true
+      log "epmd stopped"
+    fi
+  fi
+}
+
+cmd_status() {
+  if redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG; then echo "redis: up on 127.0.0.1:$redis_port"; else echo "redis: down"; fi
+  if port_open "$rabbit_port" && ctl await_startup --timeout 5 >/dev/null 2>&1; then echo "rabbitmq: up on 127.0.0.1:$rabbit_port ($rabbit_node)"; else echo "rabbitmq: down"; fi
+}
+
+# Sums the TRX files' counters into the one closing line CI reads.
+summarise_trx() {
+  local dir=$1 passed=0 failed=0 total=0 executed=0 f counters
+  for f in "$dir"/*.trx; do
+    [ -e "$f" ] || continue
+    counters=$(grep -o '<Counters [^>]*>' "$f" | head -n 1)
+    num() { printf '%s' "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+    total=$((total + $(num total))); executed=$((executed + $(num executed)))
+    passed=$((passed + $(num passed))); failed=$((failed + $(num failed) + $(num error) + $(num timeout) + $(num aborted)))
+  done
+  echo "$passed $failed $((total - executed))"
+}
+
+cmd_test() {
+  cmd_install
+  cmd_up
+  export WARNINGS_TEST_RABBITMQ_PORT=$rabbit_port WARNINGS_TEST_REDIS_PORT=$redis_port
+  export WARNINGS_TEST_DEV_SH=$repo/infra/dev.sh
+  local results=$data/test-results
+  rm -rf "$results"; mkdir -p "$results"
+  log "building"
+  dotnet build "$repo/Warnings.sln" -c Release -nologo -v q
+  log "testing"
+  local rc=0
+  dotnet test "$repo/Warnings.sln" -c Release --no-build -nologo -v q \
+    --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || rc=$?
+  read -r passed failed skipped < <(summarise_trx "$results")
+  echo "$passed passed, $failed failed, $skipped skipped"
+  [ "$rc" -eq 0 ] || exit "$rc"
+  [ "$failed" -eq 0 ] || exit 1
+  [ "$passed" -gt 0 ] || { log "no test ran"; exit 1; }
+}
+
+cmd_run() {
+  cmd_up
+  export Bus__Transport=RabbitMq Bus__RabbitMq__Port=$rabbit_port Redis__Configuration="127.0.0.1:$redis_port"
+  exec dotnet run --project "$repo/services/Warnings.Platform" -- "$@"
+}
+
+case "${1:-}" in
+  install) cmd_install ;;
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  test) cmd_test ;;
+  run) shift; cmd_run "$@" ;;
+  ctl) shift; ctl "$@" ;;
+  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

@@ -1,0 +1,18 @@
+namespace Warnings.Core.Grpc;
+
+/// <summary>
+/// Stable reason codes sent in <c>google.rpc.ErrorInfo.reason</c> (domain <see cref="GrpcErrors.Domain"/>).
+/// They are an API: clients switch on them, so a code is never renamed or reused. Modules add their
+/// own codes next to their domain; the ones here are shared by every service.
+/// </summary>
+public static class ErrorReasons
+{
+    /// <summary>One or more request fields are invalid; the BadRequest detail lists each.</summary>
+    public const string InvalidRequest = "INVALID_REQUEST";
+
+    /// <summary>The named resource does not exist (or the caller may not know that it does).</summary>
+    public const string NotFound = "NOT_FOUND";
+
+    /// <summary>The server failed; the message carries a reference for the logs, never details.</summary>
+    public const string Internal = "INTERNAL";
+}

@@ -1,0 +1,58 @@
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+
+namespace Warnings.Core.Grpc;
+
+/// <summary>
+/// The one place that turns a refusal into a gRPC error: a status code, a human message, and the
+/// <c>google.rpc</c> details clients can act on (ErrorInfo with a stable reason code, BadRequest with
+/// one violation per field). Every service throws what these methods build; nothing else constructs
+/// RpcExceptions by hand.
+/// </summary>
+public static class GrpcErrors
+{
+    /// <summary>The ErrorInfo domain of every error the platform returns.</summary>
+    public const string Domain = "warnings.v1";
+
+    /// <summary>INVALID_ARGUMENT listing every bad field at once.</summary>
+    public static RpcException InvalidArgument(IReadOnlyCollection<BadRequest.Types.FieldViolation> violations, string reason = ErrorReasons.InvalidRequest)
+    {
+        var badRequest = new BadRequest();
+        badRequest.FieldViolations.AddRange(violations);
+        string message = violations.Count == 1
+            ? $"Invalid {violations.First().Field}: {violations.First().Description}"
+            : $"{violations.Count} invalid fields: {string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}"))}";
+        return Build(Code.InvalidArgument, reason, message, metadata: null, badRequest);
+    }
+
+    /// <summary>INVALID_ARGUMENT for one field.</summary>
+    public static RpcException InvalidArgument(string field, string description) =>
+        InvalidArgument([new BadRequest.Types.FieldViolation { Field = field, Description = description }]);
+
+    /// <summary>NOT_FOUND for the resource named in <paramref name="metadata"/>.</summary>
+    public static RpcException NotFound(string message, IReadOnlyDictionary<string, string>? metadata = null) =>
+        Build(Code.NotFound, ErrorReasons.NotFound, message, metadata, badRequest: null);
+
+    /// <summary>Any status with a reason code, message and optional ErrorInfo metadata.</summary>
+    public static RpcException Build(Code code, string reason, string message, IReadOnlyDictionary<string, string>? metadata = null, BadRequest? badRequest = null)
+    {
+        var info = new ErrorInfo { Domain = Domain, Reason = reason };
+        if (metadata is not null)
+        {
+            foreach (var (key, value) in metadata)
+            {
+                info.Metadata[key] = value;
+            }
+        }
+
+        var status = new Google.Rpc.Status { Code = (int)code, Message = message };
+        status.Details.Add(Any.Pack(info));
+        if (badRequest is not null)
+        {
+            status.Details.Add(Any.Pack(badRequest));
+        }
+
+        return status.ToRpcException();
+    }
+}

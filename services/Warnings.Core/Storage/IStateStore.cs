@@ -1,0 +1,38 @@
+using NodaTime;
+
+namespace Warnings.Core.Storage;
+
+/// <summary>
+/// The platform's state store: Redis in production, memory in the embedded default and unit tests.
+/// Both implementations pass the same contract tests (tests/Warnings.Core.Tests/Storage), so code
+/// written against this interface behaves the same on either. Keys are <see cref="StoreKey"/>s; the
+/// implementation applies the configured prefix. Expiry is measured by the store's <see cref="IClock"/>
+/// in memory and by Redis itself in Redis.
+/// </summary>
+public interface IStateStore
+{
+    /// <summary>"Redis" or "InMemory".</summary>
+    string Kind { get; }
+
+    /// <summary>True when the store answers; used by readiness checks.</summary>
+    Task<bool> PingAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The string at <paramref name="key"/>, or null when there is none.</summary>
+    Task<string?> GetAsync(StoreKey key);
+
+    /// <summary>Sets the string at <paramref name="key"/>, replacing any value; <paramref name="expiry"/> null keeps it forever.</summary>
+    Task SetAsync(StoreKey key, string value, Duration? expiry = null);
+
+    /// <summary>Deletes <paramref name="key"/>; true when it existed.</summary>
+    Task<bool> DeleteAsync(StoreKey key);
+
+    /// <summary>
+    /// Sets <paramref name="field"/> of the hash at <paramref name="key"/> only if the field is not set yet;
+    /// true when this call set it. The idempotent "first writer wins" step consumers use.
+    /// <paramref name="expiry"/>, when given, (re)sets the whole hash's time to live.
+    /// </summary>
+    Task<bool> HashSetIfAbsentAsync(StoreKey key, string field, string value, Duration? expiry = null);
+
+    /// <summary>All fields of the hash at <paramref name="key"/> (empty when there is none).</summary>
+    Task<IReadOnlyDictionary<string, string>> HashGetAllAsync(StoreKey key);
+}

@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Warnings.Core.Storage;
+
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="IStateStore"/>: Redis when <c>Redis:Configuration</c> is set, else in memory.
+    /// Redis gets one shared multiplexer, connected when the host starts (not on first use) and with
+    /// <c>abortConnect=false</c>, so a Redis that comes up late is picked up without a restart.
+    /// </summary>
+    public static IServiceCollection AddPlatformStore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StoreOptions>().Configure(o =>
+        {
+            o.RedisConfiguration = configuration["Redis:Configuration"];
+            o.KeyPrefix = configuration["Store:KeyPrefix"] is { Length: > 0 } prefix ? prefix : o.KeyPrefix;
+        });
+
+        if (string.IsNullOrWhiteSpace(configuration["Redis:Configuration"]))
+        {
+            services.AddSingleton<IStateStore, InMemoryStateStore>();
+        }
+        else
+        {
+            services.AddSingleton<IConnectionMultiplexer>(sp =>
+            {
+                var redis = ConfigurationOptions.Parse(sp.GetRequiredService<IOptions<StoreOptions>>().Value.RedisConfiguration!);
+                redis.AbortOnConnectFail = false;
+                return ConnectionMultiplexer.Connect(redis);
+            });
+            services.AddSingleton<IStateStore, RedisStateStore>();
+            services.AddHostedService<ConnectRedisAtStart>();
+        }
+
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+        return services;
+    }
+
+    // Resolving the multiplexer at start makes the connection eager: readiness reflects Redis from
+    // the first second, and the first request does not pay for the connect.
+    private sealed class ConnectRedisAtStart(IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            services.GetRequiredService<IConnectionMultiplexer>();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private sealed class StoreHealthCheck(IStateStore store) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            await store.PingAsync(cancellationToken)
+                ? HealthCheckResult.Healthy($"{store.Kind} store answers")
+                : HealthCheckResult.Unhealthy($"{store.Kind} store does not answer");
+    }
+}

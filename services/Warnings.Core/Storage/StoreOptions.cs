@@ -1,0 +1,17 @@
+namespace Warnings.Core.Storage;
+
+/// <summary>Where state lives. Bound from the <c>Store</c> and <c>Redis</c> configuration sections.</summary>
+public sealed class StoreOptions
+{
+    /// <summary>
+    /// StackExchange.Redis configuration string (<c>Redis__Configuration</c>), e.g. <c>127.0.0.1:6379</c>.
+    /// Empty means the in-memory store: the zero-setup default, whose state ends with the process.
+    /// </summary>
+    public string? RedisConfiguration { get; set; }
+
+    /// <summary>Prefix of every key (<c>Store__KeyPrefix</c>, default <c>wrn</c>).</summary>
+    public string KeyPrefix { get; set; } = "wrn";
+
+    /// <summary>"Redis" or "InMemory", as the banner and PlatformInfo report it.</summary>
+    public string Kind => string.IsNullOrWhiteSpace(RedisConfiguration) ? "InMemory" : "Redis";
+}

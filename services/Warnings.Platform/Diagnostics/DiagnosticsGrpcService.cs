@@ -1,0 +1,72 @@
+using System.Text.RegularExpressions;
+using Grpc.Core;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Warnings.Contracts.Events;
+using Warnings.Contracts.Time;
+using Warnings.Contracts.V1;
+using Warnings.Core.Grpc;
+using Warnings.Core.Storage;
+using Warnings.Platform.Hosting;
+using Warnings.Platform.Messaging;
+
+namespace Warnings.Platform.Diagnostics;
+
+/// <summary>The operator's view of a running platform: probes across the bus, and what this process runs.</summary>
+public sealed partial class DiagnosticsGrpcService(
+    IPublishEndpoint publisher,
+    ProbeReceipts receipts,
+    IClock clock,
+    PlatformInstance instance,
+    PlatformEndpoints endpoints,
+    IStateStore store,
+    IOptions<BusOptions> bus) : DiagnosticsService.DiagnosticsServiceBase
+{
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex IdPattern();
+
+    public override async Task<SendProbeResponse> SendProbe(SendProbeRequest request, ServerCallContext context)
+    {
+        ValidateId(request.RequestId, "request_id");
+        var sent = new ProbeSent(request.RequestId, clock.GetCurrentInstant(), instance.Name);
+        await publisher.Publish(sent, context.CancellationToken);
+        return new SendProbeResponse { ProbeId = sent.ProbeId, SentAt = sent.SentAt.ToTimestamp(), SentBy = sent.SentBy };
+    }
+
+    public override async Task<GetProbeResponse> GetProbe(GetProbeRequest request, ServerCallContext context)
+    {
+        ValidateId(request.ProbeId, "probe_id");
+        var response = new GetProbeResponse { ProbeId = request.ProbeId };
+        foreach (var receipt in await receipts.ReadAsync(request.ProbeId))
+        {
+            response.Receipts.Add(new Contracts.V1.ProbeReceipt
+            {
+                Module = receipt.Module,
+                Instance = receipt.Instance,
+                SentAt = receipt.SentAt.ToTimestamp(),
+                ReceivedAt = receipt.ReceivedAt.ToTimestamp(),
+            });
+        }
+
+        return response;
+    }
+
+    public override Task<PlatformInfo> GetPlatformInfo(GetPlatformInfoRequest request, ServerCallContext context)
+    {
+        var info = new PlatformInfo
+        {
+            Instance = instance.Name,
+            Transport = bus.Value.EffectiveTransport.ToString(),
+            Store = store.Kind,
+            GrpcEndpoint = endpoints.Grpc,
+            HttpEndpoint = endpoints.Http,
+            StartedAt = instance.StartedAt.ToTimestamp(),
+        };
+        info.Modules.Add(instance.ModuleNames);
+        return Task.FromResult(info);
+    }
+
+    private static void ValidateId(string id, string field) =>
+        new FieldViolations().Check(IdPattern().IsMatch(id), field, "must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-'").ThrowIfAny();
+}

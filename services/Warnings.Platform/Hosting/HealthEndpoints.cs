@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Grpc.AspNetCore.HealthChecks;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Warnings.Platform.Hosting;
+
+/// <summary>
+/// Liveness and readiness. Readiness is every check tagged <c>ready</c>: the bus (registered by
+/// MassTransit) and the store. gRPC <c>grpc.health.v1</c> reports the same readiness for the
+/// service "" and runs the checks on every Check call, so it says NOT_SERVING until both are up.
+/// </summary>
+internal static class HealthEndpoints
+{
+    private const string ReadyTag = "ready";
+
+    public static IServiceCollection AddPlatformHealth(this IServiceCollection services)
+    {
+        services.AddHealthChecks();
+        services.AddGrpcHealthChecks(o => o.Services.Map("", r => r.Tags.Contains(ReadyTag)));
+        return services;
+    }
+
+    public static void MapPlatformHealth(this WebApplication app)
+    {
+        app.MapGrpcHealthChecksService();
+        // Alive: the process answers HTTP. Runs no checks, so a slow Redis never gets us restarted.
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadyTag), ResponseWriter = WriteReport });
+    }
+
+    private static Task WriteReport(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), description = e.Value.Description }),
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body));
+    }
+}

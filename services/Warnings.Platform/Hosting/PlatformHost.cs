@@ -1,0 +1,103 @@
+using NodaTime;
+using Warnings.Core.Grpc;
+using Warnings.Core.Storage;
+using Warnings.Platform.Diagnostics;
+using Warnings.Platform.Messaging;
+using Warnings.Platform.Modules;
+
+namespace Warnings.Platform.Hosting;
+
+/// <summary>
+/// Builds and runs the one host. Tests call <see cref="Build"/> with their own configuration (ports 0,
+/// a throwaway vhost and key prefix, a FakeClock) and get the same host that production runs.
+/// </summary>
+public static class PlatformHost
+{
+    /// <summary>Runs until shut down; a bad setting prints one line and returns 2.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+        }
+        catch (PlatformConfigurationException e)
+        {
+            Console.Error.WriteLine($"warnings-platform: {e.Message}");
+            return 2;
+        }
+
+        await app.RunAsync();
+        return 0;
+    }
+
+    /// <summary>
+    /// The configured host, not started. <paramref name="configure"/> runs before any setting is read,
+    /// so it can add configuration sources and replace services (IClock).
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--modules"] = "Platform:Modules" });
+        builder.Services.AddSingleton<IClock>(SystemClock.Instance);
+        configure?.Invoke(builder);
+
+        var configuration = builder.Configuration;
+        var platform = configuration.GetSection(PlatformOptions.Section).Get<PlatformOptions>() ?? new PlatformOptions();
+        var busOptions = configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
+        _ = busOptions.EffectiveTransport; // fail now, with a clear message, on a bad Bus:Transport
+        var modules = ModuleCatalog.Select(platform.Modules);
+
+        ConfigureLogging(builder);
+        builder.Host.ConfigureHostOptions(o => o.ShutdownTimeout = TimeSpan.FromSeconds(45));
+
+        var endpoints = new PlatformEndpoints();
+        builder.WebHost.ConfigureKestrel(kestrel => endpoints.Configure(kestrel, platform));
+
+        var services = builder.Services;
+        services.AddSingleton(endpoints);
+        services.AddSingleton(sp => new PlatformInstance(
+            platform.InstanceName ?? $"{Environment.MachineName}-{Environment.ProcessId}",
+            modules,
+            sp.GetRequiredService<IClock>().GetCurrentInstant()));
+        services.Configure<BusOptions>(configuration.GetSection(BusOptions.Section));
+        services.AddPlatformStore(configuration);
+        services.AddPlatformBus(busOptions, modules);
+        services.AddPlatformHealth();
+        services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<ErrorMappingInterceptor>();
+            o.EnableDetailedErrors = false;
+        });
+        services.AddGrpcReflection();
+        services.AddSingleton<ProbeReceipts>();
+        services.AddHostedService<StartupBanner>();
+        foreach (var module in modules)
+        {
+            module.AddServices(services, configuration);
+        }
+
+        var app = builder.Build();
+        app.MapPlatformHealth();
+        app.MapGrpcReflectionService();
+        app.MapGrpcService<DiagnosticsGrpcService>();
+        foreach (var module in modules)
+        {
+            module.MapEndpoints(app);
+        }
+
+        return app;
+    }
+
+    // One line per event by default; Logging__Console__FormatterName=json gives structured JSON lines.
+    private static void ConfigureLogging(WebApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        });
+    }
+}

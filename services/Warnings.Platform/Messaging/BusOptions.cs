@@ -1,0 +1,53 @@
+namespace Warnings.Platform.Messaging;
+
+/// <summary>The message bus, bound from the <c>Bus</c> configuration section.</summary>
+public sealed class BusOptions
+{
+    public const string Section = "Bus";
+
+    /// <summary>
+    /// <c>InMemory</c> or <c>RabbitMq</c> (<c>Bus__Transport</c>). When unset: RabbitMq if
+    /// <c>Bus:RabbitMq:Host</c> is set, else InMemory, the zero-setup default.
+    /// </summary>
+    public string? Transport { get; set; }
+
+    public RabbitMqOptions RabbitMq { get; set; } = new();
+
+    /// <summary>The transport in effect after applying the default rule.</summary>
+    public BusTransport EffectiveTransport => Transport?.Trim().ToLowerInvariant() switch
+    {
+        null or "" => string.IsNullOrWhiteSpace(RabbitMq.Host) ? BusTransport.InMemory : BusTransport.RabbitMq,
+        "inmemory" => BusTransport.InMemory,
+        "rabbitmq" => BusTransport.RabbitMq,
+        _ => throw new Hosting.PlatformConfigurationException($"Bus:Transport must be InMemory or RabbitMq, not '{Transport}'."),
+    };
+
+    public string Describe() => EffectiveTransport == BusTransport.RabbitMq
+        ? $"RabbitMq (amqp://{RabbitMq.Username}@{RabbitMq.HostOrDefault}:{RabbitMq.Port}/{Uri.EscapeDataString(RabbitMq.VirtualHost)}{(RabbitMq.QuorumQueues ? ", quorum queues" : "")})"
+        : "InMemory";
+}
+
+public enum BusTransport
+{
+    InMemory,
+    RabbitMq,
+}
+
+public sealed class RabbitMqOptions
+{
+    /// <summary><c>Bus__RabbitMq__Host</c>; 127.0.0.1 when the transport is RabbitMq and no host is given.</summary>
+    public string? Host { get; set; }
+
+    public string HostOrDefault => string.IsNullOrWhiteSpace(Host) ? "127.0.0.1" : Host;
+
+    public ushort Port { get; set; } = 5672;
+
+    public string VirtualHost { get; set; } = "/";
+
+    public string Username { get; set; } = "guest";
+
+    public string Password { get; set; } = "guest";
+
+    /// <summary>Declare receive queues as quorum queues (replicated; for a RabbitMQ cluster).</summary>
+    public bool QuorumQueues { get; set; }
+}

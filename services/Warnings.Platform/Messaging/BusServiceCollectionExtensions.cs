@@ -1,0 +1,74 @@
+using MassTransit;
+using Warnings.Core.Json;
+using Warnings.Core.Modules;
+using Warnings.Platform.Diagnostics;
+
+namespace Warnings.Platform.Messaging;
+
+public static class BusServiceCollectionExtensions
+{
+    /// <summary>
+    /// MassTransit on the configured transport, with every selected module's consumers, the
+    /// platform's JSON (NodaTime) on the wire, retries with backoff then the error queue for poison
+    /// messages, and one probe endpoint per module. The host waits until the bus is started, so
+    /// nothing is published before the queues are bound.
+    /// </summary>
+    public static IServiceCollection AddPlatformBus(this IServiceCollection services, BusOptions options, IReadOnlyList<IPlatformModule> modules)
+    {
+        var transport = options.EffectiveTransport;
+        services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            foreach (var module in modules)
+            {
+                module.AddConsumers(bus);
+            }
+
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
+                if (options.RabbitMq.QuorumQueues && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    rabbit.SetQuorumQueue();
+                }
+            });
+
+            if (transport == BusTransport.RabbitMq)
+            {
+                var rabbit = options.RabbitMq;
+                bus.UsingRabbitMq((context, cfg) =>
+                {
+                    cfg.Host(rabbit.HostOrDefault, rabbit.Port, rabbit.VirtualHost, h =>
+                    {
+                        h.Username(rabbit.Username);
+                        h.Password(rabbit.Password);
+                        h.PublisherConfirmation = true;
+                    });
+                    ConfigureCommon(context, cfg, modules);
+                });
+            }
+            else
+            {
+                bus.UsingInMemory((context, cfg) => ConfigureCommon(context, cfg, modules));
+            }
+        });
+
+        services.Configure<MassTransitHostOptions>(o =>
+        {
+            o.WaitUntilStarted = true;
+            o.StartTimeout = TimeSpan.FromSeconds(60);
+            o.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+        return services;
+    }
+
+    private static void ConfigureCommon<TEndpoint>(IBusRegistrationContext context, IBusFactoryConfigurator<TEndpoint> cfg, IReadOnlyList<IPlatformModule> modules)
+        where TEndpoint : IReceiveEndpointConfigurator
+    {
+        // MassTransit keeps one process-wide System.Text.Json options object; without the NodaTime
+        // converters every Instant on the bus would arrive as 1970-01-01.
+        cfg.ConfigureJsonSerializerOptions(PlatformJson.Configure);
+        ProbeEndpoints.Configure(context, cfg, modules);
+        cfg.ConfigureEndpoints(context);
+    }
+}
