@@ -26,6 +26,18 @@ die() { log "error: $*"; exit 1; }
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
+# Closes every fd above 2 in the current (sub)shell. Bash keeps saved copies of redirected fds (e.g.
+# 251); a daemon that inherits one holds the caller's pipe open, and whoever reads our output through
+# a pipe (CI, '| tail') would wait for the daemon to exit. Call it in a subshell that then execs.
+close_inherited_fds() {
+  local fd n
+  for fd in /proc/$BASHPID/fd/*; do
+    n=${fd##*/}
+    [ "$n" -gt 2 ] 2>/dev/null && eval "exec $n>&-"
+  done
+  return 0
+}
+
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # wait_until SECONDS DESCRIPTION COMMAND...: polls once a second; never trusts a start command's exit code.
@@ -89,8 +101,8 @@ redis_up() {
   fi
   port_open "$redis_port" && die "port $redis_port is taken by something that is not Redis"
   mkdir -p "$data/redis"
-  redis-server "$repo/infra/redis/redis.conf" --port "$redis_port" --dir "$data/redis" \
-    --pidfile "$data/redis/redis.pid" --logfile "$data/redis/redis.log"
+  (close_inherited_fds; exec redis-server "$repo/infra/redis/redis.conf" --port "$redis_port" --dir "$data/redis" \
+    --pidfile "$data/redis/redis.pid" --logfile "$data/redis/redis.log")
   wait_until 30 "redis on port $redis_port" sh -c "redis-cli -p $redis_port ping | grep -q PONG"
   log "redis up on 127.0.0.1:$redis_port (AOF everysec in $data/redis)"
 }
@@ -104,7 +116,7 @@ rabbit_up() {
   [ -f "$data/rabbitmq/enabled_plugins" ] || echo '[].' >"$data/rabbitmq/enabled_plugins"
   # Not -detached: it exits 0 even when the node fails to boot. Run it in its own session and wait
   # for the port and await_startup instead.
-  (rabbit_env && setsid "$rabbit_bin/rabbitmq-server" >"$data/rabbitmq/log/console.log" 2>&1 </dev/null &)
+  (rabbit_env; close_inherited_fds; exec setsid "$rabbit_bin/rabbitmq-server" >"$data/rabbitmq/log/console.log" 2>&1 </dev/null) &
   wait_until 90 "rabbitmq port $rabbit_port" port_open "$rabbit_port"
   ctl await_startup --timeout 90 || die "rabbitmq did not finish starting; see $data/rabbitmq/log"
   log "rabbitmq up on 127.0.0.1:$rabbit_port (node $rabbit_node)"

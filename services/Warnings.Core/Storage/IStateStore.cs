@@ -35,4 +35,26 @@ public interface IStateStore
 
     /// <summary>All fields of the hash at <paramref name="key"/> (empty when there is none).</summary>
     Task<IReadOnlyDictionary<string, string>> HashGetAllAsync(StoreKey key);
+
+    /// <summary>
+    /// Appends an entry to the append-only log at <paramref name="log"/> if and only if the hash of
+    /// its last entry is <paramref name="expectedLastHash"/> ("" for an empty log): the compare and the
+    /// append are one atomic step, so concurrent writers build one unbroken chain (the loser re-reads
+    /// and retries). The id's time part is <paramref name="at"/> in milliseconds, kept increasing even
+    /// if clocks disagree.
+    /// </summary>
+    Task<LogAppendResult> AppendToLogAsync(StoreKey log, string expectedLastHash, Instant at, string hash, string payload);
+
+    /// <summary>The last entry of the log, or null when it is empty.</summary>
+    Task<LogEntry?> ReadLastLogEntryAsync(StoreKey log);
+
+    /// <summary>
+    /// Up to <paramref name="count"/> entries in append order whose id time is in
+    /// [<paramref name="from"/>, <paramref name="to"/>] (millisecond precision), starting after
+    /// <paramref name="afterId"/> when given.
+    /// </summary>
+    Task<IReadOnlyList<LogEntry>> ReadLogAsync(StoreKey log, Instant from, Instant to, string? afterId, int count);
+
+    /// <summary>How many entries were ever appended to the log, deleted ones included: a log holding fewer has lost entries.</summary>
+    Task<long> CountAppendedToLogAsync(StoreKey log);
 }

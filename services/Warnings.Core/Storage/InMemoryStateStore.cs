@@ -12,6 +12,13 @@ public sealed class InMemoryStateStore(IOptions<StoreOptions> options, IClock cl
 {
     private sealed record Entry(object Value, Instant? ExpiresAt);
 
+    private sealed class MemoryLog
+    {
+        public List<LogEntry> Entries { get; } = [];
+
+        public long Appended { get; set; }
+    }
+
     private readonly object _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly string _prefix = options.Value.KeyPrefix;
@@ -74,6 +81,72 @@ public sealed class InMemoryStateStore(IOptions<StoreOptions> options, IClock cl
                 : new Dictionary<string, string>();
             return Task.FromResult(copy);
         }
+    }
+
+    public Task<LogAppendResult> AppendToLogAsync(StoreKey log, string expectedLastHash, Instant at, string hash, string payload)
+    {
+        lock (_gate)
+        {
+            var memoryLog = LogAt(log, create: true)!;
+            var last = memoryLog.Entries.LastOrDefault();
+            string lastHash = last?.Hash ?? "";
+            if (lastHash != expectedLastHash)
+            {
+                return Task.FromResult(new LogAppendResult(false, null, lastHash));
+            }
+
+            var entry = new LogEntry(LogIds.Next(last?.Id, at), at, hash, payload);
+            memoryLog.Entries.Add(entry);
+            memoryLog.Appended++;
+            return Task.FromResult(new LogAppendResult(true, entry.Id, hash));
+        }
+    }
+
+    public Task<LogEntry?> ReadLastLogEntryAsync(StoreKey log)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(LogAt(log, create: false)?.Entries.LastOrDefault());
+        }
+    }
+
+    public Task<IReadOnlyList<LogEntry>> ReadLogAsync(StoreKey log, Instant from, Instant to, string? afterId, int count)
+    {
+        lock (_gate)
+        {
+            long fromMs = from.ToUnixTimeMilliseconds(), toMs = to.ToUnixTimeMilliseconds();
+            IReadOnlyList<LogEntry> page = (LogAt(log, create: false)?.Entries ?? [])
+                .Where(e => LogIds.Parse(e.Id).Ms >= fromMs && LogIds.Parse(e.Id).Ms <= toMs)
+                .Where(e => afterId is null || LogIds.Compare(e.Id, afterId) > 0)
+                .Take(count)
+                .ToList();
+            return Task.FromResult(page);
+        }
+    }
+
+    public Task<long> CountAppendedToLogAsync(StoreKey log)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(LogAt(log, create: false)?.Appended ?? 0);
+        }
+    }
+
+    private MemoryLog? LogAt(StoreKey key, bool create)
+    {
+        var entry = Live(key);
+        if (entry is not null && entry.Value is not MemoryLog)
+        {
+            throw new InvalidOperationException($"Key {key} holds a value that is not a log.");
+        }
+
+        if (entry is null && create)
+        {
+            entry = new Entry(new MemoryLog(), null);
+            _entries[key.Render(_prefix)] = entry;
+        }
+
+        return entry?.Value as MemoryLog;
     }
 
     // The entry at key unless it has expired; expired entries are dropped on sight, as Redis does lazily.

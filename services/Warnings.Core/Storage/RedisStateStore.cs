@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
+using System.Globalization;
 using NodaTime;
+using NodaTime.Text;
 using StackExchange.Redis;
 
 namespace Warnings.Core.Storage;
@@ -15,6 +17,30 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
         local added = redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2])
         if ARGV[3] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
         return added
+        """;
+
+    // Compare the last entry's hash with the expected one and append only if they match: the chain's
+    // one atomic step. The new id keeps increasing even when the caller's clock is behind the log.
+    private const string AppendToLogScript = """
+        local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+        local lastHash = ''
+        local lastMs, lastSeq = -1, -1
+        if #last > 0 then
+          local fields = last[1][2]
+          for i = 1, #fields, 2 do
+            if fields[i] == 'hash' then lastHash = fields[i + 1] end
+          end
+          local id = last[1][1]
+          local dash = string.find(id, '-', 1, true)
+          lastMs = tonumber(string.sub(id, 1, dash - 1))
+          lastSeq = tonumber(string.sub(id, dash + 1))
+        end
+        if lastHash ~= ARGV[1] then return {0, lastHash} end
+        local ms = tonumber(ARGV[2])
+        local id
+        if ms > lastMs then id = string.format('%.0f-0', ms) else id = string.format('%.0f-%.0f', lastMs, lastSeq + 1) end
+        redis.call('XADD', KEYS[1], id, 'at', ARGV[3], 'hash', ARGV[4], 'payload', ARGV[5])
+        return {1, id}
         """;
 
     private readonly string _prefix = options.Value.KeyPrefix;
@@ -62,4 +88,60 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
     }
 
     private RedisKey Render(StoreKey key) => key.Render(_prefix);
+
+    public async Task<LogAppendResult> AppendToLogAsync(StoreKey log, string expectedLastHash, Instant at, string hash, string payload)
+    {
+        long ms = Math.Max(0, at.ToUnixTimeMilliseconds());
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(AppendToLogScript, [Render(log)],
+            [expectedLastHash, ms, InstantPattern.ExtendedIso.Format(at), hash, payload]))!;
+        return (long)result[0] == 1
+            ? new LogAppendResult(true, (string)result[1]!, hash)
+            : new LogAppendResult(false, null, (string)result[1]!);
+    }
+
+    public async Task<LogEntry?> ReadLastLogEntryAsync(StoreKey log)
+    {
+        var last = await Db.StreamRangeAsync(Render(log), "-", "+", 1, Order.Descending);
+        return last.Length == 0 ? null : ToLogEntry(last[0]);
+    }
+
+    public async Task<IReadOnlyList<LogEntry>> ReadLogAsync(StoreKey log, Instant from, Instant to, string? afterId, int count)
+    {
+        // Stream ids start at 0-0: times before 1970 clamp to it.
+        long fromMs = Math.Max(0, from.ToUnixTimeMilliseconds()), toMs = to.ToUnixTimeMilliseconds();
+        if (toMs < 0)
+        {
+            return [];
+        }
+
+        string start = afterId is not null && LogIds.Parse(afterId).Ms >= fromMs ? $"({afterId}" : $"{fromMs}-0";
+        var entries = await Db.StreamRangeAsync(Render(log), start, toMs.ToString(CultureInfo.InvariantCulture), count);
+        return entries.Select(ToLogEntry).ToList();
+    }
+
+    public async Task<long> CountAppendedToLogAsync(StoreKey log)
+    {
+        // XINFO STREAM's entries-added (Redis 7+) counts every XADD, so deletions show as a shortfall.
+        if (!await Db.KeyExistsAsync(Render(log)))
+        {
+            return 0;
+        }
+
+        var info = (RedisResult[])(await Db.ExecuteAsync("XINFO", "STREAM", Render(log)))!;
+        for (int i = 0; i + 1 < info.Length; i += 2)
+        {
+            if ((string?)info[i] == "entries-added")
+            {
+                return (long)info[i + 1];
+            }
+        }
+
+        throw new NotSupportedException("This Redis does not report entries-added (XINFO STREAM); Redis 7 or later is required.");
+    }
+
+    private static LogEntry ToLogEntry(StreamEntry entry) => new(
+        entry.Id.ToString(),
+        InstantPattern.ExtendedIso.Parse(entry["at"].ToString()).Value,
+        entry["hash"].ToString(),
+        entry["payload"].ToString());
 }

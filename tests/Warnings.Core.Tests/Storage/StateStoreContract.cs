@@ -118,4 +118,91 @@ public abstract class StateStoreContract
 
         await Eventually.Until(() => Store.HashGetAllAsync(key), h => h.Count == 0, "the expired hash to vanish");
     }
+
+    private static readonly Instant T0 = Instant.FromUtc(2026, 11, 29, 8, 0);
+
+    [Fact]
+    public async Task A_log_appends_in_order_when_the_expected_last_hash_matches()
+    {
+        var log = NewKey("log");
+
+        var first = await Store.AppendToLogAsync(log, "", T0, "h1", "one");
+        var second = await Store.AppendToLogAsync(log, "h1", T0 + Duration.FromSeconds(1), "h2", "two");
+
+        Assert.True(first.Appended);
+        Assert.True(second.Appended);
+        var entries = await Store.ReadLogAsync(log, T0, T0 + Duration.FromHours(1), null, 10);
+        Assert.Equal(["one", "two"], entries.Select(e => e.Payload));
+        Assert.Equal(["h1", "h2"], entries.Select(e => e.Hash));
+        Assert.Equal(first.Id, entries[0].Id);
+        Assert.Equal(T0, entries[0].At);
+        Assert.Equal("two", (await Store.ReadLastLogEntryAsync(log))!.Payload);
+        Assert.Equal(2, await Store.CountAppendedToLogAsync(log));
+    }
+
+    [Fact]
+    public async Task A_log_refuses_an_append_that_names_a_stale_last_hash()
+    {
+        var log = NewKey("log");
+        await Store.AppendToLogAsync(log, "", T0, "h1", "one");
+
+        var stale = await Store.AppendToLogAsync(log, "", T0, "h-other", "racing");
+
+        Assert.False(stale.Appended);
+        Assert.Equal("h1", stale.LastHash);
+        Assert.Single(await Store.ReadLogAsync(log, T0, T0, null, 10));
+    }
+
+    [Fact]
+    public async Task Concurrent_appends_naming_the_same_last_hash_have_one_winner()
+    {
+        var log = NewKey("log");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => Store.AppendToLogAsync(log, "", T0, $"h{i}", $"p{i}")));
+
+        Assert.Single(results, r => r.Appended);
+        Assert.Equal(1, await Store.CountAppendedToLogAsync(log));
+    }
+
+    [Fact]
+    public async Task Log_ids_keep_increasing_when_the_clock_goes_back()
+    {
+        var log = NewKey("log");
+        var a = await Store.AppendToLogAsync(log, "", T0, "h1", "one");
+        var b = await Store.AppendToLogAsync(log, "h1", T0, "h2", "same millisecond");
+        var c = await Store.AppendToLogAsync(log, "h2", T0 - Duration.FromMinutes(5), "h3", "clock behind");
+
+        var ids = (await Store.ReadLogAsync(log, T0, T0, null, 10)).Select(e => e.Id).ToList();
+
+        Assert.Equal([a.Id!, b.Id!, c.Id!], ids);
+        Assert.Equal(ids.Distinct().Count(), ids.Count);
+    }
+
+    [Fact]
+    public async Task A_log_pages_by_time_range_and_after_an_id()
+    {
+        var log = NewKey("log");
+        string last = "";
+        for (int i = 0; i < 10; i++)
+        {
+            await Store.AppendToLogAsync(log, last, T0 + Duration.FromMinutes(i), $"h{i}", $"p{i}");
+            last = $"h{i}";
+        }
+
+        var window = await Store.ReadLogAsync(log, T0 + Duration.FromMinutes(2), T0 + Duration.FromMinutes(7), null, 3);
+        var next = await Store.ReadLogAsync(log, T0 + Duration.FromMinutes(2), T0 + Duration.FromMinutes(7), window[^1].Id, 10);
+
+        Assert.Equal(["p2", "p3", "p4"], window.Select(e => e.Payload));
+        Assert.Equal(["p5", "p6", "p7"], next.Select(e => e.Payload));
+    }
+
+    [Fact]
+    public async Task An_empty_log_has_no_last_entry_and_nothing_appended()
+    {
+        var log = NewKey("log");
+
+        Assert.Null(await Store.ReadLastLogEntryAsync(log));
+        Assert.Empty(await Store.ReadLogAsync(log, Instant.MinValue, Instant.MaxValue, null, 10));
+        Assert.Equal(0, await Store.CountAppendedToLogAsync(log));
+    }
 }
