@@ -47,7 +47,7 @@ public class HostConfigurationTests
     [Fact]
     public async Task The_modules_option_on_the_command_line_selects_modules()
     {
-        var app = PlatformHost.Build(["--modules", "feeds,analysis", "--Platform:GrpcUrl=http://127.0.0.1:0", "--Platform:HttpUrl=http://127.0.0.1:0"]);
+        var app = PlatformHost.Build(["--modules", "feeds,analysis", "--Platform:GrpcUrl=http://127.0.0.1:0", "--Platform:HttpUrl=http://127.0.0.1:0", "--Identity:DevKeys:Enabled=false"]);
         await app.StartAsync();
         try
         {

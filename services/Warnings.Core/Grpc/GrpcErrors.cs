@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
@@ -32,10 +33,13 @@ public static class GrpcErrors
 
     /// <summary>NOT_FOUND for the resource named in <paramref name="metadata"/>.</summary>
     public static RpcException NotFound(string message, IReadOnlyDictionary<string, string>? metadata = null) =>
-        Build(Code.NotFound, ErrorReasons.NotFound, message, metadata, badRequest: null);
+        Build(Code.NotFound, ErrorReasons.NotFound, message, metadata);
 
-    /// <summary>Any status with a reason code, message and optional ErrorInfo metadata.</summary>
-    public static RpcException Build(Code code, string reason, string message, IReadOnlyDictionary<string, string>? metadata = null, BadRequest? badRequest = null)
+    /// <summary>
+    /// Any status with a reason code, message, optional ErrorInfo metadata and further details
+    /// (BadRequest, RetryInfo...).
+    /// </summary>
+    public static RpcException Build(Code code, string reason, string message, IReadOnlyDictionary<string, string>? metadata = null, params IMessage[] details)
     {
         var info = new ErrorInfo { Domain = Domain, Reason = reason };
         if (metadata is not null)
@@ -48,9 +52,9 @@ public static class GrpcErrors
 
         var status = new Google.Rpc.Status { Code = (int)code, Message = message };
         status.Details.Add(Any.Pack(info));
-        if (badRequest is not null)
+        foreach (var detail in details)
         {
-            status.Details.Add(Any.Pack(badRequest));
+            status.Details.Add(Any.Pack(detail));
         }
 
         return status.ToRpcException();

@@ -7,6 +7,7 @@ using Warnings.Contracts.Events;
 using Warnings.Contracts.Time;
 using Warnings.Contracts.V1;
 using Warnings.Core.Grpc;
+using Warnings.Core.Identity;
 using Warnings.Core.Storage;
 using Warnings.Platform.Hosting;
 using Warnings.Platform.Messaging;
@@ -21,19 +22,23 @@ public sealed partial class DiagnosticsGrpcService(
     PlatformInstance instance,
     PlatformEndpoints endpoints,
     IStateStore store,
-    IOptions<BusOptions> bus) : DiagnosticsService.DiagnosticsServiceBase
+    IOptions<BusOptions> bus,
+    CallAudit audit) : DiagnosticsService.DiagnosticsServiceBase
 {
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex IdPattern();
 
+    [RpcAccess(Roles.Operator, Mutating = true)]
     public override async Task<SendProbeResponse> SendProbe(SendProbeRequest request, ServerCallContext context)
     {
         ValidateId(request.RequestId, "request_id");
+        audit.Target = request.RequestId;
         var sent = new ProbeSent(request.RequestId, clock.GetCurrentInstant(), instance.Name);
         await publisher.Publish(sent, context.CancellationToken);
         return new SendProbeResponse { ProbeId = sent.ProbeId, SentAt = sent.SentAt.ToTimestamp(), SentBy = sent.SentBy };
     }
 
+    [RpcAccess(Roles.Operator)]
     public override async Task<GetProbeResponse> GetProbe(GetProbeRequest request, ServerCallContext context)
     {
         ValidateId(request.ProbeId, "probe_id");
@@ -52,6 +57,7 @@ public sealed partial class DiagnosticsGrpcService(
         return response;
     }
 
+    [RpcAccess(Roles.AnyAuthenticated)]
     public override Task<PlatformInfo> GetPlatformInfo(GetPlatformInfoRequest request, ServerCallContext context)
     {
         var info = new PlatformInfo

@@ -25,8 +25,8 @@ internal static class HealthEndpoints
     {
         app.MapGrpcHealthChecksService();
         // Alive: the process answers HTTP. Runs no checks, so a slow Redis never gets us restarted.
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadyTag), ResponseWriter = WriteReport });
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = r => r.Tags.Contains(ReadyTag), ResponseWriter = WriteReport }).AllowAnonymous();
     }
 
     private static Task WriteReport(HttpContext context, HealthReport report)

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Warnings.Platform.Hosting;
@@ -25,16 +27,46 @@ public sealed class PlatformEndpoints
     {
         (var grpcEndpoint, _grpcScheme) = Parse(options.GrpcUrl, "Platform:GrpcUrl");
         (var httpEndpoint, _httpScheme) = Parse(options.HttpUrl, "Platform:HttpUrl");
+        var certificate = _grpcScheme == "https" || _httpScheme == "https" ? LoadCertificate(options.Certificate) : null;
         kestrel.Listen(grpcEndpoint, listen =>
         {
             listen.Protocols = HttpProtocols.Http2;
+            if (_grpcScheme == "https")
+            {
+                listen.UseHttps(certificate!);
+            }
+
             _grpc = listen;
         });
         kestrel.Listen(httpEndpoint, listen =>
         {
             listen.Protocols = HttpProtocols.Http1;
+            if (_httpScheme == "https")
+            {
+                listen.UseHttps(certificate!);
+            }
+
             _http = listen;
         });
+    }
+
+    private static X509Certificate2 LoadCertificate(CertificateOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.Path))
+        {
+            throw new PlatformConfigurationException("An https endpoint needs Platform:Certificate:Path (PKCS#12, or PEM with Platform:Certificate:KeyPath).");
+        }
+
+        try
+        {
+            return string.IsNullOrWhiteSpace(options.KeyPath)
+                ? X509CertificateLoader.LoadPkcs12FromFile(options.Path, options.Password)
+                : X509Certificate2.CreateFromPemFile(options.Path, options.KeyPath);
+        }
+        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
+        {
+            throw new PlatformConfigurationException($"Cannot load the certificate {options.Path}: {e.Message}");
+        }
     }
 
     private static (IPEndPoint EndPoint, string Scheme) Parse(string url, string setting)
@@ -42,11 +74,6 @@ public sealed class PlatformEndpoints
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Port < 0)
         {
             throw new PlatformConfigurationException($"{setting} must be an absolute http:// or https:// URL with a port, not '{url}'.");
-        }
-
-        if (uri.Scheme == "https")
-        {
-            throw new PlatformConfigurationException($"{setting}: https endpoints need a certificate; TLS is not configured yet (see README).");
         }
 
         IPAddress address = uri.Host switch

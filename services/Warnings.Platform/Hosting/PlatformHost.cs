@@ -1,7 +1,9 @@
 using NodaTime;
 using Warnings.Core.Grpc;
+using Warnings.Core.Identity;
 using Warnings.Core.Storage;
 using Warnings.Platform.Diagnostics;
+using Warnings.Platform.Identity;
 using Warnings.Platform.Messaging;
 using Warnings.Platform.Modules;
 
@@ -64,9 +66,12 @@ public static class PlatformHost
         services.AddPlatformStore(configuration);
         services.AddPlatformBus(busOptions, modules);
         services.AddPlatformHealth();
+        services.AddPlatformIdentity(configuration);
         services.AddGrpc(o =>
         {
+            // Outermost first: errors are mapped after access control has audited the outcome.
             o.Interceptors.Add<ErrorMappingInterceptor>();
+            o.Interceptors.Add<AccessInterceptor>();
             o.EnableDetailedErrors = false;
         });
         services.AddGrpcReflection();
@@ -78,9 +83,13 @@ public static class PlatformHost
         }
 
         var app = builder.Build();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapPlatformHealth();
         app.MapGrpcReflectionService();
         app.MapGrpcService<DiagnosticsGrpcService>();
+        app.MapGrpcService<IdentityGrpcService>();
+        app.MapGrpcService<AuditGrpcService>();
         foreach (var module in modules)
         {
             module.MapEndpoints(app);

@@ -1,0 +1,137 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Warnings.Core.Json;
+using Warnings.Core.Storage;
+
+namespace Warnings.Core.Audit;
+
+/// <summary>
+/// The append-only, hash-chained audit log (<c>audit:log</c>, a Redis Stream in production). Each
+/// entry's hash is HMAC-SHA256 (or SHA-256) of the previous entry's hash and this entry's payload;
+/// the store appends only if the log still ends with that previous entry, so concurrent writers on
+/// any number of instances build one chain. Editing, inserting or deleting an entry breaks it, and
+/// <see cref="VerifyAsync"/> finds the first place where it does.
+/// </summary>
+public sealed class AuditLog(IStateStore store, IClock clock, IOptions<AuditOptions> options, ILogger<AuditLog> logger)
+{
+    private static readonly StoreKey Log = new("audit", "log");
+    private const int VerifyPageSize = 1000;
+
+    private readonly byte[]? _chainKey = options.Value.ChainKey is { Length: > 0 } key ? Convert.FromBase64String(key) : null;
+    private readonly SemaphoreSlim _appendGate = new(1, 1); // one appender per process; other processes race through the store's compare
+
+    /// <summary>True when entries are chained with a keyed HMAC rather than plain SHA-256.</summary>
+    public bool IsKeyed => _chainKey is not null;
+
+    /// <summary>Appends an entry for a call; <c>At</c> and <c>PreviousHash</c> are filled in here.</summary>
+    public async Task<StoredAuditRecord> AppendAsync(AuditRecord draft, CancellationToken cancellationToken = default)
+    {
+        await _appendGate.WaitAsync(cancellationToken);
+        try
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                string previous = (await store.ReadLastLogEntryAsync(Log))?.Hash ?? "";
+                var record = draft with { At = clock.GetCurrentInstant(), PreviousHash = previous };
+                string payload = JsonSerializer.Serialize(record, PlatformJson.Options);
+                string hash = Hash(previous, payload);
+                var result = await store.AppendToLogAsync(Log, previous, record.At, hash, payload);
+                if (result.Appended)
+                {
+                    return new StoredAuditRecord(result.Id!, hash, record);
+                }
+
+                if (attempt == 100)
+                {
+                    throw new InvalidOperationException("The audit log stayed contended for 100 attempts.");
+                }
+
+                logger.LogDebug("Audit append raced another writer; retrying (attempt {Attempt})", attempt);
+            }
+        }
+        finally
+        {
+            _appendGate.Release();
+        }
+    }
+
+    /// <summary>True for a string shaped like the page tokens <see cref="ListAsync"/> hands out (entry ids).</summary>
+    public static bool IsPageToken(string token) => LogIds.IsValid(token);
+
+    /// <summary>Entries with <c>At</c> in [from, to], oldest first, after <paramref name="afterId"/>; the last id is the next page's token.</summary>
+    public async Task<IReadOnlyList<StoredAuditRecord>> ListAsync(Instant from, Instant to, string? afterId, int pageSize)
+    {
+        var entries = await store.ReadLogAsync(Log, from, to, afterId, pageSize);
+        return entries.Select(e => new StoredAuditRecord(e.Id, e.Hash, Parse(e.Payload))).ToList();
+    }
+
+    /// <summary>Walks the whole chain from the first entry and reports the first one that does not verify.</summary>
+    public async Task<AuditChainVerification> VerifyAsync(CancellationToken cancellationToken = default)
+    {
+        string previousHash = "";
+        string? lastId = null;
+        long checkedCount = 0;
+        while (true)
+        {
+            var page = await store.ReadLogAsync(Log, Instant.MinValue, Instant.MaxValue, lastId, VerifyPageSize);
+            foreach (var entry in page)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!TryParse(entry.Payload, out var record))
+                {
+                    return new AuditChainVerification(false, checkedCount, entry.Id, "the entry is not a readable audit record");
+                }
+
+                if (record!.PreviousHash != previousHash)
+                {
+                    return new AuditChainVerification(false, checkedCount, entry.Id, "the entry does not follow the one before it: an entry was deleted or inserted before it");
+                }
+
+                if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(previousHash, entry.Payload)), Encoding.ASCII.GetBytes(entry.Hash)))
+                {
+                    return new AuditChainVerification(false, checkedCount, entry.Id, "the entry's content does not match its hash: it was altered");
+                }
+
+                previousHash = entry.Hash;
+                lastId = entry.Id;
+                checkedCount++;
+            }
+
+            if (page.Count < VerifyPageSize)
+            {
+                break;
+            }
+        }
+
+        long appended = await store.CountAppendedToLogAsync(Log);
+        return appended > checkedCount
+            ? new AuditChainVerification(false, checkedCount, lastId ?? "", $"{appended - checkedCount} entries were deleted from the log (after {lastId ?? "the start"} or removed whole)")
+            : new AuditChainVerification(true, checkedCount, null, null);
+    }
+
+    private string Hash(string previousHash, string payload)
+    {
+        byte[] data = Encoding.UTF8.GetBytes($"{previousHash}\n{payload}");
+        return Convert.ToHexStringLower(_chainKey is null ? SHA256.HashData(data) : HMACSHA256.HashData(_chainKey, data));
+    }
+
+    private static AuditRecord Parse(string payload) => JsonSerializer.Deserialize<AuditRecord>(payload, PlatformJson.Options)!;
+
+    private static bool TryParse(string payload, out AuditRecord? record)
+    {
+        try
+        {
+            record = Parse(payload);
+            return true;
+        }
+        catch (JsonException)
+        {
+            record = null;
+            return false;
+        }
+    }
+}
