@@ -90,6 +90,7 @@ public static class PlatformHost
         app.MapGrpcService<DiagnosticsGrpcService>();
         app.MapGrpcService<IdentityGrpcService>();
         app.MapGrpcService<AuditGrpcService>();
+        app.MapIdentityHttp();
         foreach (var module in modules)
         {
             module.MapEndpoints(app);
