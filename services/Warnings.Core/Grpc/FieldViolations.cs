@@ -12,9 +12,19 @@ namespace Warnings.Core.Grpc;
 /// problems.ThrowIfAny();
 /// </code>
 /// </summary>
-public sealed class FieldViolations
+public sealed partial class FieldViolations
 {
     private readonly List<BadRequest.Types.FieldViolation> _violations = [];
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial System.Text.RegularExpressions.Regex IdPattern();
+
+    /// <summary>
+    /// The platform's rule for client-chosen ids (<c>request_id</c> on every mutating RPC, probe ids):
+    /// 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-'.
+    /// </summary>
+    public FieldViolations CheckId(string value, string field = "request_id") =>
+        Check(IdPattern().IsMatch(value), field, "must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-'");
 
     public bool Any => _violations.Count > 0;
 

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Grpc.Core;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -15,7 +14,7 @@ using Warnings.Platform.Messaging;
 namespace Warnings.Platform.Diagnostics;
 
 /// <summary>The operator's view of a running platform: probes across the bus, and what this process runs.</summary>
-public sealed partial class DiagnosticsGrpcService(
+public sealed class DiagnosticsGrpcService(
     IPublishEndpoint publisher,
     ProbeReceipts receipts,
     IClock clock,
@@ -25,9 +24,6 @@ public sealed partial class DiagnosticsGrpcService(
     IOptions<BusOptions> bus,
     CallAudit audit) : DiagnosticsService.DiagnosticsServiceBase
 {
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
-    private static partial Regex IdPattern();
-
     [RpcAccess(Roles.Operator, Mutating = true)]
     public override async Task<SendProbeResponse> SendProbe(SendProbeRequest request, ServerCallContext context)
     {
@@ -73,6 +69,5 @@ public sealed partial class DiagnosticsGrpcService(
         return Task.FromResult(info);
     }
 
-    private static void ValidateId(string id, string field) =>
-        new FieldViolations().Check(IdPattern().IsMatch(id), field, "must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-'").ThrowIfAny();
+    private static void ValidateId(string id, string field) => new FieldViolations().CheckId(id, field).ThrowIfAny();
 }

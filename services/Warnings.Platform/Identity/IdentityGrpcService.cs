@@ -19,9 +19,6 @@ public sealed partial class IdentityGrpcService(ApiKeyRegistry registry, IStateS
     [GeneratedRegex("^[A-Za-z0-9._@-]{1,64}$")]
     private static partial Regex PrincipalIdPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
-    private static partial Regex RequestIdPattern();
-
     [GeneratedRegex("^[0-9]{6}$")]
     private static partial Regex DistrictPattern();
 
@@ -35,7 +32,7 @@ public sealed partial class IdentityGrpcService(ApiKeyRegistry registry, IStateS
         var now = clock.GetCurrentInstant();
         Instant? expiresAt = null;
         var problems = new FieldViolations()
-            .Check(RequestIdPattern().IsMatch(request.RequestId), "request_id", "must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-'")
+            .CheckId(request.RequestId)
             .Check(PrincipalIdPattern().IsMatch(request.PrincipalId), "principal_id", "must be 1-64 characters of A-Z, a-z, 0-9, '.', '_', '@' or '-'")
             .Check(request.Roles.Count > 0, "roles", "at least one role is required");
         foreach (var role in request.Roles.Where(r => !Roles.IsKnown(r)))
@@ -91,7 +88,7 @@ public sealed partial class IdentityGrpcService(ApiKeyRegistry registry, IStateS
     public override async Task<RevokeApiKeyResponse> RevokeApiKey(RevokeApiKeyRequest request, ServerCallContext context)
     {
         new FieldViolations()
-            .Check(RequestIdPattern().IsMatch(request.RequestId), "request_id", "must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-'")
+            .CheckId(request.RequestId)
             .Check(request.KeyId.Length > 0, "key_id", "is required")
             .Check(request.Reason.Trim().Length > 0, "reason", "say why the key is revoked")
             .ThrowIfAny();
