@@ -57,4 +57,23 @@ public interface IStateStore
 
     /// <summary>How many entries were ever appended to the log, deleted ones included: a log holding fewer has lost entries.</summary>
     Task<long> CountAppendedToLogAsync(StoreKey log);
+
+    /// <summary>
+    /// One atomic, conditional step: if every condition holds (a key equals a value, or is absent
+    /// when the expected value is null), every write is made; otherwise nothing is. This is how an
+    /// edit bumps a version, records its history and its request id together, or not at all.
+    /// </summary>
+    Task<bool> CommitAsync(IReadOnlyList<StoreCondition> conditions, IReadOnlyList<StoreWrite> writes);
+
+    /// <summary>Publishes a nudge to every subscriber of <paramref name="channel"/> (in every process, for Redis). Fire and forget: nudges may be lost.</summary>
+    Task PublishAsync(string channel, string message);
+
+    /// <summary>Calls <paramref name="handler"/> for every nudge on <paramref name="channel"/>.</summary>
+    Task SubscribeAsync(string channel, Action<string> handler);
 }
+
+/// <summary>A condition of <see cref="IStateStore.CommitAsync"/>: the string at <paramref name="Key"/> equals <paramref name="Expected"/> (null: the key is absent).</summary>
+public sealed record StoreCondition(StoreKey Key, string? Expected);
+
+/// <summary>A write of <see cref="IStateStore.CommitAsync"/>: set the string at <paramref name="Key"/>.</summary>
+public sealed record StoreWrite(StoreKey Key, string Value);

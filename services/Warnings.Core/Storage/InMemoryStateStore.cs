@@ -21,6 +21,7 @@ public sealed class InMemoryStateStore(IOptions<StoreOptions> options, IClock cl
 
     private readonly object _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<Action<string>>> _subscribers = new(StringComparer.Ordinal);
     private readonly string _prefix = options.Value.KeyPrefix;
 
     public string Kind => "InMemory";
@@ -130,6 +131,55 @@ public sealed class InMemoryStateStore(IOptions<StoreOptions> options, IClock cl
         {
             return Task.FromResult(LogAt(log, create: false)?.Appended ?? 0);
         }
+    }
+
+    public Task<bool> CommitAsync(IReadOnlyList<StoreCondition> conditions, IReadOnlyList<StoreWrite> writes)
+    {
+        lock (_gate)
+        {
+            if (!conditions.All(c => (Live(c.Key)?.Value as string) == c.Expected && (c.Expected is not null || Live(c.Key) is null)))
+            {
+                return Task.FromResult(false);
+            }
+
+            foreach (var write in writes)
+            {
+                _entries[write.Key.Render(_prefix)] = new Entry(write.Value, null);
+            }
+
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task PublishAsync(string channel, string message)
+    {
+        Action<string>[] handlers;
+        lock (_gate)
+        {
+            handlers = _subscribers.TryGetValue(channel, out var list) ? list.ToArray() : [];
+        }
+
+        foreach (var handler in handlers)
+        {
+            handler(message);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task SubscribeAsync(string channel, Action<string> handler)
+    {
+        lock (_gate)
+        {
+            if (!_subscribers.TryGetValue(channel, out var list))
+            {
+                _subscribers[channel] = list = [];
+            }
+
+            list.Add(handler);
+        }
+
+        return Task.CompletedTask;
     }
 
     private MemoryLog? LogAt(StoreKey key, bool create)

@@ -139,6 +139,33 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
         throw new NotSupportedException("This Redis does not report entries-added (XINFO STREAM); Redis 7 or later is required.");
     }
 
+    public async Task<bool> CommitAsync(IReadOnlyList<StoreCondition> conditions, IReadOnlyList<StoreWrite> writes)
+    {
+        // MULTI/EXEC guarded by WATCH-style conditions: Redis runs the writes only if every condition held.
+        var transaction = Db.CreateTransaction();
+        foreach (var condition in conditions)
+        {
+            transaction.AddCondition(condition.Expected is null
+                ? Condition.KeyNotExists(Render(condition.Key))
+                : Condition.StringEqual(Render(condition.Key), condition.Expected));
+        }
+
+        var queued = writes.Select(w => transaction.StringSetAsync(Render(w.Key), w.Value)).ToList();
+        bool committed = await transaction.ExecuteAsync();
+        if (committed)
+        {
+            await Task.WhenAll(queued);
+        }
+
+        return committed;
+    }
+
+    public Task PublishAsync(string channel, string message) =>
+        redis.GetSubscriber().PublishAsync(RedisChannel.Literal($"{_prefix}:{channel}"), message);
+
+    public Task SubscribeAsync(string channel, Action<string> handler) =>
+        redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal($"{_prefix}:{channel}"), (_, message) => handler(message.ToString()));
+
     private static LogEntry ToLogEntry(StreamEntry entry) => new(
         entry.Id.ToString(),
         InstantPattern.ExtendedIso.Parse(entry["at"].ToString()).Value,

@@ -108,5 +108,11 @@ public class AuditLogTests
                 .ToList();
 
         public Task<long> CountAppendedToLogAsync(StoreKey log) => inner.CountAppendedToLogAsync(log);
+
+        public Task<bool> CommitAsync(IReadOnlyList<StoreCondition> conditions, IReadOnlyList<StoreWrite> writes) => inner.CommitAsync(conditions, writes);
+
+        public Task PublishAsync(string channel, string message) => inner.PublishAsync(channel, message);
+
+        public Task SubscribeAsync(string channel, Action<string> handler) => inner.SubscribeAsync(channel, handler);
     }
 }

@@ -205,4 +205,58 @@ public abstract class StateStoreContract
         Assert.Empty(await Store.ReadLogAsync(log, Instant.MinValue, Instant.MaxValue, null, 10));
         Assert.Equal(0, await Store.CountAppendedToLogAsync(log));
     }
+
+    [Fact]
+    public async Task A_commit_writes_everything_when_every_condition_holds()
+    {
+        var version = NewKey("version");
+        var doc = NewKey("doc");
+
+        Assert.True(await Store.CommitAsync([new StoreCondition(version, null)], [new StoreWrite(version, "1"), new StoreWrite(doc, "v1")]));
+        Assert.True(await Store.CommitAsync([new StoreCondition(version, "1")], [new StoreWrite(version, "2"), new StoreWrite(doc, "v2")]));
+
+        Assert.Equal("2", await Store.GetAsync(version));
+        Assert.Equal("v2", await Store.GetAsync(doc));
+    }
+
+    [Fact]
+    public async Task A_commit_writes_nothing_when_any_condition_fails()
+    {
+        var version = NewKey("version");
+        var marker = NewKey("marker");
+        var doc = NewKey("doc");
+        await Store.SetAsync(version, "5");
+        await Store.SetAsync(marker, "taken");
+
+        Assert.False(await Store.CommitAsync([new StoreCondition(version, "4")], [new StoreWrite(doc, "stale")]));
+        Assert.False(await Store.CommitAsync([new StoreCondition(version, "5"), new StoreCondition(marker, null)], [new StoreWrite(doc, "dup")]));
+
+        Assert.Null(await Store.GetAsync(doc));
+        Assert.Equal("5", await Store.GetAsync(version));
+    }
+
+    [Fact]
+    public async Task Concurrent_commits_on_the_same_expected_value_have_one_winner()
+    {
+        var version = NewKey("version");
+        await Store.SetAsync(version, "1");
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            Store.CommitAsync([new StoreCondition(version, "1")], [new StoreWrite(version, $"2-by-{i}")])));
+
+        Assert.Single(results, won => won);
+    }
+
+    [Fact]
+    public async Task Published_nudges_reach_subscribers()
+    {
+        string channel = $"nudge-{Guid.NewGuid():N}";
+        var received = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await Store.SubscribeAsync(channel, received.Enqueue);
+
+        await Store.PublishAsync(channel, "version 7");
+
+        await Eventually.Until(() => Task.FromResult(received.Count), n => n == 1, "the nudge");
+        Assert.Equal("version 7", received.Single());
+    }
 }
