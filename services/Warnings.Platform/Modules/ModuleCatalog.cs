@@ -1,4 +1,5 @@
 using Warnings.Core.Modules;
+using Warnings.PublicationList;
 using Warnings.Platform.Hosting;
 
 namespace Warnings.Platform.Modules;
@@ -9,7 +10,7 @@ public static class ModuleCatalog
     /// <summary>All modules, in start-up order.</summary>
     public static IReadOnlyList<IPlatformModule> All { get; } =
     [
-        new PlannedModule("publication-list", "Publication list: versioned grants and reporting rules, edited live"),
+        new PublicationListModule(),
         new PlannedModule("issuing", "Warning life cycle: draft, review, sign-off, publish, update, lift, expiry"),
         new PlannedModule("reporting", "Incident reports: initial, follow-up, final; severity and deadlines"),
         new PlannedModule("dispatch", "Channel fan-out: one queue per delivery channel, receipts"),

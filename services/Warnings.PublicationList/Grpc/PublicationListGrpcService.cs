@@ -1,0 +1,323 @@
+using Google.Rpc;
+using Grpc.Core;
+using MassTransit;
+using NodaTime;
+using Warnings.Contracts.Events;
+using Warnings.Contracts.Time;
+using Warnings.Contracts.V1;
+using Warnings.Core.Domain;
+using Warnings.Core.Grpc;
+using Warnings.Core.Identity;
+using Warnings.PublicationList.Domain;
+using Warnings.PublicationList.Storage;
+using ListDocument = Warnings.Contracts.V1.PublicationList;
+
+namespace Warnings.PublicationList.Grpc;
+
+/// <summary>Reads, edits, history, dry-run checks and change notifications of the publication list.</summary>
+public sealed class PublicationListGrpcService(
+    ListRepository repository,
+    ListSnapshots snapshots,
+    IClock clock,
+    CallAudit audit,
+    IPublishEndpoint bus) : PublicationListService.PublicationListServiceBase
+{
+    private const int DefaultHistoryPage = 20;
+    private const int MaxHistoryPage = 100;
+
+    [RpcAccess(Roles.AnyAuthenticated)]
+    public override async Task<ListDocument> GetList(GetListRequest request, ServerCallContext context)
+    {
+        var problems = new FieldViolations().Check(request.Version >= 0, "version", "must not be negative");
+        Instant at = default;
+        problems.Check(request.At is null || TimestampConversions.TryToInstant(request.At, out at), "at", "is not a valid timestamp");
+        problems.ThrowIfAny();
+
+        long version = request.Version > 0 ? request.Version : request.At is not null ? await repository.VersionAtAsync(at) : (await snapshots.CurrentAsync()).Version;
+        return await LoadAsync(version);
+    }
+
+    [RpcAccess(Roles.AnyAuthenticated)]
+    public override async Task<Grant> GetGrant(GetGrantRequest request, ServerCallContext context)
+    {
+        new FieldViolations().Check(request.Id.Length > 0, "id", "is required").Check(request.Version >= 0, "version", "must not be negative").ThrowIfAny();
+        var list = request.Version > 0 ? await LoadAsync(request.Version) : (await snapshots.CurrentAsync()).Document;
+        return list.Grants.FirstOrDefault(g => g.Id == request.Id)
+            ?? throw GrpcErrors.NotFound($"No grant {request.Id} in list v{list.Version}.", new Dictionary<string, string> { ["grant_id"] = request.Id });
+    }
+
+    [RpcAccess(Roles.ListAdmin, Mutating = true)]
+    public override Task<ListEditResponse> UpsertGrant(UpsertGrantRequest request, ServerCallContext context)
+    {
+        if (request.Grant is null)
+        {
+            throw GrpcErrors.InvalidArgument("grant", "is required");
+        }
+
+        audit.Target = request.Grant.Id;
+        int index = -1;
+        return EditAsync(context, request.RequestId, request.ExpectedVersion, request.Reason, list =>
+        {
+            index = list.Grants.ToList().FindIndex(g => g.Id == request.Grant.Id);
+            if (index < 0)
+            {
+                list.Grants.Add(request.Grant.Clone());
+                index = list.Grants.Count - 1;
+            }
+            else
+            {
+                list.Grants[index] = request.Grant.Clone();
+            }
+        }, field => field.StartsWith($"list.grants[{index}]", StringComparison.Ordinal) ? "grant" + field[$"list.grants[{index}]".Length..] : field);
+    }
+
+    [RpcAccess(Roles.ListAdmin, Mutating = true)]
+    public override Task<ListEditResponse> SuspendGrant(ChangeGrantStatusRequest request, ServerCallContext context) =>
+        ChangeStatusAsync(request, context, GrantStatus.Suspended);
+
+    [RpcAccess(Roles.ListAdmin, Mutating = true)]
+    public override Task<ListEditResponse> RetireGrant(ChangeGrantStatusRequest request, ServerCallContext context) =>
+        ChangeStatusAsync(request, context, GrantStatus.Retired);
+
+    [RpcAccess(Roles.ListAdmin, Mutating = true)]
+    public override Task<ListEditResponse> UpdateReportingRules(UpdateReportingRulesRequest request, ServerCallContext context)
+    {
+        if (request.Rules is null)
+        {
+            throw GrpcErrors.InvalidArgument("rules", "is required");
+        }
+
+        audit.Target = "reporting";
+        return EditAsync(context, request.RequestId, request.ExpectedVersion, request.Reason, list => list.Reporting = request.Rules.Clone(),
+            field => field.StartsWith("list.reporting", StringComparison.Ordinal) ? "rules" + field["list.reporting".Length..] : field);
+    }
+
+    [RpcAccess(Roles.ListAdmin, Mutating = true)]
+    public override Task<ListEditResponse> ImportList(ImportListRequest request, ServerCallContext context)
+    {
+        if (request.List is null)
+        {
+            throw GrpcErrors.InvalidArgument("list", "is required");
+        }
+
+        audit.Target = "list";
+        return EditAsync(context, request.RequestId, request.ExpectedVersion, request.Reason, list =>
+        {
+            var imported = request.List.Clone();
+            list.Districts.Clear();
+            list.Districts.Add(imported.Districts);
+            list.Departments.Clear();
+            list.Departments.Add(imported.Departments);
+            list.Hazards.Clear();
+            list.Hazards.Add(imported.Hazards);
+            list.Channels.Clear();
+            list.Channels.Add(imported.Channels);
+            list.Languages.Clear();
+            list.Languages.Add(imported.Languages);
+            list.Grants.Clear();
+            list.Grants.Add(imported.Grants);
+            list.Reporting = imported.Reporting;
+        }, field => field);
+    }
+
+    [RpcAccess(Roles.AnyAuthenticated)]
+    public override async Task<ListHistoryResponse> ListHistory(ListHistoryRequest request, ServerCallContext context)
+    {
+        long start = 0;
+        new FieldViolations()
+            .Check(request.PageSize is >= 0 and <= MaxHistoryPage, "page_size", $"must be 1-{MaxHistoryPage} (0 for {DefaultHistoryPage})")
+            .Check(request.PageToken.Length == 0 || (long.TryParse(request.PageToken, out start) && start > 0), "page_token", "is not a token this service gave out")
+            .ThrowIfAny();
+
+        int size = request.PageSize == 0 ? DefaultHistoryPage : request.PageSize;
+        long from = request.PageToken.Length > 0 ? start : await repository.CurrentVersionAsync();
+        var response = new ListHistoryResponse();
+        for (long version = from; version > 0 && response.Changes.Count < size; version--)
+        {
+            if (await repository.ChangeAsync(version) is { } change)
+            {
+                response.Changes.Add(change);
+            }
+        }
+
+        long next = from - response.Changes.Count;
+        response.NextPageToken = next > 0 ? next.ToString(System.Globalization.CultureInfo.InvariantCulture) : "";
+        return response;
+    }
+
+    [RpcAccess(Roles.AnyAuthenticated)]
+    public override async Task<CheckResponse> Check(CheckRequest request, ServerCallContext context)
+    {
+        var (candidate, at) = ToCandidate(request);
+        var list = await snapshots.CurrentAsync();
+        var decision = list.Check(candidate, at);
+        audit.ListVersion = decision.ListVersion.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var response = new CheckResponse
+        {
+            Allowed = decision.Allowed,
+            ListVersion = decision.ListVersion,
+            GrantId = decision.GrantId ?? "",
+            SignOffPolicy = decision.SignOff,
+            FastTrackSignOffWithinMinutes = decision.FastTrackSignOffWithinMinutes,
+        };
+        response.ResponseMeasures.AddRange(decision.ResponseMeasures);
+        response.Violations.AddRange(decision.Violations.Select(v => new Violation { Code = v.Code, Field = v.Field, Message = v.Message }));
+        return response;
+    }
+
+    [RpcAccess(Roles.AnyAuthenticated)]
+    public override async Task WatchChanges(WatchChangesRequest request, IServerStreamWriter<ListChange> responseStream, ServerCallContext context)
+    {
+        new FieldViolations().Check(request.AfterVersion >= 0, "after_version", "must not be negative").ThrowIfAny();
+        long sent = request.AfterVersion;
+        while (!context.CancellationToken.IsCancellationRequested)
+        {
+            long current = (await snapshots.CurrentAsync()).Version;
+            for (long version = sent + 1; version <= current; version++)
+            {
+                if (await repository.ChangeAsync(version) is { } change)
+                {
+                    await responseStream.WriteAsync(change, context.CancellationToken);
+                }
+
+                sent = version;
+            }
+
+            try
+            {
+                await snapshots.WaitForChangeAsync(sent, context.CancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the subscriber went away: the stream simply ends
+            }
+        }
+    }
+
+    private async Task<ListEditResponse> ChangeStatusAsync(ChangeGrantStatusRequest request, ServerCallContext context, GrantStatus status)
+    {
+        new FieldViolations().Check(request.GrantId.Length > 0, "grant_id", "is required").ThrowIfAny();
+        audit.Target = request.GrantId;
+        return await EditAsync(context, request.RequestId, request.ExpectedVersion, request.Reason, list =>
+        {
+            var grant = list.Grants.FirstOrDefault(g => g.Id == request.GrantId)
+                ?? throw GrpcErrors.NotFound($"No grant {request.GrantId} in list v{list.Version}.", new Dictionary<string, string> { ["grant_id"] = request.GrantId });
+            if (grant.Status == status || grant.Status == GrantStatus.Retired)
+            {
+                throw GrpcErrors.Build(Code.FailedPrecondition, grant.Status == GrantStatus.Retired ? "GRANT_RETIRED" : "GRANT_ALREADY_SUSPENDED",
+                    $"Grant {grant.Id} is already {grant.Status.ToString().ToLowerInvariant()}.", new Dictionary<string, string> { ["grant_id"] = grant.Id });
+            }
+
+            grant.Status = status;
+        }, field => field);
+    }
+
+    // One path for every edit: validate the request, answer a repeated request id with its first
+    // answer, refuse a stale base version, validate the list the edit would produce, then commit
+    // version, history and request id in one step and announce the new version.
+    private async Task<ListEditResponse> EditAsync(ServerCallContext context, string requestId, long expectedVersion, string reason, Action<ListDocument> edit, Func<string, string> fieldFor)
+    {
+        new FieldViolations()
+            .CheckId(requestId)
+            .Check(expectedVersion > 0, "expected_version", "give the version the edit is based on")
+            .Check(reason.Trim().Length > 0, "reason", "say why the list changes")
+            .ThrowIfAny();
+
+        var caller = context.Caller();
+        if (await repository.FindRequestAsync(caller.Id, requestId) is { } first)
+        {
+            audit.ListVersion = first.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return new ListEditResponse { Version = first.Version, Change = first };
+        }
+
+        long current = await repository.CurrentVersionAsync();
+        if (expectedVersion != current)
+        {
+            throw Stale(current);
+        }
+
+        var before = await repository.LoadAsync(current) ?? new ListDocument();
+        var after = before.Clone();
+        edit(after);
+        var problems = ListValidator.Validate(after);
+        if (problems.Count > 0)
+        {
+            foreach (var problem in problems)
+            {
+                problem.Field = fieldFor(problem.Field);
+            }
+
+            throw GrpcErrors.InvalidArgument(problems, "LIST_INVALID");
+        }
+
+        var changes = ListDiff.Describe(before, after);
+        if (changes.Count == 0)
+        {
+            throw GrpcErrors.Build(Code.FailedPrecondition, "LIST_UNCHANGED", "The edit changes nothing; no new version was made.");
+        }
+
+        var change = new ListChange { At = clock.GetCurrentInstant().ToTimestamp(), By = caller.Id, Reason = reason.Trim(), RequestId = requestId };
+        change.Changes.AddRange(changes);
+        switch (await repository.CommitAsync(current, after, change, caller.Id))
+        {
+            case EditOutcome.Committed committed:
+                audit.ListVersion = committed.Change.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await snapshots.CurrentAsync();
+                await bus.Publish(new PublicationListChanged(committed.Change.Version, committed.Change.At.ToInstant(), caller.Id, change.Reason, changes), context.CancellationToken);
+                return new ListEditResponse { Version = committed.Change.Version, Change = committed.Change };
+            case EditOutcome.Repeated repeated:
+                return new ListEditResponse { Version = repeated.FirstChange.Version, Change = repeated.FirstChange };
+            case EditOutcome.Stale stale:
+                throw Stale(stale.CurrentVersion);
+            default:
+                throw new InvalidOperationException("Unknown edit outcome.");
+        }
+    }
+
+    private static RpcException Stale(long current) => GrpcErrors.Build(Code.Aborted, "LIST_VERSION_STALE",
+        $"The list is at version {current}; re-read it and apply the edit to that version.",
+        new Dictionary<string, string> { ["current_version"] = current.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+    private async Task<ListDocument> LoadAsync(long version) =>
+        await repository.LoadAsync(version)
+        ?? throw GrpcErrors.NotFound(version == 0 ? "There was no publication list at that time." : $"No publication list version {version}.",
+            new Dictionary<string, string> { ["version"] = version.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+
+    private (PublicationCandidate Candidate, Instant At) ToCandidate(CheckRequest request)
+    {
+        var problems = new FieldViolations()
+            .Check(request.Department.Length > 0, "department", "is required")
+            .Check(request.Hazard.Length > 0, "hazard", "is required")
+            .Check(request.Level.Length == 0 || WarningLevels.IsKnown(request.Level), "level", "must be blue, yellow, orange, red, or empty for a notice")
+            .Check(request.Areas.Count > 0, "areas", "at least one district code (310000 for the whole city)")
+            .Check(request.Channels.Count > 0, "channels", "at least one channel");
+        for (int i = 0; i < request.Areas.Count; i++)
+        {
+            problems.Check(request.Areas[i].Length == 6 && request.Areas[i].All(char.IsAsciiDigit), $"areas[{i}]", "must be a 6-digit district code");
+        }
+
+        problems.Check(TimestampConversions.TryToInstant(request.OnsetAt, out var onset), "onset_at", "a valid timestamp is required");
+        problems.Check(TimestampConversions.TryToInstant(request.ExpiresAt, out var expires), "expires_at", "a valid timestamp is required");
+        if (request.OnsetAt is not null && request.ExpiresAt is not null)
+        {
+            problems.Check(expires > onset, "expires_at", "must be after onset_at");
+        }
+
+        var at = clock.GetCurrentInstant();
+        problems.Check(request.At is null || TimestampConversions.TryToInstant(request.At, out at), "at", "is not a valid timestamp");
+        problems.ThrowIfAny();
+        return (new PublicationCandidate
+        {
+            Department = request.Department,
+            Hazard = request.Hazard,
+            Level = request.Level,
+            Areas = request.Areas.ToArray(),
+            Channels = request.Channels.ToArray(),
+            OnsetAt = onset,
+            ExpiresAt = expires,
+            Languages = request.Languages.ToArray(),
+            FastTrack = request.FastTrack,
+            SignOffs = request.SignOffs is { } s ? new CandidateSignOffs(s.Reviewed, s.LeaderSignedOff, s.MunicipalApproved) : null,
+        }, at);
+    }
+}

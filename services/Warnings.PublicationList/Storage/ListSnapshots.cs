@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Logging;
+using Warnings.PublicationList.Domain;
+
+namespace Warnings.PublicationList.Storage;
+
+/// <summary>
+/// The compiled current list of this instance. <see cref="CurrentAsync"/> reads the current version
+/// number from the store on every call (one small read) and compiles a newer version before
+/// answering, so a decision never uses a snapshot older than one it could have seen; nudges and
+/// polling only make that compile happen ahead of time.
+/// </summary>
+public sealed class ListSnapshots(ListRepository repository, ILogger<ListSnapshots> logger)
+{
+    private readonly SemaphoreSlim _compileGate = new(1, 1);
+    private volatile CompiledList _current = CompiledList.Empty;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The snapshot this instance holds, without asking the store (may lag by up to one nudge or poll).</summary>
+    public CompiledList Cached => _current;
+
+    /// <summary>The current list, as fresh as the store.</summary>
+    public async ValueTask<CompiledList> CurrentAsync()
+    {
+        long version = await repository.CurrentVersionAsync();
+        var current = _current;
+        return current.Version >= version ? current : await CompileAsync(version);
+    }
+
+    /// <summary>Completes when this instance next sees a new version (or at once if it already holds one newer than <paramref name="seenVersion"/>).</summary>
+    public Task WaitForChangeAsync(long seenVersion, CancellationToken cancellationToken) =>
+        _current.Version > seenVersion ? Task.CompletedTask : _changed.Task.WaitAsync(cancellationToken);
+
+    private async Task<CompiledList> CompileAsync(long version)
+    {
+        await _compileGate.WaitAsync();
+        try
+        {
+            if (_current.Version >= version)
+            {
+                return _current;
+            }
+
+            var document = await repository.LoadAsync(version)
+                ?? throw new InvalidOperationException($"Publication list version {version} is current but missing from the store.");
+            var compiled = new CompiledList(document);
+            _current = compiled;
+            logger.LogInformation("Publication list v{Version} in effect on this instance ({Grants} grants)", version, document.Grants.Count);
+            Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+            return compiled;
+        }
+        finally
+        {
+            _compileGate.Release();
+        }
+    }
+}
