@@ -168,6 +168,21 @@ public class CheckerTests
     }
 
     [Fact]
+    public void An_allowed_check_allocates_nothing()
+    {
+        var candidate = RedTyphoon(c => c.SignOffs = new CandidateSignOffs(true, true, false));
+        Assert.True(_list.Check(candidate, Now).Allowed); // warm up: JIT and first-call work
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            _list.Check(candidate, Now);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
     public void The_empty_list_has_nothing_on_it()
     {
         Assert.Equal([ViolationCodes.NotOnList], Codes(CompiledList.Empty.Check(RedTyphoon(), Now)));

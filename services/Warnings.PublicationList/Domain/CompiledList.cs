@@ -94,8 +94,7 @@ public sealed class CompiledList
 
         if (grant is null)
         {
-            return Refused(null, ViolationCodes.GrantNotInEffect, "hazard",
-                $"No grant of '{candidate.Department}' for '{candidate.Hazard}' is in effect at {at} ({string.Join(", ", grants.Select(g => $"{g.Id}: {g.Describe(at)}"))}).");
+            return Refused(null, ViolationCodes.GrantNotInEffect, "hazard", NotInEffectMessage(candidate, grants, at));
         }
 
         List<ListViolation>? violations = null;
@@ -111,8 +110,7 @@ public sealed class CompiledList
         var slot = slotIndex >= 0 ? grant.Slots[slotIndex] : null;
         if (slot is null)
         {
-            Add(ref violations, ViolationCodes.LevelNotAllowed, "level",
-                $"Level '{candidate.Level}' is not allowed by grant {grant.Id} (allowed: {string.Join(", ", grant.Slots.Select((s, n) => s is null ? null : LevelNames[n] is "" ? "no level" : LevelNames[n]).Where(n => n is not null))}).");
+            Add(ref violations, ViolationCodes.LevelNotAllowed, "level", LevelNotAllowedMessage(candidate, grant));
         }
         else
         {
@@ -162,10 +160,7 @@ public sealed class CompiledList
 
         if ((grant.RequiredLanguages & ~languages) != 0)
         {
-            foreach (var language in grant.RequiredLanguageCodes.Where(l => (languages & (1UL << _languageBits[l])) == 0))
-            {
-                Add(ref violations, ViolationCodes.LanguageMissing, "languages", $"Grant {grant.Id} requires the text in {language}.");
-            }
+            AddMissingLanguages(ref violations, grant, languages);
         }
 
         if (candidate.FastTrack && !grant.FastTrackAllowed)
@@ -175,6 +170,25 @@ public sealed class CompiledList
 
         return new ListDecision(Version, grant.Id, slot?.SignOff ?? SignOffPolicy.Unspecified, slot?.Measures ?? NoMeasures,
             grant.FastTrackAllowed ? grant.FastTrackMinutes : 0, violations!);
+    }
+
+    // Messages are built only on refusal, in methods of their own: a lambda inside Check would make
+    // the compiler allocate its closure on every call, allowed ones included.
+    private static string NotInEffectMessage(PublicationCandidate candidate, CompiledGrant[] grants, Instant at) =>
+        $"No grant of '{candidate.Department}' for '{candidate.Hazard}' is in effect at {at} ({string.Join(", ", grants.Select(g => $"{g.Id}: {g.Describe(at)}"))}).";
+
+    private static string LevelNotAllowedMessage(PublicationCandidate candidate, CompiledGrant grant) =>
+        $"Level '{candidate.Level}' is not allowed by grant {grant.Id} (allowed: {string.Join(", ", grant.Slots.Select((s, n) => s is null ? null : LevelNames[n] is "" ? "no level" : LevelNames[n]).Where(n => n is not null))}).";
+
+    private void AddMissingLanguages(ref List<ListViolation>? violations, CompiledGrant grant, ulong languages)
+    {
+        foreach (var language in grant.RequiredLanguageCodes)
+        {
+            if ((languages & (1UL << _languageBits[language])) == 0)
+            {
+                Add(ref violations, ViolationCodes.LanguageMissing, "languages", $"Grant {grant.Id} requires the text in {language}.");
+            }
+        }
     }
 
     private ListDecision Refused(string? grantId, string code, string field, string message) =>
