@@ -65,6 +65,24 @@ public interface IStateStore
     /// </summary>
     Task<bool> CommitAsync(IReadOnlyList<StoreCondition> conditions, IReadOnlyList<StoreWrite> writes);
 
+    /// <summary>Up to <paramref name="count"/> items from the head of the list at <paramref name="key"/>, oldest first.</summary>
+    Task<IReadOnlyList<string>> ListHeadAsync(StoreKey key, int count);
+
+    /// <summary>Removes <paramref name="count"/> items from the head of the list (after they were handled).</summary>
+    Task ListRemoveHeadAsync(StoreKey key, int count);
+
+    /// <summary>The number of items in the list at <paramref name="key"/>.</summary>
+    Task<long> ListLengthAsync(StoreKey key);
+
+    /// <summary>
+    /// Takes or renews a lease named <paramref name="key"/> for <paramref name="owner"/>: true when the
+    /// owner holds it for <paramref name="ttl"/> from now. Used so that one relay at a time drains the outbox.
+    /// </summary>
+    Task<bool> AcquireLeaseAsync(StoreKey key, string owner, Duration ttl);
+
+    /// <summary>Gives a lease up if <paramref name="owner"/> holds it.</summary>
+    Task ReleaseLeaseAsync(StoreKey key, string owner);
+
     /// <summary>Publishes a nudge to every subscriber of <paramref name="channel"/> (in every process, for Redis). Fire and forget: nudges may be lost.</summary>
     Task PublishAsync(string channel, string message);
 
@@ -75,5 +93,18 @@ public interface IStateStore
 /// <summary>A condition of <see cref="IStateStore.CommitAsync"/>: the string at <paramref name="Key"/> equals <paramref name="Expected"/> (null: the key is absent).</summary>
 public sealed record StoreCondition(StoreKey Key, string? Expected);
 
-/// <summary>A write of <see cref="IStateStore.CommitAsync"/>: set the string at <paramref name="Key"/>.</summary>
-public sealed record StoreWrite(StoreKey Key, string Value);
+/// <summary>A write of <see cref="IStateStore.CommitAsync"/>: set the string at <paramref name="Key"/>, or append it to the list there.</summary>
+public sealed record StoreWrite(StoreKey Key, string Value, StoreWriteKind Kind = StoreWriteKind.Set)
+{
+    /// <summary>Appends <paramref name="value"/> to the end of the list at <paramref name="key"/>.</summary>
+    public static StoreWrite Append(StoreKey key, string value) => new(key, value, StoreWriteKind.Append);
+}
+
+public enum StoreWriteKind
+{
+    /// <summary>SET the string.</summary>
+    Set,
+
+    /// <summary>RPUSH onto the list.</summary>
+    Append,
+}

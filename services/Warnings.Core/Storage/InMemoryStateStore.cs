@@ -144,11 +144,89 @@ public sealed class InMemoryStateStore(IOptions<StoreOptions> options, IClock cl
 
             foreach (var write in writes)
             {
-                _entries[write.Key.Render(_prefix)] = new Entry(write.Value, null);
+                if (write.Kind == StoreWriteKind.Append)
+                {
+                    ListAt(write.Key, create: true)!.Add(write.Value);
+                }
+                else
+                {
+                    _entries[write.Key.Render(_prefix)] = new Entry(write.Value, null);
+                }
             }
 
             return Task.FromResult(true);
         }
+    }
+
+    public Task<IReadOnlyList<string>> ListHeadAsync(StoreKey key, int count)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<string> head = ListAt(key, create: false)?.Take(count).ToList() ?? [];
+            return Task.FromResult(head);
+        }
+    }
+
+    public Task ListRemoveHeadAsync(StoreKey key, int count)
+    {
+        lock (_gate)
+        {
+            var list = ListAt(key, create: false);
+            list?.RemoveRange(0, Math.Min(count, list.Count));
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task<long> ListLengthAsync(StoreKey key)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult((long)(ListAt(key, create: false)?.Count ?? 0));
+        }
+    }
+
+    public Task<bool> AcquireLeaseAsync(StoreKey key, string owner, Duration ttl)
+    {
+        lock (_gate)
+        {
+            if (Live(key) is { Value: string holder } && holder != owner)
+            {
+                return Task.FromResult(false);
+            }
+
+            _entries[key.Render(_prefix)] = new Entry(owner, ExpiresAt(ttl));
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task ReleaseLeaseAsync(StoreKey key, string owner)
+    {
+        lock (_gate)
+        {
+            if (Live(key) is { Value: string holder } && holder == owner)
+            {
+                _entries.Remove(key.Render(_prefix));
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+
+    private List<string>? ListAt(StoreKey key, bool create)
+    {
+        var entry = Live(key);
+        if (entry is not null && entry.Value is not List<string>)
+        {
+            throw new InvalidOperationException($"Key {key} holds a value that is not a list.");
+        }
+
+        if (entry is null && create)
+        {
+            entry = new Entry(new List<string>(), null);
+            _entries[key.Render(_prefix)] = entry;
+        }
+
+        return entry?.Value as List<string>;
     }
 
     public Task PublishAsync(string channel, string message)

@@ -150,7 +150,9 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
                 : Condition.StringEqual(Render(condition.Key), condition.Expected));
         }
 
-        var queued = writes.Select(w => transaction.StringSetAsync(Render(w.Key), w.Value)).ToList();
+        var queued = writes.Select(w => w.Kind == StoreWriteKind.Append
+            ? (Task)transaction.ListRightPushAsync(Render(w.Key), w.Value)
+            : transaction.StringSetAsync(Render(w.Key), w.Value)).ToList();
         bool committed = await transaction.ExecuteAsync();
         if (committed)
         {
@@ -159,6 +161,33 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
 
         return committed;
     }
+
+    // Take the lease if it is free, renew it if we hold it: one atomic step.
+    private const string AcquireLeaseScript = """
+        local holder = redis.call('GET', KEYS[1])
+        if holder == false or holder == ARGV[1] then
+          redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+          return 1
+        end
+        return 0
+        """;
+
+    private const string ReleaseLeaseScript = """
+        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+        return 0
+        """;
+
+    public async Task<IReadOnlyList<string>> ListHeadAsync(StoreKey key, int count) =>
+        (await Db.ListRangeAsync(Render(key), 0, count - 1)).Select(v => v.ToString()).ToList();
+
+    public Task ListRemoveHeadAsync(StoreKey key, int count) => Db.ListTrimAsync(Render(key), count, -1);
+
+    public Task<long> ListLengthAsync(StoreKey key) => Db.ListLengthAsync(Render(key));
+
+    public async Task<bool> AcquireLeaseAsync(StoreKey key, string owner, Duration ttl) =>
+        (long)await Db.ScriptEvaluateAsync(AcquireLeaseScript, [Render(key)], [owner, (long)ttl.TotalMilliseconds]) == 1;
+
+    public Task ReleaseLeaseAsync(StoreKey key, string owner) => Db.ScriptEvaluateAsync(ReleaseLeaseScript, [Render(key)], [owner]);
 
     public Task PublishAsync(string channel, string message) =>
         redis.GetSubscriber().PublishAsync(RedisChannel.Literal($"{_prefix}:{channel}"), message);

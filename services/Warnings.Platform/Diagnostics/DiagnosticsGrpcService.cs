@@ -1,10 +1,10 @@
 using Grpc.Core;
-using MassTransit;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using Warnings.Contracts.Events;
 using Warnings.Contracts.Time;
 using Warnings.Contracts.V1;
+using Warnings.Core.Commands;
 using Warnings.Core.Grpc;
 using Warnings.Core.Identity;
 using Warnings.Core.Storage;
@@ -15,23 +15,28 @@ namespace Warnings.Platform.Diagnostics;
 
 /// <summary>The operator's view of a running platform: probes across the bus, and what this process runs.</summary>
 public sealed class DiagnosticsGrpcService(
-    IPublishEndpoint publisher,
     ProbeReceipts receipts,
     IClock clock,
     PlatformInstance instance,
     PlatformEndpoints endpoints,
     IStateStore store,
     IOptions<BusOptions> bus,
-    CallAudit audit) : DiagnosticsService.DiagnosticsServiceBase
+    CallAudit audit,
+    Commands commands) : DiagnosticsService.DiagnosticsServiceBase
 {
     [RpcAccess(Roles.Operator, Mutating = true)]
     public override async Task<SendProbeResponse> SendProbe(SendProbeRequest request, ServerCallContext context)
     {
         ValidateId(request.RequestId, "request_id");
         audit.Target = request.RequestId;
-        var sent = new ProbeSent(request.RequestId, clock.GetCurrentInstant(), instance.Name);
-        await publisher.Publish(sent, context.CancellationToken);
-        return new SendProbeResponse { ProbeId = sent.ProbeId, SentAt = sent.SentAt.ToTimestamp(), SentBy = sent.SentBy };
+        // Through the outbox like every event: a repeated request id returns the first answer and
+        // publishes nothing more.
+        return await commands.RunAsync($"{context.Caller().Id}:SendProbe", request.RequestId, () =>
+        {
+            var sent = new ProbeSent(request.RequestId, clock.GetCurrentInstant(), instance.Name);
+            var response = new SendProbeResponse { ProbeId = sent.ProbeId, SentAt = sent.SentAt.ToTimestamp(), SentBy = sent.SentBy };
+            return Task.FromResult(new CommandPlan<SendProbeResponse>(response, [], [], [sent]));
+        });
     }
 
     [RpcAccess(Roles.Operator)]

@@ -1,4 +1,5 @@
 using NodaTime;
+using Warnings.Core.Commands;
 using Warnings.Core.Grpc;
 using Warnings.Core.Identity;
 using Warnings.Core.Storage;
@@ -65,6 +66,7 @@ public static class PlatformHost
         services.Configure<BusOptions>(configuration.GetSection(BusOptions.Section));
         services.AddPlatformStore(configuration);
         services.AddPlatformBus(busOptions, modules);
+        services.AddPlatformCommands(configuration);
         services.AddPlatformHealth();
         services.AddPlatformIdentity(configuration);
         services.AddGrpc(o =>

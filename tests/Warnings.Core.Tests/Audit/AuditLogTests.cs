@@ -111,6 +111,16 @@ public class AuditLogTests
 
         public Task<bool> CommitAsync(IReadOnlyList<StoreCondition> conditions, IReadOnlyList<StoreWrite> writes) => inner.CommitAsync(conditions, writes);
 
+        public Task<IReadOnlyList<string>> ListHeadAsync(StoreKey key, int count) => inner.ListHeadAsync(key, count);
+
+        public Task ListRemoveHeadAsync(StoreKey key, int count) => inner.ListRemoveHeadAsync(key, count);
+
+        public Task<long> ListLengthAsync(StoreKey key) => inner.ListLengthAsync(key);
+
+        public Task<bool> AcquireLeaseAsync(StoreKey key, string owner, Duration ttl) => inner.AcquireLeaseAsync(key, owner, ttl);
+
+        public Task ReleaseLeaseAsync(StoreKey key, string owner) => inner.ReleaseLeaseAsync(key, owner);
+
         public Task PublishAsync(string channel, string message) => inner.PublishAsync(channel, message);
 
         public Task SubscribeAsync(string channel, Action<string> handler) => inner.SubscribeAsync(channel, handler);

@@ -259,4 +259,40 @@ public abstract class StateStoreContract
         await Eventually.Until(() => Task.FromResult(received.Count), n => n == 1, "the nudge");
         Assert.Equal("version 7", received.Single());
     }
+
+    [Fact]
+    public async Task A_commit_can_append_to_a_list_which_reads_and_trims_from_the_head()
+    {
+        var state = NewKey("state");
+        var queue = NewKey("queue");
+
+        Assert.True(await Store.CommitAsync([new StoreCondition(state, null)], [new StoreWrite(state, "1"), StoreWrite.Append(queue, "a"), StoreWrite.Append(queue, "b")]));
+        Assert.False(await Store.CommitAsync([new StoreCondition(state, null)], [StoreWrite.Append(queue, "lost")]));
+        await Store.CommitAsync([], [StoreWrite.Append(queue, "c")]);
+
+        Assert.Equal(["a", "b"], await Store.ListHeadAsync(queue, 2));
+        await Store.ListRemoveHeadAsync(queue, 2);
+        Assert.Equal(["c"], await Store.ListHeadAsync(queue, 10));
+        Assert.Equal(1, await Store.ListLengthAsync(queue));
+        await Store.ListRemoveHeadAsync(queue, 5);
+        Assert.Empty(await Store.ListHeadAsync(queue, 10));
+    }
+
+    [Fact]
+    public async Task A_lease_has_one_holder_until_released_or_expired()
+    {
+        var lease = NewKey("lease");
+
+        Assert.True(await Store.AcquireLeaseAsync(lease, "a", Duration.FromMinutes(1)));
+        Assert.True(await Store.AcquireLeaseAsync(lease, "a", Duration.FromMinutes(1)));
+        Assert.False(await Store.AcquireLeaseAsync(lease, "b", Duration.FromMinutes(1)));
+        await Store.ReleaseLeaseAsync(lease, "b");
+        Assert.False(await Store.AcquireLeaseAsync(lease, "b", Duration.FromMinutes(1)));
+        await Store.ReleaseLeaseAsync(lease, "a");
+        Assert.True(await Store.AcquireLeaseAsync(lease, "b", Duration.FromMilliseconds(300)));
+
+        PassTime(Duration.FromMilliseconds(301));
+
+        await Eventually.Until(() => Store.AcquireLeaseAsync(lease, "c", Duration.FromMinutes(1)), taken => taken, "the expired lease to be free");
+    }
 }

@@ -1,0 +1,31 @@
+using System.Text.Json;
+using NodaTime;
+using Warnings.Core.Json;
+using Warnings.Core.Storage;
+
+namespace Warnings.Core.Commands;
+
+/// <summary>An event waiting in the outbox: its bus message id, type, JSON payload and when it was enqueued.</summary>
+public sealed record OutboxMessage(Guid MessageId, string MessageType, string Payload, Instant EnqueuedAt);
+
+/// <summary>
+/// The transactional outbox: events are appended to <c>outbox:pending</c> in the same atomic commit
+/// as the state change that caused them (see <see cref="Commands"/>), and <see cref="OutboxRelay"/>
+/// publishes them in order. An acknowledged command's events therefore reach the bus even if the
+/// process dies right after the commit.
+/// </summary>
+public static class Outbox
+{
+    public static readonly StoreKey Pending = new("outbox", "pending");
+    public static readonly StoreKey Dead = new("outbox", "dead");
+    public static readonly StoreKey RelayLease = new("outbox", "relay-lease");
+    public const string NudgeChannel = "outbox";
+
+    /// <summary>The commit write that enqueues <paramref name="message"/> with bus message id <paramref name="messageId"/>.</summary>
+    public static StoreWrite Enqueue(object message, Guid messageId, Instant at)
+    {
+        var type = message.GetType();
+        var entry = new OutboxMessage(messageId, $"{type.FullName}, {type.Assembly.GetName().Name}", JsonSerializer.Serialize(message, type, PlatformJson.Options), at);
+        return StoreWrite.Append(Pending, JsonSerializer.Serialize(entry, PlatformJson.Options));
+    }
+}
