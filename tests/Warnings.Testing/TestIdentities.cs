@@ -51,6 +51,9 @@ public static class TestIdentities
         var settings = new Dictionary<string, string?>
         {
             ["Identity:DevKeys:Enabled"] = "false",
+            // Suites make bursts of calls as one principal (50 concurrent repeats); the rate-limit test sets its own.
+            ["Identity:RateLimit:Burst"] = "1000",
+            ["Identity:RateLimit:MutatingCallsPerMinute"] = "60000",
             ["Identity:Jwt:Issuer"] = JwtIssuer,
             ["Identity:Jwt:Audience"] = JwtAudience,
             ["Identity:Jwt:SigningKey"] = Convert.ToBase64String(JwtSigningKey),

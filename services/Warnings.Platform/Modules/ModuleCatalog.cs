@@ -1,4 +1,5 @@
 using Warnings.Core.Modules;
+using Warnings.Issuing;
 using Warnings.PublicationList;
 using Warnings.Platform.Hosting;
 
@@ -11,7 +12,7 @@ public static class ModuleCatalog
     public static IReadOnlyList<IPlatformModule> All { get; } =
     [
         new PublicationListModule(),
-        new PlannedModule("issuing", "Warning life cycle: draft, review, sign-off, publish, update, lift, expiry"),
+        new IssuingModule(),
         new PlannedModule("reporting", "Incident reports: initial, follow-up, final; severity and deadlines"),
         new PlannedModule("dispatch", "Channel fan-out: one queue per delivery channel, receipts"),
         new PlannedModule("feeds", "Partner feeds: resumable gRPC streams, CAP 1.2, Atom, webhooks"),

@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Warnings.Contracts.Events;
+using Warnings.Contracts.Time;
+using Warnings.Contracts.V1;
+using Warnings.Core.Commands;
+using Warnings.Core.Storage;
+using Warnings.Issuing.Grpc;
+using Warnings.Issuing.Storage;
+using WarningState = Warnings.Contracts.V1.WarningState;
+
+namespace Warnings.Issuing;
+
+/// <summary>Bound from the <c>Issuing</c> section.</summary>
+public sealed class IssuingOptions
+{
+    /// <summary>How often published warnings are compared with the clock for expiry.</summary>
+    public TimeSpan ExpiryScanInterval { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>
+/// Expires published warnings when <see cref="IClock"/> reaches their expiry: one command per
+/// warning version (request id <c>expire-{id}-v{n}</c>), so instances scanning at the same time
+/// expire each warning once and emit one <see cref="WarningExpired"/>. Driven by the injected clock,
+/// so a FakeClock moved past an expiry expires the warning at the next scan.
+/// </summary>
+public sealed class WarningExpiry(
+    Commands commands,
+    WarningRepository repository,
+    IClock clock,
+    IOptions<IssuingOptions> options,
+    ILogger<WarningExpiry> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ExpiryScanInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await ExpireDueAsync();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Expiry scan failed; the next scan retries");
+            }
+        }
+    }
+
+    /// <summary>Expires every published warning whose expiry has passed.</summary>
+    public async Task ExpireDueAsync()
+    {
+        var now = clock.GetCurrentInstant();
+        foreach (var due in (await repository.AllAsync()).Where(h => h.Warning.State == WarningState.Published && h.Warning.Content.ExpiresAt.ToInstant() <= now))
+        {
+            var warning = due.Warning;
+            await commands.RunAsync("system:Expire", $"expire-{warning.Id}-v{warning.Version}", async () =>
+            {
+                var (json, history) = (await repository.LoadAsync(warning.Id))!.Value;
+                if (history.Warning.State != WarningState.Published || history.Warning.Version != warning.Version)
+                {
+                    return new CommandPlan<Warning>(history.Warning, [], [], []); // lifted or updated meanwhile
+                }
+
+                var at = clock.GetCurrentInstant();
+                history.Warning.State = WarningState.Expired;
+                history.Warning.Revision++;
+                history.Warning.UpdatedAt = at.ToTimestamp();
+                history.Steps.Add(new WarningStep { At = at.ToTimestamp(), By = "platform", Action = "expired" });
+                return new CommandPlan<Warning>(
+                    history.Warning,
+                    [new StoreCondition(WarningRepository.Key(warning.Id), json)],
+                    [new StoreWrite(WarningRepository.Key(warning.Id), WarningRepository.Format(history))],
+                    [new WarningExpired(WarningGrpcService.Snapshot(history.Warning, "Alert", at, "platform"))]);
+            });
+            logger.LogInformation("Warning {WarningId} v{Version} expired", warning.Id, warning.Version);
+        }
+    }
+}

@@ -1,0 +1,286 @@
+using Google.Rpc;
+using Grpc.Core;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Warnings.Contracts.Events;
+using Warnings.Contracts.Time;
+using Warnings.Contracts.V1;
+using Warnings.Issuing;
+using Warnings.Testing;
+using Roles = Warnings.Core.Identity.Roles;
+using WarningState = Warnings.Contracts.V1.WarningState;
+
+namespace Warnings.Platform.Tests.Issuing;
+
+/// <summary>
+/// The warning life cycle through gRPC, with the events each step puts on the bus recorded: blue
+/// with maker and reviewer, red with a leader's sign-off, fast-track signed late, upgrade, lift,
+/// expiry, and the refusals. Runs on the embedded default and on real RabbitMQ and Redis.
+/// </summary>
+public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>, IAsyncLifetime
+    where TFixture : PlatformFixture
+{
+    private BusRecorder _bus = null!;
+
+    public async Task InitializeAsync() => _bus = await BusRecorder.ConnectAsync(fixture.Platform.Services.GetRequiredService<IBus>());
+
+    public async Task DisposeAsync() => await _bus.DisposeAsync();
+
+    private WarningService.WarningServiceClient As(string role) => fixture.Platform.Client(c => new WarningService.WarningServiceClient(c), role);
+
+    private static string Id() => $"req-{Guid.NewGuid():N}";
+
+    private WarningContent Content(string level = "blue", string hazard = "rainstorm", string[]? channels = null, Duration? validFor = null)
+    {
+        var now = fixture.Clock.GetCurrentInstant();
+        return new WarningContent
+        {
+            Hazard = hazard,
+            Level = level,
+            Districts = { "310101", "310104" },
+            OnsetAt = now.ToTimestamp(),
+            ExpiresAt = (now + (validFor ?? Duration.FromHours(24))).ToTimestamp(),
+            Channels = { channels ?? ["website", "app_push"] },
+            Texts =
+            {
+                new WarningText { Language = "zh-CN", Headline = "暴雨蓝色预警", Description = "预计未来12小时内将出现暴雨。", Instruction = "注意防范。" },
+                new WarningText { Language = "en", Headline = "Blue rainstorm warning", Description = "Heavy rain expected.", Instruction = "Take care." },
+            },
+            Contact = "021-12121",
+        };
+    }
+
+    private async Task<Warning> DraftAsync(WarningContent content) =>
+        await As(Roles.DutyOfficer).CreateDraftAsync(new CreateDraftRequest { RequestId = Id(), Content = content });
+
+    private async Task<Warning> ReviewedAsync(WarningContent content)
+    {
+        var draft = await DraftAsync(content);
+        await As(Roles.DutyOfficer).SubmitAsync(new WarningActionRequest { RequestId = Id(), WarningId = draft.Id });
+        return await As(Roles.Approver).ReviewAsync(new ReviewRequest { RequestId = Id(), WarningId = draft.Id, Approve = true });
+    }
+
+    private async Task<IReadOnlyList<object>> EventsAsync(string warningId, int count) =>
+        await Eventually.Until(() => Task.FromResult(_bus.About(warningId)), e => e.Count >= count, $"{count} events about {warningId}");
+
+    private static void AssertRefused(RpcException error, StatusCode status, string reason)
+    {
+        Assert.Equal(status, error.StatusCode);
+        Assert.Equal(reason, error.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason);
+    }
+
+    [Fact]
+    public async Task A_blue_warning_with_maker_and_reviewer_is_published_once()
+    {
+        var reviewed = await ReviewedAsync(Content());
+
+        var published = await As(Roles.DutyOfficer).PublishAsync(new WarningActionRequest { RequestId = Id(), WarningId = reviewed.Id });
+
+        Assert.Equal(WarningState.Published, published.State);
+        Assert.Equal(1, published.Version);
+        Assert.Equal(TestIdentities.PrincipalId(Roles.Approver), published.Reviewer);
+        var events = await EventsAsync(published.Id, 1);
+        var version = Assert.IsType<WarningPublished>(Assert.Single(events)).Version;
+        Assert.Equal(["website", "app_push"], version.Channels);
+        Assert.Equal(published.ListVersion, version.ListVersion);
+        Assert.Equal("Alert", version.Kind);
+        Assert.Equal(fixture.Clock.GetCurrentInstant(), version.PublishedAt);
+    }
+
+    [Fact]
+    public async Task A_red_warning_needs_a_leaders_sign_off_before_it_can_publish()
+    {
+        var reviewed = await ReviewedAsync(Content("red", "typhoon", ["sms", "tv", "siren"]));
+
+        var unsigned = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).PublishAsync(new WarningActionRequest { RequestId = Id(), WarningId = reviewed.Id }).ResponseAsync);
+        AssertRefused(unsigned, StatusCode.FailedPrecondition, "LIST_CHECK_FAILED");
+        Assert.Equal("sign_offs.leader_signed_off", Assert.Single(unsigned.GetRpcStatus()!.GetDetail<PreconditionFailure>().Violations).Subject);
+
+        await As(Roles.Approver).SignOffAsync(new WarningActionRequest { RequestId = Id(), WarningId = reviewed.Id });
+        var published = await As(Roles.DutyOfficer).PublishAsync(new WarningActionRequest { RequestId = Id(), WarningId = reviewed.Id });
+
+        Assert.Equal(TestIdentities.PrincipalId(Roles.Approver), published.SignedOffBy);
+        var version = Assert.IsType<WarningPublished>(Assert.Single(await EventsAsync(published.Id, 1))).Version;
+        Assert.Contains("suspend_work", version.ResponseMeasures);
+        Assert.Equal("red", version.Level);
+    }
+
+    [Fact]
+    public async Task An_emergency_fast_track_publishes_at_once_and_is_flagged_until_signed_late()
+    {
+        var draft = await DraftAsync(Content("red", "typhoon", ["sms", "cell_broadcast"]));
+
+        var published = await As(Roles.DutyOfficer).EmergencyPublishAsync(new WarningActionRequest { RequestId = Id(), WarningId = draft.Id });
+        Assert.True(published.FastTrack);
+        Assert.Equal(fixture.Clock.GetCurrentInstant() + Duration.FromMinutes(30), published.SignOffDueAt.ToInstant());
+        Assert.False(published.SignOffOverdue);
+        Assert.True(Assert.IsType<WarningPublished>(Assert.Single(await EventsAsync(draft.Id, 1))).Version.FastTrack);
+
+        fixture.Clock.Advance(Duration.FromMinutes(45));
+        Assert.True((await As(Roles.Analyst).GetWarningAsync(new GetWarningRequest { WarningId = draft.Id })).SignOffOverdue);
+
+        var signed = await As(Roles.Approver).SignOffAsync(new WarningActionRequest { RequestId = Id(), WarningId = draft.Id });
+
+        Assert.False(signed.SignOffOverdue);
+        Assert.Equal(WarningState.Published, signed.State);
+        var history = await As(Roles.Analyst).GetHistoryAsync(new GetWarningRequest { WarningId = draft.Id });
+        Assert.Contains(history.Steps, s => s.Action == "signed_off" && s.Note.Contains("15 min late"));
+    }
+
+    [Fact]
+    public async Task A_fast_track_is_refused_where_the_grant_does_not_allow_it()
+    {
+        var officer = fixture.Platform.Client(c => new WarningService.WarningServiceClient(c), Roles.DutyOfficer);
+        var content = Content("blue", "gale");
+        var draft = await DraftAsync(content);
+        // The default list allows the fast-track for SMB; suspend nothing, but ask for a channel the level lacks.
+        content.Channels.Add("siren");
+        await officer.EditDraftAsync(new EditDraftRequest { RequestId = Id(), WarningId = draft.Id, Content = content });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => officer.EmergencyPublishAsync(new WarningActionRequest { RequestId = Id(), WarningId = draft.Id }).ResponseAsync);
+
+        AssertRefused(error, StatusCode.FailedPrecondition, "LIST_CHECK_FAILED");
+        Assert.Equal(WarningState.Draft, (await As(Roles.Analyst).GetWarningAsync(new GetWarningRequest { WarningId = draft.Id })).State);
+    }
+
+    [Fact]
+    public async Task An_upgrade_to_orange_needs_an_approver_and_makes_version_two()
+    {
+        var reviewed = await ReviewedAsync(Content());
+        await As(Roles.DutyOfficer).PublishAsync(new WarningActionRequest { RequestId = Id(), WarningId = reviewed.Id });
+        var orange = Content("orange", channels: ["sms", "tv", "cell_broadcast"]);
+
+        var byOfficer = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).UpdateAsync(
+            new UpdateWarningRequest { RequestId = Id(), WarningId = reviewed.Id, Content = orange, Note = "upgraded to orange" }).ResponseAsync);
+        AssertRefused(byOfficer, StatusCode.PermissionDenied, "LEADER_REQUIRED");
+
+        var updated = await As(Roles.Approver).UpdateAsync(new UpdateWarningRequest { RequestId = Id(), WarningId = reviewed.Id, Content = orange, Note = "upgraded to orange" });
+
+        Assert.Equal(2, updated.Version);
+        var events = await EventsAsync(reviewed.Id, 2);
+        var update = Assert.IsType<WarningUpdated>(events[1]);
+        Assert.Equal("orange", update.Version.Level);
+        Assert.Equal([$"{reviewed.Id}#v1"], update.Version.References);
+        Assert.Equal("Update", update.Version.Kind);
+        Assert.Equal("upgraded to orange", update.Note);
+    }
+
+    [Fact]
+    public async Task A_lift_ends_the_warning_with_a_cancel_version()
+    {
+        var reviewed = await ReviewedAsync(Content());
+        await As(Roles.DutyOfficer).PublishAsync(new WarningActionRequest { RequestId = Id(), WarningId = reviewed.Id });
+
+        var lifted = await As(Roles.DutyOfficer).LiftAsync(new LiftRequest { RequestId = Id(), WarningId = reviewed.Id, Reason = "rain has stopped" });
+
+        Assert.Equal(WarningState.Lifted, lifted.State);
+        var lift = Assert.IsType<WarningLifted>((await EventsAsync(reviewed.Id, 2))[1]);
+        Assert.Equal("Cancel", lift.Version.Kind);
+        Assert.Equal("rain has stopped", lift.Reason);
+        var active = await As(Roles.Analyst).ListWarningsAsync(new ListWarningsRequest { ActiveAt = fixture.Clock.GetCurrentInstant().ToTimestamp() });
+        Assert.DoesNotContain(active.Warnings, w => w.Id == reviewed.Id);
+    }
+
+    [Fact]
+    public async Task A_warning_expires_at_its_expiry_by_the_clock()
+    {
+        var reviewed = await ReviewedAsync(Content(validFor: Duration.FromMinutes(90)));
+        await As(Roles.DutyOfficer).PublishAsync(new WarningActionRequest { RequestId = Id(), WarningId = reviewed.Id });
+
+        fixture.Clock.Advance(Duration.FromMinutes(90));
+
+        var expired = await Eventually.Until(
+            async () => await As(Roles.Analyst).GetWarningAsync(new GetWarningRequest { WarningId = reviewed.Id }),
+            w => w.State == WarningState.Expired, "the warning to expire");
+        Assert.Equal(WarningState.Expired, expired.State);
+        Assert.IsType<WarningExpired>((await EventsAsync(reviewed.Id, 2))[1]);
+        await fixture.Platform.Services.GetRequiredService<WarningExpiry>().ExpireDueAsync();
+        Assert.Single(_bus.Of<WarningExpired>(reviewed.Id));
+    }
+
+    [Fact]
+    public async Task The_maker_may_not_review_their_own_warning()
+    {
+        var draft = await DraftAsync(Content());
+        await As(Roles.DutyOfficer).SubmitAsync(new WarningActionRequest { RequestId = Id(), WarningId = draft.Id });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).ReviewAsync(
+            new ReviewRequest { RequestId = Id(), WarningId = draft.Id, Approve = true }).ResponseAsync);
+
+        AssertRefused(error, StatusCode.PermissionDenied, "FOUR_EYES");
+        Assert.Equal(WarningState.Submitted, (await As(Roles.Analyst).GetWarningAsync(new GetWarningRequest { WarningId = draft.Id })).State);
+    }
+
+    [Fact]
+    public async Task A_step_out_of_order_is_refused_and_changes_nothing()
+    {
+        var draft = await DraftAsync(Content());
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).PublishAsync(new WarningActionRequest { RequestId = Id(), WarningId = draft.Id }).ResponseAsync);
+
+        AssertRefused(error, StatusCode.FailedPrecondition, "WARNING_STATE");
+        var after = await As(Roles.Analyst).GetWarningAsync(new GetWarningRequest { WarningId = draft.Id });
+        Assert.Equal(draft.Revision, after.Revision);
+    }
+
+    [Fact]
+    public async Task Submitting_what_the_list_refuses_lists_every_violation_with_the_list_version()
+    {
+        var draft = await DraftAsync(Content(channels: ["website", "siren", "network_sms"], validFor: Duration.FromDays(5)));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).SubmitAsync(new WarningActionRequest { RequestId = Id(), WarningId = draft.Id }).ResponseAsync);
+
+        AssertRefused(error, StatusCode.FailedPrecondition, "LIST_CHECK_FAILED");
+        var status = error.GetRpcStatus()!;
+        Assert.Equal(["CHANNEL_NOT_ALLOWED", "CHANNEL_NOT_ALLOWED", "VALIDITY_TOO_LONG"], status.GetDetail<PreconditionFailure>().Violations.Select(v => v.Type));
+        Assert.True(long.Parse(status.GetDetail<ErrorInfo>().Metadata["list_version"]) >= 1);
+        Assert.Equal(WarningState.Draft, (await As(Roles.Analyst).GetWarningAsync(new GetWarningRequest { WarningId = draft.Id })).State);
+    }
+
+    [Fact]
+    public async Task An_officer_acts_for_their_own_department_only()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).CreateDraftAsync(
+            new CreateDraftRequest { RequestId = Id(), Department = "SWA", Content = Content(hazard: "flood") }).ResponseAsync);
+
+        AssertRefused(error, StatusCode.PermissionDenied, "DEPARTMENT_OUT_OF_SCOPE");
+    }
+
+    [Fact]
+    public async Task Invalid_content_gets_a_field_violation_for_each_problem()
+    {
+        var content = Content();
+        content.Texts[0].Headline = "";
+        content.ExpiresAt = (content.OnsetAt.ToInstant() - Duration.FromHours(1)).ToTimestamp();
+        content.Districts.Add("999999");
+        content.Texts.Add(new WarningText { Language = "fr", Headline = "Alerte" });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).CreateDraftAsync(new CreateDraftRequest { RequestId = Id(), Content = content }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        var fields = error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field).ToHashSet();
+        Assert.Superset(new HashSet<string> { "content.texts[0].headline", "content.expires_at", "content.districts[2]", "content.texts[2].language" }, fields);
+    }
+
+    [Fact]
+    public async Task Fifty_concurrent_repeats_of_one_publish_give_one_version_and_one_event()
+    {
+        var reviewed = await ReviewedAsync(Content());
+        string requestId = Id();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ =>
+            As(Roles.DutyOfficer).PublishAsync(new WarningActionRequest { RequestId = requestId, WarningId = reviewed.Id }).ResponseAsync));
+
+        Assert.Single(answers.Distinct());
+        Assert.Equal(1, answers[0].Version);
+        await EventsAsync(reviewed.Id, 1);
+        var history = await As(Roles.Analyst).GetHistoryAsync(new GetWarningRequest { WarningId = reviewed.Id });
+        Assert.Single(history.Versions);
+        Assert.Single(_bus.Of<WarningPublished>(reviewed.Id));
+    }
+}
+
+public sealed class EmbeddedWarningLifeCycleTests(EmbeddedPlatformFixture fixture) : WarningLifeCycleTests<EmbeddedPlatformFixture>(fixture);
+
+public sealed class RealWarningLifeCycleTests(RealPlatformFixture fixture) : WarningLifeCycleTests<RealPlatformFixture>(fixture);
