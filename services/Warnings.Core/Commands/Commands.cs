@@ -26,7 +26,8 @@ public sealed record CommandPlan<TResponse>(
 /// <item>A repeat of a finished request returns the first response and has no effect.</item>
 /// <item>Concurrent repeats race to the commit; one wins, the others read its response.</item>
 /// <item>A concurrent change to the same state makes the loser plan again from the new state.</item>
-/// <item>A refusal is thrown while planning, before anything is written.</item>
+/// <item>A refusal is thrown while planning, before anything is written; unless a repeat of the
+/// same request committed meanwhile, in which case its answer is returned instead.</item>
 /// </list>
 /// </summary>
 public sealed class Commands(IStateStore store, IClock clock)
@@ -48,7 +49,23 @@ public sealed class Commands(IStateStore store, IClock clock)
                 return Parse<TResponse>(done);
             }
 
-            var planned = await plan();
+            CommandPlan<TResponse> planned;
+            try
+            {
+                planned = await plan();
+            }
+            catch (global::Grpc.Core.RpcException)
+            {
+                // A repeat of this very request committed while we planned, so the state we refused
+                // includes its effect ("already published"): the first answer stands.
+                if (await store.GetAsync(request) is not null)
+                {
+                    continue;
+                }
+
+                throw;
+            }
+
             var now = clock.GetCurrentInstant();
             var writes = new List<StoreWrite>(planned.Writes);
             writes.AddRange(planned.Events.Select(e => Outbox.Enqueue(e, NewId.NextGuid(), now)));

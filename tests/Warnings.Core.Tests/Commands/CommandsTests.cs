@@ -103,4 +103,52 @@ public class CommandsTests
         Assert.Empty(await OutboxAsync());
         Assert.Equal("a-1", (await _commands.RunAsync("scope", "r1", () => IncrementAsync("a"))).ProbeId);
     }
+
+    [Fact]
+    public async Task A_repeat_that_plans_after_the_first_committed_returns_the_first_answer_not_a_refusal()
+    {
+        var first = await _commands.RunAsync("scope", "publish-1", () => IncrementAsync("a"));
+        bool planned = false;
+
+        // This repeat missed the finished request at its first look (as a concurrent repeat would),
+        // then plans from state that already holds the first one's effect and refuses.
+        var store = new MissFirstLookStore(_store);
+        var again = await new Core.Commands.Commands(store, _clock).RunAsync<SendProbeResponse>("scope", "publish-1", () =>
+        {
+            planned = true;
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, "already published"));
+        });
+
+        Assert.True(planned);
+        Assert.Equal(first, again);
+    }
+
+    // Answers "not found" to the first read of a request key, like a read that raced the commit.
+    private sealed class MissFirstLookStore(InMemoryStateStore inner) : IStateStore
+    {
+        private int _looks;
+
+        public string Kind => inner.Kind;
+
+        public Task<string?> GetAsync(StoreKey key) =>
+            key.Area == "request" && Interlocked.Increment(ref _looks) == 1 ? Task.FromResult<string?>(null) : inner.GetAsync(key);
+
+        public Task<bool> PingAsync(CancellationToken cancellationToken = default) => inner.PingAsync(cancellationToken);
+        public Task SetAsync(StoreKey key, string value, Duration? expiry = null) => inner.SetAsync(key, value, expiry);
+        public Task<bool> DeleteAsync(StoreKey key) => inner.DeleteAsync(key);
+        public Task<bool> HashSetIfAbsentAsync(StoreKey key, string field, string value, Duration? expiry = null) => inner.HashSetIfAbsentAsync(key, field, value, expiry);
+        public Task<IReadOnlyDictionary<string, string>> HashGetAllAsync(StoreKey key) => inner.HashGetAllAsync(key);
+        public Task<LogAppendResult> AppendToLogAsync(StoreKey log, string expectedLastHash, Instant at, string hash, string payload) => inner.AppendToLogAsync(log, expectedLastHash, at, hash, payload);
+        public Task<LogEntry?> ReadLastLogEntryAsync(StoreKey log) => inner.ReadLastLogEntryAsync(log);
+        public Task<IReadOnlyList<LogEntry>> ReadLogAsync(StoreKey log, Instant from, Instant to, string? afterId, int count) => inner.ReadLogAsync(log, from, to, afterId, count);
+        public Task<long> CountAppendedToLogAsync(StoreKey log) => inner.CountAppendedToLogAsync(log);
+        public Task<bool> CommitAsync(IReadOnlyList<StoreCondition> conditions, IReadOnlyList<StoreWrite> writes) => inner.CommitAsync(conditions, writes);
+        public Task<IReadOnlyList<string>> ListHeadAsync(StoreKey key, int count) => inner.ListHeadAsync(key, count);
+        public Task ListRemoveHeadAsync(StoreKey key, int count) => inner.ListRemoveHeadAsync(key, count);
+        public Task<long> ListLengthAsync(StoreKey key) => inner.ListLengthAsync(key);
+        public Task<bool> AcquireLeaseAsync(StoreKey key, string owner, Duration ttl) => inner.AcquireLeaseAsync(key, owner, ttl);
+        public Task ReleaseLeaseAsync(StoreKey key, string owner) => inner.ReleaseLeaseAsync(key, owner);
+        public Task PublishAsync(string channel, string message) => inner.PublishAsync(channel, message);
+        public Task SubscribeAsync(string channel, Action<string> handler) => inner.SubscribeAsync(channel, handler);
+    }
 }
