@@ -73,7 +73,7 @@ public sealed class WarningExpiry(
                     history.Warning,
                     [new StoreCondition(WarningRepository.Key(warning.Id), json)],
                     [new StoreWrite(WarningRepository.Key(warning.Id), WarningRepository.Format(history))],
-                    [new WarningExpired(WarningGrpcService.Snapshot(history.Warning, "Alert", at, "platform"))]);
+                    [new WarningExpired(WarningGrpcService.Snapshot(history, history.Versions[^1]))]);
             });
             logger.LogInformation("Warning {WarningId} v{Version} expired", warning.Id, warning.Version);
         }

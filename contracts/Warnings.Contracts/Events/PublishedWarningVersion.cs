@@ -9,7 +9,7 @@ namespace Warnings.Contracts.Events;
 /// <param name="WarningId">The warning's id; stable across its versions.</param>
 /// <param name="Version">1 for the first publication, then one more per update or lift.</param>
 /// <param name="Kind">CAP msgType: Alert, Update or Cancel.</param>
-/// <param name="References">The earlier versions this one replaces, as <c>{warning id}#v{n}</c>, oldest first.</param>
+/// <param name="References">The earlier versions this one replaces, oldest first.</param>
 /// <param name="Department">The issuing department's code.</param>
 /// <param name="Hazard">The hazard code of the publication list.</param>
 /// <param name="Level">blue, yellow, orange or red; empty for a level-less notice.</param>
@@ -28,7 +28,7 @@ public sealed record PublishedWarningVersion(
     string WarningId,
     int Version,
     string Kind,
-    IReadOnlyList<string> References,
+    IReadOnlyList<WarningVersionReference> References,
     string Department,
     string Hazard,
     string Level,

@@ -9,6 +9,7 @@ using Warnings.Core.Commands;
 using Warnings.Core.Grpc;
 using Warnings.Core.Identity;
 using Warnings.Core.Storage;
+using Warnings.Issuing.Cap;
 using Warnings.Issuing.Domain;
 using Warnings.Issuing.Storage;
 using Warnings.PublicationList.Domain;
@@ -68,6 +69,26 @@ public sealed class WarningGrpcService(
                 [new StoreWrite(WarningRepository.Key(id), WarningRepository.Format(history)), StoreWrite.Append(WarningRepository.Index, id)],
                 []));
         });
+    }
+
+    [RpcAccess(Roles.DutyOfficer, Mutating = true)]
+    public override async Task<Warning> ImportCapDraft(ImportCapDraftRequest request, ServerCallContext context)
+    {
+        new FieldViolations().CheckId(request.RequestId).Check(request.CapXml.Length > 0, "cap_xml", "is required").ThrowIfAny();
+        var list = await snapshots.CurrentAsync();
+        var read = CapReader.ToDraft(request.CapXml, list.Document);
+        if (read.Content is null)
+        {
+            var problems = new FieldViolations();
+            foreach (var (field, reason) in read.Problems)
+            {
+                problems.Add(field, reason);
+            }
+
+            problems.ThrowIfAny("CAP_NOT_IMPORTABLE");
+        }
+
+        return await CreateDraft(new CreateDraftRequest { RequestId = request.RequestId, Content = read.Content }, context);
     }
 
     [RpcAccess(Roles.DutyOfficer, Mutating = true)]
@@ -229,6 +250,27 @@ public sealed class WarningGrpcService(
     }
 
     [RpcAccess(Roles.DutyOfficer, Roles.Approver, Roles.Analyst, Roles.Operator)]
+    public override async Task<CapDocument> GetCap(GetCapRequest request, ServerCallContext context)
+    {
+        var history = (await LoadAsync(request.WarningId)).History;
+        var version = request.Version == 0 ? history.Versions.LastOrDefault() : history.Versions.FirstOrDefault(v => v.Version == request.Version);
+        if (version is null)
+        {
+            throw GrpcErrors.Build(Code.NotFound, IssuingReasons.WarningNotFound,
+                request.Version == 0 ? $"Warning {request.WarningId} has not been published." : $"Warning {request.WarningId} has no version {request.Version}.",
+                new Dictionary<string, string> { ["warning_id"] = request.WarningId });
+        }
+
+        var published = Snapshot(history, version);
+        var list = await snapshots.CurrentAsync();
+        return new CapDocument
+        {
+            Identifier = CapWriter.Identifier(published, version.Version, published.PublishedAt),
+            Xml = CapWriter.ToXml(published, CapWriter.Vocabulary.From(list.Document)),
+        };
+    }
+
+    [RpcAccess(Roles.DutyOfficer, Roles.Approver, Roles.Analyst, Roles.Operator)]
     public override async Task<ListWarningsResponse> ListWarnings(ListWarningsRequest request, ServerCallContext context)
     {
         Instant activeAt = default;
@@ -336,7 +378,7 @@ public sealed class WarningGrpcService(
         warning.ListVersion = listVersion;
         warning.ResponseMeasures.Clear();
         warning.ResponseMeasures.AddRange(measures);
-        history.Versions.Add(new WarningVersion
+        var version = new WarningVersion
         {
             Version = warning.Version,
             Kind = kind,
@@ -345,20 +387,22 @@ public sealed class WarningGrpcService(
             PublishedBy = caller.Id,
             ListVersion = listVersion,
             Note = note,
-        });
-        return Snapshot(warning, kind, now, caller.Id);
+            ResponseMeasures = { measures },
+        };
+        history.Versions.Add(version);
+        return Snapshot(history, version);
     }
 
-    /// <summary>The bus event's view of the warning's latest version.</summary>
-    public static PublishedWarningVersion Snapshot(Warning warning, string kind, Instant now, string by)
+    /// <summary>One stored version as the bus and CAP see it, with references to every earlier version.</summary>
+    public static PublishedWarningVersion Snapshot(WarningHistory history, WarningVersion version)
     {
-        var content = warning.Content;
+        var content = version.Content;
         return new PublishedWarningVersion(
-            warning.Id,
-            warning.Version,
-            kind,
-            Enumerable.Range(1, warning.Version - 1).Select(v => $"{warning.Id}#v{v}").ToList(),
-            warning.Department,
+            history.Warning.Id,
+            version.Version,
+            version.Kind,
+            history.Versions.Where(v => v.Version < version.Version).Select(v => new WarningVersionReference(v.Version, v.PublishedAt.ToInstant())).ToList(),
+            history.Warning.Department,
             content.Hazard,
             content.Level,
             content.Districts.ToList(),
@@ -367,11 +411,11 @@ public sealed class WarningGrpcService(
             content.Channels.ToList(),
             content.Texts.Select(t => new WarningTextContent(t.Language, t.Headline, t.Description, t.Instruction)).ToList(),
             content.Contact,
-            warning.ResponseMeasures.ToList(),
-            warning.ListVersion,
-            warning.FastTrack,
-            now,
-            by);
+            version.ResponseMeasures.ToList(),
+            version.ListVersion,
+            history.Warning.FastTrack,
+            version.PublishedAt.ToInstant(),
+            version.PublishedBy);
     }
 
     private static void RequireState(WarningHistory history, params WarningState[] allowed)

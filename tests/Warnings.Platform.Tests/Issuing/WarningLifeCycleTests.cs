@@ -161,7 +161,7 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
         var events = await EventsAsync(reviewed.Id, 2);
         var update = Assert.IsType<WarningUpdated>(events[1]);
         Assert.Equal("orange", update.Version.Level);
-        Assert.Equal([$"{reviewed.Id}#v1"], update.Version.References);
+        Assert.Equal(1, Assert.Single(update.Version.References).Version);
         Assert.Equal("Update", update.Version.Kind);
         Assert.Equal("upgraded to orange", update.Note);
     }
@@ -278,6 +278,37 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
         var history = await As(Roles.Analyst).GetHistoryAsync(new GetWarningRequest { WarningId = reviewed.Id });
         Assert.Single(history.Versions);
         Assert.Single(_bus.Of<WarningPublished>(reviewed.Id));
+    }
+
+    [Fact]
+    public async Task Every_published_version_has_a_valid_cap_document_that_imports_back_as_a_draft()
+    {
+        var reviewed = await ReviewedAsync(Content());
+        await As(Roles.DutyOfficer).PublishAsync(new WarningActionRequest { RequestId = Id(), WarningId = reviewed.Id });
+        await As(Roles.DutyOfficer).LiftAsync(new LiftRequest { RequestId = Id(), WarningId = reviewed.Id, Reason = "over" });
+
+        var first = await As(Roles.Analyst).GetCapAsync(new GetCapRequest { WarningId = reviewed.Id, Version = 1 });
+        var cancel = await As(Roles.Analyst).GetCapAsync(new GetCapRequest { WarningId = reviewed.Id });
+
+        Assert.Empty(Warnings.Issuing.Cap.CapSchema.Parse(first.Xml).Errors);
+        Assert.Empty(Warnings.Issuing.Cap.CapSchema.Parse(cancel.Xml).Errors);
+        Assert.Contains("<msgType>Cancel</msgType>", cancel.Xml);
+        Assert.Contains(first.Identifier, cancel.Xml);
+        var imported = await As(Roles.DutyOfficer).ImportCapDraftAsync(new ImportCapDraftRequest { RequestId = Id(), CapXml = first.Xml });
+        Assert.Equal(WarningState.Draft, imported.State);
+        Assert.Equal("rainstorm", imported.Content.Hazard);
+        Assert.Equal("blue", imported.Content.Level);
+    }
+
+    [Fact]
+    public async Task A_cap_alert_the_platform_cannot_take_is_refused_with_each_reason()
+    {
+        string oasis = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Cap", "oasis-example1.xml"));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).ImportCapDraftAsync(new ImportCapDraftRequest { RequestId = Id(), CapXml = oasis }).ResponseAsync);
+
+        AssertRefused(error, StatusCode.InvalidArgument, "CAP_NOT_IMPORTABLE");
+        Assert.Contains("alert.info.language", error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field));
     }
 }
 
