@@ -18,6 +18,9 @@ public sealed class IssuingOptions
 {
     /// <summary>How often published warnings are compared with the clock for expiry.</summary>
     public TimeSpan ExpiryScanInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The department whose approvers give the extra municipal approval network-wide SMS needs.</summary>
+    public string MunicipalApprovalDepartment { get; set; } = "SEMB";
 }
 
 /// <summary>

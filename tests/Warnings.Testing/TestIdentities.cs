@@ -31,7 +31,7 @@ public static class TestIdentities
     public static string PrincipalId(string role) => $"test-{role}";
 
     /// <summary>A signed JWT from the trusted issuer (test code may read the wall clock; the platform's logic does not).</summary>
-    public static string MintJwt(string subject, IEnumerable<string> roles, DateTime expires, DateTime? notBefore = null, byte[]? signingKey = null)
+    public static string MintJwt(string subject, IEnumerable<string> roles, DateTime expires, DateTime? notBefore = null, byte[]? signingKey = null, string? department = null)
     {
         var descriptor = new SecurityTokenDescriptor
         {
@@ -40,7 +40,9 @@ public static class TestIdentities
             NotBefore = notBefore ?? expires.AddHours(-1),
             IssuedAt = notBefore ?? expires.AddHours(-1),
             Expires = expires,
-            Claims = new Dictionary<string, object> { ["sub"] = subject, ["role"] = roles.ToArray() },
+            Claims = department is null
+                ? new Dictionary<string, object> { ["sub"] = subject, ["role"] = roles.ToArray() }
+                : new Dictionary<string, object> { ["sub"] = subject, ["role"] = roles.ToArray(), ["department"] = department },
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(signingKey ?? JwtSigningKey), SecurityAlgorithms.HmacSha256),
         };
         return new JsonWebTokenHandler().CreateToken(descriptor);

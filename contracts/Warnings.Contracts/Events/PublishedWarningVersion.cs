@@ -24,6 +24,8 @@ namespace Warnings.Contracts.Events;
 /// <param name="FastTrack">Published by the emergency fast-track, sign-off to follow.</param>
 /// <param name="PublishedAt">When this version was published.</param>
 /// <param name="PublishedBy">Who published it.</param>
+/// <param name="Polygons">Finer areas within the districts, if any.</param>
+/// <param name="Circles">Circular areas, if any.</param>
 public sealed record PublishedWarningVersion(
     string WarningId,
     int Version,
@@ -42,4 +44,6 @@ public sealed record PublishedWarningVersion(
     long ListVersion,
     bool FastTrack,
     Instant PublishedAt,
-    string PublishedBy);
+    string PublishedBy,
+    IReadOnlyList<GeoPolygon>? Polygons = null,
+    IReadOnlyList<GeoCircle>? Circles = null);

@@ -67,6 +67,30 @@ public static class CapReader
         }
 
         content.Districts.AddRange(districts);
+        foreach (var polygon in zh.Elements(Cap + "area").Elements(Cap + "polygon"))
+        {
+            var points = polygon.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(ParsePoint).ToList();
+            if (points.Any(p => p is null))
+            {
+                problems.Add(("alert.info.area.polygon", $"'{polygon.Value}' is not a list of 'latitude,longitude' pairs"));
+                continue;
+            }
+
+            content.Polygons.Add(new Polygon { Points = { points! } });
+        }
+
+        foreach (var circle in zh.Elements(Cap + "area").Elements(Cap + "circle"))
+        {
+            var parts = circle.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length != 2 || ParsePoint(parts[0]) is not { } center || !double.TryParse(parts[1], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double radius))
+            {
+                problems.Add(("alert.info.area.circle", $"'{circle.Value}' is not 'latitude,longitude radius'"));
+                continue;
+            }
+
+            content.Circles.Add(new Circle { Center = center, RadiusKm = radius });
+        }
+
         var onset = Time(zh, "onset") ?? Time(zh, "effective") ?? Time(alert, "sent");
         var expires = Time(zh, "expires");
         if (onset is not null)
@@ -96,6 +120,17 @@ public static class CapReader
 
         content.Channels.Add("website");
         return new Result(problems.Count == 0 ? content : null, problems);
+    }
+
+    // "lat,lon" as CAP writes it; null when it is not that.
+    private static GeoPoint? ParsePoint(string pair)
+    {
+        var parts = pair.Split(',');
+        var style = System.Globalization.NumberStyles.Float;
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        return parts.Length == 2 && double.TryParse(parts[0], style, culture, out double latitude) && double.TryParse(parts[1], style, culture, out double longitude)
+            ? new GeoPoint { Latitude = latitude, Longitude = longitude }
+            : null;
     }
 
     // CAP's default language is en-US.

@@ -101,6 +101,16 @@ public static class CapWriter
         }
 
         var area = new XElement(Cap + "area", new XElement(Cap + "areaDesc", string.Join(' ', version.Districts.Select(d => AreaName(d, vocabulary)))));
+        foreach (var polygon in version.Polygons ?? [])
+        {
+            area.Add(new XElement(Cap + "polygon", string.Join(' ', polygon.Points.Select(Point))));
+        }
+
+        foreach (var circle in version.Circles ?? [])
+        {
+            area.Add(new XElement(Cap + "circle", string.Create(CultureInfo.InvariantCulture, $"{Point(circle.Center)} {circle.RadiusKm:0.###}")));
+        }
+
         foreach (var district in version.Districts)
         {
             area.Add(Value("geocode", "GB/T 2260", district));
@@ -109,6 +119,8 @@ public static class CapWriter
         info.Add(area);
         return info;
     }
+
+    private static string Point(GeoCoordinate point) => string.Create(CultureInfo.InvariantCulture, $"{point.Latitude:0.######},{point.Longitude:0.######}");
 
     private static string AreaName(string district, Vocabulary vocabulary) =>
         district == Scopes.CityWide ? "上海市" : vocabulary.Districts.TryGetValue(district, out var name) ? name : district;

@@ -46,6 +46,31 @@ public static class ContentRules
             problems.Check(expires > onset, $"{prefix}.expires_at", "must be after onset_at");
         }
 
+        for (int i = 0; i < content.Polygons.Count; i++)
+        {
+            var points = content.Polygons[i].Points;
+            string at = $"{prefix}.polygons[{i}]";
+            if (!points.All(Geometry.IsOnEarth))
+            {
+                problems.Add($"{at}.points", "latitudes are -90 to 90 and longitudes -180 to 180");
+            }
+            else if (!Geometry.IsClosed(points))
+            {
+                problems.Add($"{at}.points", "a polygon has at least 4 points and ends where it starts");
+            }
+            else if (Geometry.SelfIntersects(points))
+            {
+                problems.Add($"{at}.points", "the polygon's edges cross each other");
+            }
+        }
+
+        for (int i = 0; i < content.Circles.Count; i++)
+        {
+            var circle = content.Circles[i];
+            problems.Check(circle.Center is not null && Geometry.IsOnEarth(circle.Center), $"{prefix}.circles[{i}].center", "a centre on Earth is required")
+                .Check(circle.RadiusKm is > 0 and <= Geometry.MaxRadiusKm, $"{prefix}.circles[{i}].radius_km", $"between 0 and {Geometry.MaxRadiusKm} km");
+        }
+
         problems.Check(content.Texts.Any(t => t.Language == "zh-CN"), $"{prefix}.texts", "a zh-CN text is required");
         problems.Check(content.Texts.Select(t => t.Language).Distinct().Count() == content.Texts.Count, $"{prefix}.texts", "one text per language");
         for (int i = 0; i < content.Texts.Count; i++)

@@ -15,6 +15,9 @@ public static class IssuingReasons
     /// <summary>PERMISSION_DENIED: the level needs a leader's sign-off, and the caller is not an approver.</summary>
     public const string LeaderRequired = "LEADER_REQUIRED";
 
+    /// <summary>PERMISSION_DENIED: only an approver of the municipal approving department approves network-wide SMS.</summary>
+    public const string MunicipalApproverRequired = "MUNICIPAL_APPROVER_REQUIRED";
+
     /// <summary>NOT_FOUND: no such warning.</summary>
     public const string WarningNotFound = "WARNING_NOT_FOUND";
 }

@@ -1,6 +1,7 @@
 using Google.Rpc;
 using Grpc.Core;
 using MassTransit;
+using Microsoft.Extensions.Options;
 using NodaTime;
 using Warnings.Contracts.Events;
 using Warnings.Contracts.Time;
@@ -30,7 +31,8 @@ public sealed class WarningGrpcService(
     WarningRepository repository,
     ListSnapshots snapshots,
     IClock clock,
-    CallAudit audit) : WarningService.WarningServiceBase
+    CallAudit audit,
+    IOptions<IssuingOptions> options) : WarningService.WarningServiceBase
 {
     [RpcAccess(Roles.DutyOfficer, Mutating = true)]
     public override async Task<Warning> CreateDraft(CreateDraftRequest request, ServerCallContext context)
@@ -166,6 +168,28 @@ public sealed class WarningGrpcService(
             return Task.FromResult<object?>(null);
         });
 
+    [RpcAccess(Roles.Approver, Mutating = true)]
+    public override Task<Warning> ApproveNetworkSms(WarningActionRequest request, ServerCallContext context)
+    {
+        // The municipal approver acts across departments: scope is their own department being the approving one.
+        var caller = context.Caller();
+        if (!caller.MayActForDepartment(options.Value.MunicipalApprovalDepartment))
+        {
+            throw GrpcErrors.Build(Code.PermissionDenied, IssuingReasons.MunicipalApproverRequired,
+                $"Network-wide SMS is approved by approvers of {options.Value.MunicipalApprovalDepartment}.",
+                new Dictionary<string, string> { ["approving_department"] = options.Value.MunicipalApprovalDepartment });
+        }
+
+        return ChangeAsync(context, "ApproveNetworkSms", request.RequestId, request.WarningId, new FieldViolations(), (history, approver, now) =>
+        {
+            RequireState(history, WarningState.Submitted, WarningState.Reviewed, WarningState.SignedOff, WarningState.Published);
+            RequireSecondPerson(history, approver, "approve");
+            history.Warning.MunicipalApprovedBy = approver.Id;
+            history.Steps.Add(Step(now, approver, "network_sms_approved"));
+            return Task.FromResult<object?>(null);
+        }, departmentScoped: false);
+    }
+
     [RpcAccess(Roles.DutyOfficer, Mutating = true)]
     public override Task<Warning> Publish(WarningActionRequest request, ServerCallContext context) =>
         ChangeAsync(context, "Publish", request.RequestId, request.WarningId, new FieldViolations(), async (history, caller, now) =>
@@ -173,7 +197,7 @@ public sealed class WarningGrpcService(
             RequireState(history, WarningState.Reviewed, WarningState.SignedOff);
             var warning = history.Warning;
             var decision = await DecideAsync(warning, fastTrack: false,
-                new CandidateSignOffs(warning.Reviewer.Length > 0, warning.SignedOffBy.Length > 0, MunicipalApproved: false), now);
+                new CandidateSignOffs(warning.Reviewer.Length > 0, warning.SignedOffBy.Length > 0, warning.MunicipalApprovedBy.Length > 0), now);
             var version = AddVersion(history, "Alert", caller, now, decision, note: "");
             warning.State = WarningState.Published;
             history.Steps.Add(Step(now, caller, "published"));
@@ -213,7 +237,7 @@ public sealed class WarningGrpcService(
             var proposed = warning.Clone();
             proposed.Content = request.Content.Clone();
             // The updater is the second pair of eyes on an update; a level that needs a leader needs an approver.
-            var decision = await DecideAsync(proposed, fastTrack: false, new CandidateSignOffs(true, caller.HasRole(Roles.Approver), MunicipalApproved: false), now,
+            var decision = await DecideAsync(proposed, fastTrack: false, new CandidateSignOffs(true, caller.HasRole(Roles.Approver), warning.MunicipalApprovedBy.Length > 0), now,
                 leaderRefusal: true);
             warning.Content = request.Content.Clone();
             var version = AddVersion(history, "Update", caller, now, decision, request.Note.Trim());
@@ -301,7 +325,7 @@ public sealed class WarningGrpcService(
     // load the document, check the caller's department, apply the step, and commit on the condition
     // that the document is still exactly as read.
     private Task<Warning> ChangeAsync(ServerCallContext context, string method, string requestId, string warningId, FieldViolations problems,
-        Func<WarningHistory, PlatformPrincipal, Instant, Task<object?>> step)
+        Func<WarningHistory, PlatformPrincipal, Instant, Task<object?>> step, bool departmentScoped = true)
     {
         problems.CheckId(requestId).Check(warningId.Length > 0, "warning_id", "is required").ThrowIfAny();
         var caller = context.Caller();
@@ -309,7 +333,11 @@ public sealed class WarningGrpcService(
         return commands.RunAsync($"{caller.Id}:{method}", requestId, async () =>
         {
             var (json, history) = await LoadAsync(warningId);
-            caller.RequireDepartment(history.Warning.Department);
+            if (departmentScoped)
+            {
+                caller.RequireDepartment(history.Warning.Department);
+            }
+
             var now = clock.GetCurrentInstant();
             var @event = await step(history, caller, now);
             history.Warning.Revision++;
@@ -415,8 +443,12 @@ public sealed class WarningGrpcService(
             version.ListVersion,
             history.Warning.FastTrack,
             version.PublishedAt.ToInstant(),
-            version.PublishedBy);
+            version.PublishedBy,
+            content.Polygons.Select(p => new GeoPolygon(p.Points.Select(Coordinate).ToList())).ToList(),
+            content.Circles.Select(c => new GeoCircle(Coordinate(c.Center), c.RadiusKm)).ToList());
     }
+
+    private static GeoCoordinate Coordinate(GeoPoint point) => new(point.Latitude, point.Longitude);
 
     private static void RequireState(WarningHistory history, params WarningState[] allowed)
     {

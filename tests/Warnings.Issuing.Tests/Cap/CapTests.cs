@@ -144,6 +144,25 @@ public class CapTests
     }
 
     [Fact]
+    public void Polygons_and_circles_are_written_as_cap_areas_and_read_back()
+    {
+        var version = Version() with
+        {
+            Polygons = [new GeoPolygon([new(31.2, 121.4), new(31.2, 121.5), new(31.3, 121.5), new(31.2, 121.4)])],
+            Circles = [new GeoCircle(new GeoCoordinate(31.23, 121.47), 5.5)],
+        };
+
+        var document = CapWriter.Write(version, Names);
+        var read = CapReader.ToDraft(CapWriter.ToXml(version, Names), List);
+
+        Assert.Empty(CapSchema.Validate(document));
+        Assert.Equal("31.2,121.4 31.2,121.5 31.3,121.5 31.2,121.4", document.Descendants(Ns + "polygon").First().Value);
+        Assert.Equal("31.23,121.47 5.5", document.Descendants(Ns + "circle").First().Value);
+        Assert.Equal(4, read.Content!.Polygons.Single().Points.Count);
+        Assert.Equal(5.5, read.Content.Circles.Single().RadiusKm);
+    }
+
+    [Fact]
     public void Not_cap_at_all_is_refused_plainly()
     {
         Assert.Equal("cap_xml", Assert.Single(CapReader.ToDraft("<html/>", List).Problems).Field);

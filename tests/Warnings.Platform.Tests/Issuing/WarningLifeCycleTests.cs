@@ -310,6 +310,44 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
         AssertRefused(error, StatusCode.InvalidArgument, "CAP_NOT_IMPORTABLE");
         Assert.Contains("alert.info.language", error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field));
     }
+
+    [Fact]
+    public async Task Network_wide_sms_needs_the_municipal_approval_before_publication()
+    {
+        var reviewed = await ReviewedAsync(Content("red", "typhoon", ["sms", "network_sms"]));
+        await As(Roles.Approver).SignOffAsync(new WarningActionRequest { RequestId = Id(), WarningId = reviewed.Id });
+
+        var unapproved = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).PublishAsync(new WarningActionRequest { RequestId = Id(), WarningId = reviewed.Id }).ResponseAsync);
+        Assert.Equal("sign_offs.municipal_approved", Assert.Single(unapproved.GetRpcStatus()!.GetDetail<PreconditionFailure>().Violations).Subject);
+        var bySmb = await Assert.ThrowsAsync<RpcException>(() => As(Roles.Approver).ApproveNetworkSmsAsync(new WarningActionRequest { RequestId = Id(), WarningId = reviewed.Id }).ResponseAsync);
+        AssertRefused(bySmb, StatusCode.PermissionDenied, "MUNICIPAL_APPROVER_REQUIRED");
+
+        string municipal = TestIdentities.MintJwt("semb.leader", [Roles.Approver], DateTime.UtcNow.AddMinutes(10), department: "SEMB");
+        var approved = await new WarningService.WarningServiceClient(fixture.Platform.WithAuthorization($"Bearer {municipal}"))
+            .ApproveNetworkSmsAsync(new WarningActionRequest { RequestId = Id(), WarningId = reviewed.Id });
+        var published = await As(Roles.DutyOfficer).PublishAsync(new WarningActionRequest { RequestId = Id(), WarningId = reviewed.Id });
+
+        Assert.Equal("semb.leader", approved.MunicipalApprovedBy);
+        Assert.Equal(WarningState.Published, published.State);
+        Assert.Contains("network_sms", Assert.IsType<WarningPublished>(Assert.Single(await EventsAsync(reviewed.Id, 1))).Version.Channels);
+    }
+
+    [Fact]
+    public async Task A_polygon_that_crosses_itself_is_refused_and_a_circle_needs_a_sane_radius()
+    {
+        var content = Content();
+        content.Polygons.Add(new Polygon { Points = { new GeoPoint { Latitude = 31.2, Longitude = 121.4 }, new GeoPoint { Latitude = 31.3, Longitude = 121.5 },
+            new GeoPoint { Latitude = 31.3, Longitude = 121.4 }, new GeoPoint { Latitude = 31.2, Longitude = 121.5 }, new GeoPoint { Latitude = 31.2, Longitude = 121.4 } } });
+        content.Polygons.Add(new Polygon { Points = { new GeoPoint { Latitude = 31.2, Longitude = 121.4 }, new GeoPoint { Latitude = 31.3, Longitude = 121.5 } } });
+        content.Circles.Add(new Circle { Center = new GeoPoint { Latitude = 31.2, Longitude = 121.4 }, RadiusKm = 5000 });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).CreateDraftAsync(new CreateDraftRequest { RequestId = Id(), Content = content }).ResponseAsync);
+
+        var violations = error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.ToDictionary(v => v.Field, v => v.Description);
+        Assert.Contains("cross", violations["content.polygons[0].points"]);
+        Assert.Contains("ends where it starts", violations["content.polygons[1].points"]);
+        Assert.Contains("content.circles[0].radius_km", violations.Keys);
+    }
 }
 
 public sealed class EmbeddedWarningLifeCycleTests(EmbeddedPlatformFixture fixture) : WarningLifeCycleTests<EmbeddedPlatformFixture>(fixture);
