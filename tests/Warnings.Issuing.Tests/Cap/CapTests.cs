@@ -96,7 +96,9 @@ public class CapTests
                 districts.OrderBy(_ => random.Next()).Take(random.Next(1, 5)).ToList(),
                 sent + Duration.FromMinutes(random.Next(-60, 600)), sent + Duration.FromHours(random.Next(1, 200)),
                 ["website"], texts, random.Next(3) == 0 ? "" : Text(random, 1, 50),
-                random.Next(4) == 0 ? ["suspend_work", "suspend_flights"] : [], random.Next(1, 100), random.Next(2) == 0, sent, "officer");
+                random.Next(4) == 0 ? ["suspend_work", "suspend_flights"] : [], random.Next(1, 100), random.Next(2) == 0, sent, "officer",
+                random.Next(3) == 0 ? [RandomPolygon(random)] : null,
+                random.Next(3) == 0 ? [new GeoCircle(new GeoCoordinate(30.7 + random.NextDouble(), 120.9 + random.NextDouble()), 0.1 + (random.NextDouble() * 50))] : null);
 
             var errors = CapSchema.Validate(CapWriter.Write(warning, random.Next(3) == 0 ? CapWriter.Vocabulary.Empty : Names));
 
@@ -167,6 +169,13 @@ public class CapTests
     {
         Assert.Equal("cap_xml", Assert.Single(CapReader.ToDraft("<html/>", List).Problems).Field);
         Assert.Contains("well-formed", Assert.Single(CapReader.ToDraft("not xml", List).Problems).Reason);
+    }
+
+    // A closed quadrilateral around a random point in Shanghai.
+    private static GeoPolygon RandomPolygon(Random random)
+    {
+        double lat = 30.7 + random.NextDouble(), lon = 120.9 + random.NextDouble(), d = 0.01 + (random.NextDouble() * 0.1);
+        return new GeoPolygon([new(lat, lon), new(lat, lon + d), new(lat + d, lon + d), new(lat + d, lon), new(lat, lon)]);
     }
 
     // Text with the characters XML and CAP must survive: markup, quotes, ampersands, CJK, newlines.

@@ -40,6 +40,37 @@ public sealed class OutboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_published_warning_whose_process_died_before_relaying_reaches_the_bus_exactly_once()
+    {
+        await using var observer = await TestPlatform.StartAsync(_backplane, instanceName: "observer", settings: new Dictionary<string, string?> { ["Outbox:RelayEnabled"] = "false" });
+        await using var recorder = await BusRecorder.ConnectAsync(observer.Services.GetRequiredService<MassTransit.IBus>());
+        var crashing = await TestPlatform.StartAsync(_backplane, instanceName: "crashing", settings: new Dictionary<string, string?> { ["Outbox:RelayEnabled"] = "false" });
+        var officer = crashing.Client(c => new WarningService.WarningServiceClient(c), Core.Identity.Roles.DutyOfficer);
+        var now = NodaTime.SystemClock.Instance.GetCurrentInstant();
+        var draft = await officer.CreateDraftAsync(new CreateDraftRequest
+        {
+            RequestId = "crash-draft",
+            Content = new WarningContent
+            {
+                Hazard = "typhoon", Level = "red", Districts = { "310000" }, Channels = { "sms" },
+                OnsetAt = Contracts.Time.TimestampConversions.ToTimestamp(now),
+                ExpiresAt = Contracts.Time.TimestampConversions.ToTimestamp(now + NodaTime.Duration.FromHours(6)),
+                Texts = { new WarningText { Language = "zh-CN", Headline = "台风红色预警" } },
+            },
+        });
+        var published = await officer.EmergencyPublishAsync(new WarningActionRequest { RequestId = "crash-publish", WarningId = draft.Id });
+        Assert.Equal(1, published.Version);
+        await crashing.DisposeAsync();
+
+        await using var next = await TestPlatform.StartAsync(_backplane, instanceName: "next");
+
+        await Eventually.Until(() => Task.FromResult(recorder.Of<Contracts.Events.WarningPublished>(draft.Id).Count), n => n >= 1, "the relayed WarningPublished");
+        await Eventually.Until(() => _backplane.RedisDatabase.ListLengthAsync(PendingKey), n => n == 0, "the outbox to drain");
+        Assert.Single(recorder.Of<Contracts.Events.WarningPublished>(draft.Id));
+        Assert.Equal(1, next.Services.GetRequiredService<OutboxRelay>().Published);
+    }
+
+    [Fact]
     public async Task Fifty_concurrent_repeats_of_one_request_give_one_answer_and_one_event()
     {
         await using var platform = await TestPlatform.StartAsync(_backplane);
