@@ -4,6 +4,7 @@ using NodaTime;
 using NodaTime.Testing;
 using Warnings.Core.Audit;
 using Warnings.Core.Storage;
+using Warnings.Testing;
 
 namespace Warnings.Core.Tests.Audit;
 
@@ -81,48 +82,11 @@ public class AuditLogTests
     }
 
     // Reads the log as someone who edited one entry in place would leave it.
-    private sealed class AlteringStore(IStateStore inner, string alteredId) : IStateStore
+    private sealed class AlteringStore(IStateStore inner, string alteredId) : ForwardingStateStore(inner)
     {
-        public string Kind => inner.Kind;
-
-        public Task<bool> PingAsync(CancellationToken cancellationToken = default) => inner.PingAsync(cancellationToken);
-
-        public Task<string?> GetAsync(StoreKey key) => inner.GetAsync(key);
-
-        public Task SetAsync(StoreKey key, string value, Duration? expiry = null) => inner.SetAsync(key, value, expiry);
-
-        public Task<bool> DeleteAsync(StoreKey key) => inner.DeleteAsync(key);
-
-        public Task<bool> HashSetIfAbsentAsync(StoreKey key, string field, string value, Duration? expiry = null) => inner.HashSetIfAbsentAsync(key, field, value, expiry);
-
-        public Task<IReadOnlyDictionary<string, string>> HashGetAllAsync(StoreKey key) => inner.HashGetAllAsync(key);
-
-        public Task<LogAppendResult> AppendToLogAsync(StoreKey log, string expectedLastHash, Instant at, string hash, string payload) =>
-            inner.AppendToLogAsync(log, expectedLastHash, at, hash, payload);
-
-        public Task<LogEntry?> ReadLastLogEntryAsync(StoreKey log) => inner.ReadLastLogEntryAsync(log);
-
-        public async Task<IReadOnlyList<LogEntry>> ReadLogAsync(StoreKey log, Instant from, Instant to, string? afterId, int count) =>
-            (await inner.ReadLogAsync(log, from, to, afterId, count))
+        public override async Task<IReadOnlyList<LogEntry>> ReadLogAsync(StoreKey log, Instant from, Instant to, string? afterId, int count) =>
+            (await base.ReadLogAsync(log, from, to, afterId, count))
                 .Select(e => e.Id == alteredId ? e with { Payload = e.Payload.Replace("officer", "intruder") } : e)
                 .ToList();
-
-        public Task<long> CountAppendedToLogAsync(StoreKey log) => inner.CountAppendedToLogAsync(log);
-
-        public Task<bool> CommitAsync(IReadOnlyList<StoreCondition> conditions, IReadOnlyList<StoreWrite> writes) => inner.CommitAsync(conditions, writes);
-
-        public Task<IReadOnlyList<string>> ListHeadAsync(StoreKey key, int count) => inner.ListHeadAsync(key, count);
-
-        public Task ListRemoveHeadAsync(StoreKey key, int count) => inner.ListRemoveHeadAsync(key, count);
-
-        public Task<long> ListLengthAsync(StoreKey key) => inner.ListLengthAsync(key);
-
-        public Task<bool> AcquireLeaseAsync(StoreKey key, string owner, Duration ttl) => inner.AcquireLeaseAsync(key, owner, ttl);
-
-        public Task ReleaseLeaseAsync(StoreKey key, string owner) => inner.ReleaseLeaseAsync(key, owner);
-
-        public Task PublishAsync(string channel, string message) => inner.PublishAsync(channel, message);
-
-        public Task SubscribeAsync(string channel, Action<string> handler) => inner.SubscribeAsync(channel, handler);
     }
 }

@@ -8,6 +8,7 @@ using Warnings.Contracts.V1;
 using Warnings.Core.Commands;
 using Warnings.Core.Json;
 using Warnings.Core.Storage;
+using Warnings.Testing;
 
 namespace Warnings.Core.Tests.Commands;
 
@@ -124,31 +125,11 @@ public class CommandsTests
     }
 
     // Answers "not found" to the first read of a request key, like a read that raced the commit.
-    private sealed class MissFirstLookStore(InMemoryStateStore inner) : IStateStore
+    private sealed class MissFirstLookStore(InMemoryStateStore inner) : ForwardingStateStore(inner)
     {
         private int _looks;
 
-        public string Kind => inner.Kind;
-
-        public Task<string?> GetAsync(StoreKey key) =>
-            key.Area == "request" && Interlocked.Increment(ref _looks) == 1 ? Task.FromResult<string?>(null) : inner.GetAsync(key);
-
-        public Task<bool> PingAsync(CancellationToken cancellationToken = default) => inner.PingAsync(cancellationToken);
-        public Task SetAsync(StoreKey key, string value, Duration? expiry = null) => inner.SetAsync(key, value, expiry);
-        public Task<bool> DeleteAsync(StoreKey key) => inner.DeleteAsync(key);
-        public Task<bool> HashSetIfAbsentAsync(StoreKey key, string field, string value, Duration? expiry = null) => inner.HashSetIfAbsentAsync(key, field, value, expiry);
-        public Task<IReadOnlyDictionary<string, string>> HashGetAllAsync(StoreKey key) => inner.HashGetAllAsync(key);
-        public Task<LogAppendResult> AppendToLogAsync(StoreKey log, string expectedLastHash, Instant at, string hash, string payload) => inner.AppendToLogAsync(log, expectedLastHash, at, hash, payload);
-        public Task<LogEntry?> ReadLastLogEntryAsync(StoreKey log) => inner.ReadLastLogEntryAsync(log);
-        public Task<IReadOnlyList<LogEntry>> ReadLogAsync(StoreKey log, Instant from, Instant to, string? afterId, int count) => inner.ReadLogAsync(log, from, to, afterId, count);
-        public Task<long> CountAppendedToLogAsync(StoreKey log) => inner.CountAppendedToLogAsync(log);
-        public Task<bool> CommitAsync(IReadOnlyList<StoreCondition> conditions, IReadOnlyList<StoreWrite> writes) => inner.CommitAsync(conditions, writes);
-        public Task<IReadOnlyList<string>> ListHeadAsync(StoreKey key, int count) => inner.ListHeadAsync(key, count);
-        public Task ListRemoveHeadAsync(StoreKey key, int count) => inner.ListRemoveHeadAsync(key, count);
-        public Task<long> ListLengthAsync(StoreKey key) => inner.ListLengthAsync(key);
-        public Task<bool> AcquireLeaseAsync(StoreKey key, string owner, Duration ttl) => inner.AcquireLeaseAsync(key, owner, ttl);
-        public Task ReleaseLeaseAsync(StoreKey key, string owner) => inner.ReleaseLeaseAsync(key, owner);
-        public Task PublishAsync(string channel, string message) => inner.PublishAsync(channel, message);
-        public Task SubscribeAsync(string channel, Action<string> handler) => inner.SubscribeAsync(channel, handler);
+        public override Task<string?> GetAsync(StoreKey key) =>
+            key.Area == "request" && Interlocked.Increment(ref _looks) == 1 ? Task.FromResult<string?>(null) : base.GetAsync(key);
     }
 }
