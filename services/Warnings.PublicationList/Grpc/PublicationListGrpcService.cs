@@ -1,10 +1,10 @@
 using Google.Rpc;
 using Grpc.Core;
-using MassTransit;
 using NodaTime;
 using Warnings.Contracts.Events;
 using Warnings.Contracts.Time;
 using Warnings.Contracts.V1;
+using Warnings.Core.Commands;
 using Warnings.Core.Domain;
 using Warnings.Core.Grpc;
 using Warnings.Core.Identity;
@@ -20,7 +20,7 @@ public sealed class PublicationListGrpcService(
     ListSnapshots snapshots,
     IClock clock,
     CallAudit audit,
-    IPublishEndpoint bus) : PublicationListService.PublicationListServiceBase
+    Commands commands) : PublicationListService.PublicationListServiceBase
 {
     private const int DefaultHistoryPage = 20;
     private const int MaxHistoryPage = 100;
@@ -212,9 +212,10 @@ public sealed class PublicationListGrpcService(
         }, field => field);
     }
 
-    // One path for every edit: validate the request, answer a repeated request id with its first
-    // answer, refuse a stale base version, validate the list the edit would produce, then commit
-    // version, history and request id in one step and announce the new version.
+    // One path for every edit, as one command: a repeated request id returns the first answer; a
+    // stale base version is refused; the list the edit would produce is validated; then version,
+    // history and the PublicationListChanged event (through the outbox) are committed together, on
+    // the condition that nobody edited the list meanwhile, and every instance is nudged.
     private async Task<ListEditResponse> EditAsync(ServerCallContext context, string requestId, long expectedVersion, string reason, Action<ListDocument> edit, Func<string, string> fieldFor)
     {
         new FieldViolations()
@@ -224,54 +225,49 @@ public sealed class PublicationListGrpcService(
             .ThrowIfAny();
 
         var caller = context.Caller();
-        if (await repository.FindRequestAsync(caller.Id, requestId) is { } first)
+        var response = await commands.RunAsync($"{caller.Id}:EditList", requestId, async () =>
         {
-            audit.ListVersion = first.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return new ListEditResponse { Version = first.Version, Change = first };
-        }
-
-        long current = await repository.CurrentVersionAsync();
-        if (expectedVersion != current)
-        {
-            throw Stale(current);
-        }
-
-        var before = await repository.LoadAsync(current) ?? new ListDocument();
-        var after = before.Clone();
-        edit(after);
-        var problems = ListValidator.Validate(after);
-        if (problems.Count > 0)
-        {
-            foreach (var problem in problems)
+            long current = await repository.CurrentVersionAsync();
+            if (expectedVersion != current)
             {
-                problem.Field = fieldFor(problem.Field);
+                throw Stale(current);
             }
 
-            throw GrpcErrors.InvalidArgument(problems, "LIST_INVALID");
-        }
+            var before = await repository.LoadAsync(current) ?? new ListDocument();
+            var after = before.Clone();
+            edit(after);
+            var problems = ListValidator.Validate(after);
+            if (problems.Count > 0)
+            {
+                foreach (var problem in problems)
+                {
+                    problem.Field = fieldFor(problem.Field);
+                }
 
-        var changes = ListDiff.Describe(before, after);
-        if (changes.Count == 0)
-        {
-            throw GrpcErrors.Build(Code.FailedPrecondition, "LIST_UNCHANGED", "The edit changes nothing; no new version was made.");
-        }
+                throw GrpcErrors.InvalidArgument(problems, "LIST_INVALID");
+            }
 
-        var change = new ListChange { At = clock.GetCurrentInstant().ToTimestamp(), By = caller.Id, Reason = reason.Trim(), RequestId = requestId };
-        change.Changes.AddRange(changes);
-        switch (await repository.CommitAsync(current, after, change, caller.Id))
-        {
-            case EditOutcome.Committed committed:
-                audit.ListVersion = committed.Change.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await snapshots.CurrentAsync();
-                await bus.Publish(new PublicationListChanged(committed.Change.Version, committed.Change.At.ToInstant(), caller.Id, change.Reason, changes), context.CancellationToken);
-                return new ListEditResponse { Version = committed.Change.Version, Change = committed.Change };
-            case EditOutcome.Repeated repeated:
-                return new ListEditResponse { Version = repeated.FirstChange.Version, Change = repeated.FirstChange };
-            case EditOutcome.Stale stale:
-                throw Stale(stale.CurrentVersion);
-            default:
-                throw new InvalidOperationException("Unknown edit outcome.");
-        }
+            var changes = ListDiff.Describe(before, after);
+            if (changes.Count == 0)
+            {
+                throw GrpcErrors.Build(Code.FailedPrecondition, "LIST_UNCHANGED", "The edit changes nothing; no new version was made.");
+            }
+
+            var now = clock.GetCurrentInstant();
+            var change = new ListChange { At = now.ToTimestamp(), By = caller.Id, Reason = reason.Trim(), RequestId = requestId };
+            change.Changes.AddRange(changes);
+            var (conditions, writes) = ListRepository.Edit(current, after, change);
+            return new CommandPlan<ListEditResponse>(
+                new ListEditResponse { Version = change.Version, Change = change },
+                conditions,
+                writes,
+                [new PublicationListChanged(change.Version, now, caller.Id, change.Reason, changes)]);
+        });
+
+        audit.ListVersion = response.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await repository.NudgeAsync(response.Version);
+        await snapshots.CurrentAsync();
+        return response;
     }
 
     private static RpcException Stale(long current) => GrpcErrors.Build(Code.Aborted, "LIST_VERSION_STALE",

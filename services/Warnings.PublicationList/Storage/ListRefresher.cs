@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using NodaTime;
 using Warnings.Contracts.Time;
 using Warnings.Contracts.V1;
+using Warnings.Core.Commands;
 using Warnings.Core.Storage;
 using Warnings.PublicationList.Domain;
 
@@ -18,6 +19,7 @@ namespace Warnings.PublicationList.Storage;
 public sealed class ListRefresher(
     ListRepository repository,
     ListSnapshots snapshots,
+    Commands commands,
     IStateStore store,
     IClock clock,
     IOptions<PublicationListOptions> options,
@@ -83,9 +85,19 @@ public sealed class ListRefresher(
             RequestId = "default-list",
             Changes = { $"{list.Grants.Count} grants loaded" },
         };
-        // Two instances starting together: one commit wins, the other finds a list and moves on.
-        var outcome = await repository.CommitAsync(0, list, change, "platform");
-        if (outcome is EditOutcome.Committed)
+        // Two instances starting together: one commit wins; the other re-plans, finds a list, and
+        // returns the winner's answer.
+        var loaded = await commands.RunAsync("platform:LoadDefaultList", "default-list", async () =>
+        {
+            if (await repository.CurrentVersionAsync() is > 0 and var current)
+            {
+                return new CommandPlan<ListEditResponse>(new ListEditResponse { Version = current }, [], [], []);
+            }
+
+            var (conditions, writes) = ListRepository.Edit(0, list, change);
+            return new CommandPlan<ListEditResponse>(new ListEditResponse { Version = 1, Change = change }, conditions, writes, []);
+        });
+        if (loaded.Change?.By == "platform")
         {
             logger.LogInformation("Loaded the default publication list ({Grants} grants) as v1", list.Grants.Count);
         }

@@ -7,25 +7,12 @@ using Warnings.Core.Storage;
 
 namespace Warnings.PublicationList.Storage;
 
-/// <summary>The result of committing an edit.</summary>
-public abstract record EditOutcome
-{
-    /// <summary>The edit is the new current version.</summary>
-    public sealed record Committed(ListChange Change) : EditOutcome;
-
-    /// <summary>The edit was based on an older version; nothing was written.</summary>
-    public sealed record Stale(long CurrentVersion) : EditOutcome;
-
-    /// <summary>This request id was already committed; that first answer stands.</summary>
-    public sealed record Repeated(ListChange FirstChange) : EditOutcome;
-}
-
 /// <summary>
 /// The list in the store. Every version is kept whole (<c>publication-list:version-{n}</c>) with its
 /// change record (<c>publication-list-change:{n}</c>), so "the list at version n" and "at instant T"
-/// are reads, not replays. An edit is one conditional commit: the current version still equals the
-/// expected one and the request id is new, then version, change, current pointer and request id are
-/// written together; a nudge tells other instances.
+/// are reads, not replays. An edit is a <see cref="Warnings.Core.Commands.Commands"/> plan: on the
+/// condition that the current version is still the one it was based on, it writes the new version,
+/// its change record and the current pointer (and the command adds its request id and events).
 /// </summary>
 public sealed class ListRepository(IStateStore store)
 {
@@ -66,47 +53,31 @@ public sealed class ListRepository(IStateStore store)
         return found;
     }
 
-    /// <summary>The change a request id already committed, if it did: a retry returns that first answer.</summary>
-    public async Task<ListChange?> FindRequestAsync(string requester, string requestId) =>
-        await store.GetAsync(RequestKey(requester, requestId)) is { } version ? await ChangeAsync(long.Parse(version, CultureInfo.InvariantCulture)) : null;
-
     /// <summary>
-    /// Commits <paramref name="next"/> as version <paramref name="expectedVersion"/> + 1, scoped to
-    /// <paramref name="requester"/>'s request id, or reports why not.
+    /// What committing <paramref name="next"/> as the version after <paramref name="basedOn"/> takes:
+    /// the condition that the list is still at <paramref name="basedOn"/>, and the writes.
     /// </summary>
-    public async Task<EditOutcome> CommitAsync(long expectedVersion, Contracts.V1.PublicationList next, ListChange change, string requester)
+    public static (IReadOnlyList<StoreCondition> Conditions, IReadOnlyList<StoreWrite> Writes) Edit(long basedOn, Contracts.V1.PublicationList next, ListChange change)
     {
-        long version = expectedVersion + 1;
+        long version = basedOn + 1;
         next.Version = version;
         next.EditedAt = change.At;
         next.EditedBy = change.By;
         change.Version = version;
-        var request = RequestKey(requester, change.RequestId);
-        bool committed = await store.CommitAsync(
-            [new StoreCondition(Current, expectedVersion == 0 ? null : expectedVersion.ToString(CultureInfo.InvariantCulture)), new StoreCondition(request, null)],
+        return (
+            [new StoreCondition(Current, basedOn == 0 ? null : basedOn.ToString(CultureInfo.InvariantCulture))],
             [
                 new StoreWrite(VersionKey(version), Json.Format(next)),
                 new StoreWrite(ChangeKey(version), Json.Format(change)),
-                new StoreWrite(request, version.ToString(CultureInfo.InvariantCulture)),
                 new StoreWrite(Current, version.ToString(CultureInfo.InvariantCulture)),
             ]);
-        if (committed)
-        {
-            await store.PublishAsync(NudgeChannel, version.ToString(CultureInfo.InvariantCulture));
-            return new EditOutcome.Committed(change);
-        }
-
-        if (await store.GetAsync(request) is { } first && await ChangeAsync(long.Parse(first, CultureInfo.InvariantCulture)) is { } firstChange)
-        {
-            return new EditOutcome.Repeated(firstChange);
-        }
-
-        return new EditOutcome.Stale(await CurrentVersionAsync());
     }
+
+    /// <summary>Tells every instance (Redis pub/sub) that a new version is current.</summary>
+    public Task NudgeAsync(long version) => store.PublishAsync(NudgeChannel, version.ToString(CultureInfo.InvariantCulture));
 
     private static StoreKey VersionKey(long version) => new("publication-list", $"version-{version}");
 
     private static StoreKey ChangeKey(long version) => new("publication-list-change", version.ToString(CultureInfo.InvariantCulture));
 
-    private static StoreKey RequestKey(string requester, string requestId) => new("publication-list-request", $"{requester}:{requestId}");
 }
