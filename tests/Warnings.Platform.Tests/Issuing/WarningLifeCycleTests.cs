@@ -255,12 +255,15 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
         content.ExpiresAt = (content.OnsetAt.ToInstant() - Duration.FromHours(1)).ToTimestamp();
         content.Districts.Add("999999");
         content.Texts.Add(new WarningText { Language = "fr", Headline = "Alerte" });
+        content.Texts[1].Headline = new string('长', 101);
+        content.Texts[1].Description = new string('x', 2001);
 
         var error = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).CreateDraftAsync(new CreateDraftRequest { RequestId = Id(), Content = content }).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         var fields = error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field).ToHashSet();
-        Assert.Superset(new HashSet<string> { "content.texts[0].headline", "content.expires_at", "content.districts[2]", "content.texts[2].language" }, fields);
+        Assert.Superset(new HashSet<string> { "content.texts[0].headline", "content.expires_at", "content.districts[2]", "content.texts[2].language",
+            "content.texts[1].headline", "content.texts[1].description" }, fields);
     }
 
     [Fact]
