@@ -1,6 +1,7 @@
 using Warnings.Core.Modules;
 using Warnings.Issuing;
 using Warnings.PublicationList;
+using Warnings.Reporting;
 using Warnings.Platform.Hosting;
 
 namespace Warnings.Platform.Modules;
@@ -13,7 +14,7 @@ public static class ModuleCatalog
     [
         new PublicationListModule(),
         new IssuingModule(),
-        new PlannedModule("reporting", "Incident reports: initial, follow-up, final; severity and deadlines"),
+        new ReportingModule(),
         new PlannedModule("dispatch", "Channel fan-out: one queue per delivery channel, receipts"),
         new PlannedModule("feeds", "Partner feeds: resumable gRPC streams, CAP 1.2, Atom, webhooks"),
         new PlannedModule("analysis", "Analysis: timeliness, escalation, related incidents, risk picture"),

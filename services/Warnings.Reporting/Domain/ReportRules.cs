@@ -1,0 +1,109 @@
+using Warnings.Contracts.Time;
+using Warnings.Contracts.V1;
+using Warnings.Core.Grpc;
+using NodaTime;
+
+namespace Warnings.Reporting.Domain;
+
+/// <summary>
+/// What a report must contain and how it must relate to the incident so far. Every problem becomes a
+/// field violation of one INVALID_ARGUMENT (reason <c>REPORT_INVALID</c>), so a district learns of all
+/// its missing items at once (prevention of 漏报) and nothing is written.
+/// </summary>
+public static class ReportRules
+{
+    public const string Reason = "REPORT_INVALID";
+
+    /// <summary>The items each kind of report must carry.</summary>
+    public static void CheckRequired(ReportKind kind, ReportBody? body, FieldViolations problems)
+    {
+        if (body is null)
+        {
+            problems.Add("body", "is required");
+            return;
+        }
+
+        if (kind == ReportKind.Initial)
+        {
+            problems.Check(body.Category.Length > 0, "body.category", "required in an initial report")
+                .Check(body.OccurredAt is not null, "body.occurred_at", "required in an initial report")
+                .Check(body.District.Length > 0, "body.district", "required in an initial report")
+                .Check(body.Address.Trim().Length > 0 || body.Location is not null, "body.address", "an address or a location is required")
+                .Check(body.ReportingUnit.Trim().Length > 0, "body.reporting_unit", "required in an initial report")
+                .Check(body.Reporter.Trim().Length > 0, "body.reporter", "required in an initial report");
+        }
+
+        problems.Check(body.Account.Trim().Length > 0, "body.account", "say what happened or what changed");
+        if (kind == ReportKind.Final)
+        {
+            problems.Check(body.SigningOfficial.Trim().Length > 0, "body.signing_official", "a final report is signed by an official");
+        }
+
+        var t = body.Totals ?? new IncidentCounts();
+        problems.Check(t.Deaths >= 0 && t.Missing >= 0 && t.SeriouslyInjured >= 0 && t.Trapped >= 0 && t.AffectedPopulation >= 0
+                && t.Relocated >= 0 && t.HousesCollapsed >= 0 && t.HousesDamaged >= 0 && t.CropAreaHectares >= 0 && t.DirectLossYuan >= 0,
+            "body.totals", "counts cannot be negative");
+    }
+
+    /// <summary>Where and when: a known district, a location inside the city near it, not in the future.</summary>
+    public static void CheckPlaceAndTime(ReportBody body, DistrictMap map, ReportingOptions options, Instant now, FieldViolations problems)
+    {
+        if (body.District.Length > 0 && !map.Knows(body.District))
+        {
+            problems.Add("body.district", $"unknown district '{body.District}'");
+        }
+
+        if (body.Location is { } location)
+        {
+            if (!map.InCity(location.Latitude, location.Longitude) && (!map.Knows(body.District) || map.DistanceKm(body.District, location.Latitude, location.Longitude) > options.FarFromDistrictKm))
+            {
+                problems.Add("body.location", "the location is outside the city");
+            }
+            else if (map.Knows(body.District) && map.DistanceKm(body.District, location.Latitude, location.Longitude) > options.FarFromDistrictKm)
+            {
+                problems.Add("body.location", $"the location is more than {options.FarFromDistrictKm} km from district {body.District}");
+            }
+        }
+
+        if (body.OccurredAt is not null)
+        {
+            if (!TimestampConversions.TryToInstant(body.OccurredAt, out var occurred))
+            {
+                problems.Add("body.occurred_at", "is not a valid timestamp");
+            }
+            else if (occurred > now + Duration.FromTimeSpan(options.FutureTolerance))
+            {
+                problems.Add("body.occurred_at", "is in the future");
+            }
+        }
+    }
+
+    /// <summary>Cumulative counts do not fall, or jump, without a stated reason.</summary>
+    public static void CheckCounts(IncidentCounts before, IncidentCounts after, string reason, double jumpFactor, FieldViolations problems)
+    {
+        if (reason.Trim().Length > 0)
+        {
+            return;
+        }
+
+        foreach (var (name, old, now) in Pairs(before, after))
+        {
+            if (now < old)
+            {
+                problems.Add($"body.totals.{name}", $"fell from {old} to {now}: cumulative counts need body.count_change_reason to fall");
+            }
+            else if (now - old >= 10 && now > old * jumpFactor)
+            {
+                problems.Add($"body.totals.{name}", $"jumped from {old} to {now}: explain it in body.count_change_reason");
+            }
+        }
+    }
+
+    private static IEnumerable<(string, double, double)> Pairs(IncidentCounts a, IncidentCounts b) =>
+    [
+        ("deaths", a.Deaths, b.Deaths), ("missing", a.Missing, b.Missing), ("seriously_injured", a.SeriouslyInjured, b.SeriouslyInjured),
+        ("trapped", a.Trapped, b.Trapped), ("affected_population", a.AffectedPopulation, b.AffectedPopulation), ("relocated", a.Relocated, b.Relocated),
+        ("houses_collapsed", a.HousesCollapsed, b.HousesCollapsed), ("houses_damaged", a.HousesDamaged, b.HousesDamaged),
+        ("crop_area_hectares", a.CropAreaHectares, b.CropAreaHectares), ("direct_loss_yuan", a.DirectLossYuan, b.DirectLossYuan),
+    ];
+}

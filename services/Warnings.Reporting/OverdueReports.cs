@@ -1,0 +1,71 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using Warnings.Contracts.Events;
+using Warnings.Contracts.Time;
+using Warnings.Contracts.V1;
+using Warnings.Core.Commands;
+using Warnings.Core.Storage;
+using Warnings.Reporting.Grpc;
+using Warnings.Reporting.Storage;
+
+namespace Warnings.Reporting;
+
+/// <summary>
+/// Flags open incidents whose next report is past due (by the injected <see cref="IClock"/>) and
+/// emits <see cref="ReportOverdue"/> once per missed report: the command's request id is the
+/// incident and its report count, so instances scanning together flag it once.
+/// </summary>
+public sealed class OverdueReports(
+    Commands commands,
+    IncidentRepository repository,
+    IClock clock,
+    IOptions<ReportingOptions> options,
+    ILogger<OverdueReports> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.OverdueScanInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await FlagOverdueAsync();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "Overdue scan failed; the next scan retries");
+            }
+        }
+    }
+
+    public async Task FlagOverdueAsync()
+    {
+        var now = clock.GetCurrentInstant();
+        foreach (var due in (await repository.AllAsync()).Where(t => !t.Incident.Closed && !t.Incident.Overdue && t.Incident.NextReportDueAt is not null
+            && t.Incident.NextReportDueAt.ToInstant() < now))
+        {
+            var incident = due.Incident;
+            await commands.RunAsync("system:Overdue", $"overdue-{incident.Id}-{incident.Reports}", async () =>
+            {
+                var (json, timeline) = (await repository.LoadAsync(incident.Id))!.Value;
+                var current = timeline.Incident;
+                if (current.Closed || current.Overdue || current.Reports != incident.Reports)
+                {
+                    return new CommandPlan<Incident>(current, [], [], []); // a report arrived meanwhile
+                }
+
+                current.Overdue = true;
+                current.Revision++;
+                timeline.Steps.Add(new WarningStep { At = now.ToTimestamp(), By = "platform", Action = "overdue", Note = $"report due {current.NextReportDueAt.ToInstant()}" });
+                return new CommandPlan<Incident>(
+                    IncidentGrpcService.Present(current),
+                    [new StoreCondition(IncidentRepository.Key(incident.Id), json)],
+                    [new StoreWrite(IncidentRepository.Key(incident.Id), IncidentRepository.Format(timeline))],
+                    [new ReportOverdue(current.Id, current.District, current.SeverityClass, current.NextReportDueAt.ToInstant(), now, current.Reports)]);
+            });
+            logger.LogInformation("Incident {IncidentId}: report overdue", incident.Id);
+        }
+    }
+}
