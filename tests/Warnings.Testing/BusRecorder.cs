@@ -5,7 +5,7 @@ using Warnings.Contracts.Events;
 namespace Warnings.Testing;
 
 /// <summary>
-/// Records the warning events a platform's bus carries, on a temporary endpoint of its own (deleted
+/// Records the warning and incident events a platform's bus carries, on a temporary endpoint of its own (deleted
 /// when the recorder is disposed), with their message ids, so tests can assert each arrived once.
 /// </summary>
 public sealed class BusRecorder : IAsyncDisposable
@@ -24,12 +24,16 @@ public sealed class BusRecorder : IAsyncDisposable
             endpoint.Handler<WarningUpdated>(recorder.RecordAsync);
             endpoint.Handler<WarningLifted>(recorder.RecordAsync);
             endpoint.Handler<WarningExpired>(recorder.RecordAsync);
+            endpoint.Handler<IncidentReported>(recorder.RecordAsync);
+            endpoint.Handler<IncidentEscalated>(recorder.RecordAsync);
+            endpoint.Handler<ReportOverdue>(recorder.RecordAsync);
+            endpoint.Handler<IncidentClosed>(recorder.RecordAsync);
         });
         await recorder._handle.Ready;
         return recorder;
     }
 
-    /// <summary>Events of type <typeparamref name="T"/> about <paramref name="warningId"/>.</summary>
+    /// <summary>Events of type <typeparamref name="T"/> about <paramref name="warningId"/> (a warning or incident id).</summary>
     public IReadOnlyList<T> Of<T>(string warningId) where T : class =>
         Received.Select(r => r.Message).OfType<T>().Where(m => WarningIdOf(m) == warningId).ToList();
 
@@ -42,6 +46,10 @@ public sealed class BusRecorder : IAsyncDisposable
         WarningUpdated e => e.Version.WarningId,
         WarningLifted e => e.Version.WarningId,
         WarningExpired e => e.Version.WarningId,
+        IncidentReported e => e.IncidentId,
+        IncidentEscalated e => e.IncidentId,
+        ReportOverdue e => e.IncidentId,
+        IncidentClosed e => e.IncidentId,
         _ => null,
     };
 
