@@ -28,7 +28,7 @@ public sealed class IssuingModule : IPlatformModule
         services.AddHostedService(sp => sp.GetRequiredService<WarningExpiry>());
     }
 
-    public void AddConsumers(IBusRegistrationConfigurator bus) { }
+    public void AddConsumers(IBusRegistrationConfigurator bus) => bus.AddConsumer<DeliveryReceipts>().Endpoint(e => e.Name = "issuing-delivery-receipts");
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapGrpcService<WarningGrpcService>();
 }

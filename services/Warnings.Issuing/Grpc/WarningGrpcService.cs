@@ -32,7 +32,8 @@ public sealed class WarningGrpcService(
     ListSnapshots snapshots,
     IClock clock,
     CallAudit audit,
-    IOptions<IssuingOptions> options) : WarningService.WarningServiceBase
+    IOptions<IssuingOptions> options,
+    IStateStore store) : WarningService.WarningServiceBase
 {
     [RpcAccess(Roles.DutyOfficer, Mutating = true)]
     public override async Task<Warning> CreateDraft(CreateDraftRequest request, ServerCallContext context)
@@ -271,6 +272,25 @@ public sealed class WarningGrpcService(
         var history = (await LoadAsync(request.WarningId)).History;
         history.Warning = Present(history.Warning, clock.GetCurrentInstant());
         return history;
+    }
+
+    [RpcAccess(Roles.DutyOfficer, Roles.Approver, Roles.Analyst, Roles.Operator)]
+    public override async Task<DeliveryStatus> GetDeliveryStatus(GetWarningRequest request, ServerCallContext context)
+    {
+        var warning = (await LoadAsync(request.WarningId)).History.Warning;
+        var status = new DeliveryStatus { WarningId = warning.Id, Version = warning.Version };
+        if (warning.Version == 0)
+        {
+            return status;
+        }
+
+        foreach (var channel in warning.Content.Channels.Where(c => c != "partner_feed"))
+        {
+            status.Channels.Add(await DeliveryReceipts.ReadAsync(store, warning.Id, warning.Version, channel)
+                ?? new ChannelDelivery { Channel = channel, Status = "pending" });
+        }
+
+        return status;
     }
 
     [RpcAccess(Roles.DutyOfficer, Roles.Approver, Roles.Analyst, Roles.Operator)]

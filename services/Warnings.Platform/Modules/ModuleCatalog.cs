@@ -1,4 +1,5 @@
 using Warnings.Core.Modules;
+using Warnings.Dispatch;
 using Warnings.Issuing;
 using Warnings.PublicationList;
 using Warnings.Reporting;
@@ -15,7 +16,7 @@ public static class ModuleCatalog
         new PublicationListModule(),
         new IssuingModule(),
         new ReportingModule(),
-        new PlannedModule("dispatch", "Channel fan-out: one queue per delivery channel, receipts"),
+        new DispatchModule(),
         new PlannedModule("feeds", "Partner feeds: resumable gRPC streams, CAP 1.2, Atom, webhooks"),
         new PlannedModule("analysis", "Analysis: timeliness, escalation, related incidents, risk picture"),
     ];

@@ -1,0 +1,47 @@
+using MassTransit;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
+using Warnings.Core.Modules;
+using Warnings.Dispatch.Gateways;
+
+namespace Warnings.Dispatch;
+
+/// <summary>Channel fan-out: one queue per delivery channel, rendering, gateways, receipts.</summary>
+public sealed class DispatchModule : IPlatformModule
+{
+    public string Name => "dispatch";
+
+    public string Description => "Channel fan-out: one queue per delivery channel, receipts";
+
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Dispatch").Get<DispatchOptions>() ?? new DispatchOptions();
+        services.AddSingleton(options);
+        services.AddSingleton<CellAreas>();
+        services.AddSingleton<LoggingGateway>();
+        services.AddSingleton<GatewayDirectory>();
+        foreach (var channel in Channels.All.Select(Channels.NameOf))
+        {
+            // Per channel: its own connection pool and circuit breaker, so one gateway's trouble stays its own.
+            services.AddHttpClient($"gateway-{channel}").AddStandardResilienceHandler(o =>
+            {
+                o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
+                o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(20);
+                o.Retry.MaxRetryAttempts = 2;
+                o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(10);
+            });
+        }
+    }
+
+    public void AddConsumers(IBusRegistrationConfigurator bus)
+    {
+        foreach (var channel in Channels.All)
+        {
+            bus.AddConsumer(typeof(ChannelDispatcher<>).MakeGenericType(channel)).Endpoint(e => e.Name = $"dispatch-{Channels.NameOf(channel)}");
+        }
+    }
+
+    public void MapEndpoints(IEndpointRouteBuilder endpoints) { }
+}

@@ -1,0 +1,18 @@
+namespace Warnings.Dispatch;
+
+/// <summary>Bound from the <c>Dispatch</c> section.</summary>
+public sealed class DispatchOptions
+{
+    /// <summary>Per channel: <c>Dispatch:Gateways:sms:Url</c> and <c>:Secret</c>. A channel without a URL logs instead.</summary>
+    public Dictionary<string, GatewayOptions> Gateways { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The district-to-cell-area mapping for cell broadcast.</summary>
+    public string CellAreasPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "dispatch", "cell-areas.json");
+}
+
+public sealed class GatewayOptions
+{
+    public string? Url { get; set; }
+
+    public string? Secret { get; set; }
+}

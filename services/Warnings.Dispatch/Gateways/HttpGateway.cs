@@ -1,0 +1,37 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Warnings.Dispatch.Rendering;
+
+namespace Warnings.Dispatch.Gateways;
+
+/// <summary>
+/// Posts the rendered message as JSON to the channel's gateway URL with an <c>Idempotency-Key</c>
+/// header and <c>X-Warnings-Signature: sha256=&lt;hex HMAC-SHA256 of the body&gt;</c> keyed with the
+/// channel's secret. Timeouts, jittered retries and a circuit breaker come from the HttpClient's
+/// standard resilience pipeline (Microsoft.Extensions.Http.Resilience).
+/// </summary>
+public sealed class HttpGateway(HttpClient client, Uri url, byte[] secret) : IChannelGateway
+{
+    public const string SignatureHeader = "X-Warnings-Signature";
+
+    public async Task DeliverAsync(RenderedMessage message, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(new { channel = message.Channel, idempotencyKey, parts = message.Parts, targets = message.Targets });
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        request.Headers.Add("Idempotency-Key", idempotencyKey);
+        request.Headers.Add(SignatureHeader, $"sha256={Convert.ToHexStringLower(HMACSHA256.HashData(secret, body))}");
+        using var response = await client.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"{message.Channel} gateway answered {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
+        }
+    }
+
+    /// <summary>The signature a gateway should expect for <paramref name="body"/>.</summary>
+    public static string Sign(byte[] secret, byte[] body) => $"sha256={Convert.ToHexStringLower(HMACSHA256.HashData(secret, body))}";
+
+    internal static byte[] SecretBytes(string? secret) => Encoding.UTF8.GetBytes(secret ?? "");
+}
