@@ -16,9 +16,12 @@ public sealed class HttpGateway(HttpClient client, Uri url, byte[] secret) : ICh
 {
     public const string SignatureHeader = "X-Warnings-Signature";
 
+    // UTF-8 as is: gateways (and their logs) read Chinese text, not \u escapes. The body is JSON, never HTML.
+    private static readonly JsonSerializerOptions BodyJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public async Task DeliverAsync(RenderedMessage message, string idempotencyKey, CancellationToken cancellationToken)
     {
-        byte[] body = JsonSerializer.SerializeToUtf8Bytes(new { channel = message.Channel, idempotencyKey, parts = message.Parts, targets = message.Targets });
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(new { channel = message.Channel, idempotencyKey, parts = message.Parts, targets = message.Targets }, BodyJson);
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         request.Headers.Add("Idempotency-Key", idempotencyKey);

@@ -52,7 +52,9 @@ public static class ChannelRenderer
         string measures = v.ResponseMeasures.Count == 0 ? "" : zh
             ? $"联动措施：{string.Join("、", v.ResponseMeasures.Select(m => MeasureNames.GetValueOrDefault(m, m)))}。"
             : $"Measures: {string.Join(", ", v.ResponseMeasures)}.";
-        string body = $"{prefix}{text.Headline}。{text.Description}{text.Instruction}{measures}";
+        string body = zh
+            ? $"{prefix}{text.Headline}。{text.Description}{text.Instruction}{measures}"
+            : $"{prefix}{text.Headline}. {text.Description} {text.Instruction} {measures}".Trim();
         return channel switch
         {
             "sms" or "network_sms" => SmsSegments(body),

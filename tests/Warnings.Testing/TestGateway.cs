@@ -1,0 +1,73 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Warnings.Testing;
+
+/// <summary>
+/// A real HTTP gateway on loopback (Kestrel) standing in for an SMS centre or a broadcaster: records
+/// every request per channel (<c>POST /{channel}</c>) with its idempotency key and signature, and
+/// can be told to fail a channel's next requests with 503.
+/// </summary>
+public sealed class TestGateway : IAsyncDisposable
+{
+    public sealed record Received(string Channel, string IdempotencyKey, string Signature, byte[] Body);
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentQueue<Received> _received = new();
+    private readonly ConcurrentDictionary<string, int> _failNext = new();
+
+    private TestGateway(WebApplication app) => _app = app;
+
+    public string Url { get; private set; } = "";
+
+    public IReadOnlyList<Received> Requests => _received.ToArray();
+
+    public static async Task<TestGateway> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var gateway = new TestGateway(app);
+        app.MapPost("/{channel}", async (string channel, HttpRequest request) =>
+        {
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body);
+            gateway._received.Enqueue(new Received(channel, request.Headers["Idempotency-Key"].ToString(), request.Headers["X-Warnings-Signature"].ToString(), body.ToArray()));
+            return gateway.TakeFailure(channel) ? Results.StatusCode(503) : Results.Ok();
+        });
+        await app.StartAsync();
+        gateway.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return gateway;
+    }
+
+    /// <summary>Answers the channel's next <paramref name="count"/> requests with 503.</summary>
+    public void FailNext(string channel, int count) => _failNext[channel] = count;
+
+    private bool TakeFailure(string channel)
+    {
+        while (_failNext.TryGetValue(channel, out int left) && left > 0)
+        {
+            if (_failNext.TryUpdate(channel, left - 1, left))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public IReadOnlyList<Received> For(string channel) => Requests.Where(r => r.Channel == channel).ToList();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
