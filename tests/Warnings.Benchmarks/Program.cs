@@ -1,4 +1,13 @@
 using BenchmarkDotNet.Running;
+using Warnings.Benchmarks;
 
-// dotnet run -c Release --project tests/Warnings.Benchmarks -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// dotnet run -c Release --project tests/Warnings.Benchmarks -- --filter '*'          BenchmarkDotNet suites
+// dotnet run -c Release --project tests/Warnings.Benchmarks -- dispatch-latency [warnings] [per-second]
+//   (needs infra/dev.sh up: real RabbitMQ and Redis)
+if (args.Length > 0 && args[0] == "dispatch-latency")
+{
+    await DispatchLatency.RunAsync(args.Length > 1 ? int.Parse(args[1]) : 200, args.Length > 2 ? double.Parse(args[2]) : 10);
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(DispatchLatency).Assembly).Run(args);

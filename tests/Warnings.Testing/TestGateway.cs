@@ -16,7 +16,7 @@ namespace Warnings.Testing;
 /// </summary>
 public sealed class TestGateway : IAsyncDisposable
 {
-    public sealed record Received(string Channel, string IdempotencyKey, string Signature, byte[] Body);
+    public sealed record Received(string Channel, string IdempotencyKey, string Signature, byte[] Body, long ReceivedAtTicks);
 
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<Received> _received = new();
@@ -39,7 +39,8 @@ public sealed class TestGateway : IAsyncDisposable
         {
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body);
-            gateway._received.Enqueue(new Received(channel, request.Headers["Idempotency-Key"].ToString(), request.Headers["X-Warnings-Signature"].ToString(), body.ToArray()));
+            gateway._received.Enqueue(new Received(channel, request.Headers["Idempotency-Key"].ToString(), request.Headers["X-Warnings-Signature"].ToString(), body.ToArray(),
+                System.Diagnostics.Stopwatch.GetTimestamp()));
             return gateway.TakeFailure(channel) ? Results.StatusCode(503) : Results.Ok();
         });
         await app.StartAsync();
