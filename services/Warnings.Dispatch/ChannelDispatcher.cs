@@ -17,16 +17,22 @@ namespace Warnings.Dispatch;
 /// outcome go on the bus as receipts.
 /// </summary>
 public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellAreas cellAreas, IStateStore store, IClock clock, ILogger<ChannelDispatcher<TChannel>> logger) :
-    IConsumer<WarningPublished>, IConsumer<WarningUpdated>, IConsumer<WarningLifted>
+    IConsumer<WarningPublished>, IConsumer<WarningUpdated>, IConsumer<WarningLifted>, IConsumer<WarningExpired>
     where TChannel : IChannel
 {
     private static readonly Duration RememberDeliveries = Duration.FromDays(30);
+
+    // Channels that show a warning until it ends take it down at expiry; broadcast channels do not announce expiry.
+    private static readonly HashSet<string> ShowUntilEnd = ["website", "app_push", "social_media", "outdoor_screen"];
 
     public Task Consume(ConsumeContext<WarningPublished> context) => DeliverAsync(context, context.Message.Version, "");
 
     public Task Consume(ConsumeContext<WarningUpdated> context) => DeliverAsync(context, context.Message.Version, context.Message.Note);
 
     public Task Consume(ConsumeContext<WarningLifted> context) => DeliverAsync(context, context.Message.Version, context.Message.Reason);
+
+    public Task Consume(ConsumeContext<WarningExpired> context) =>
+        ShowUntilEnd.Contains(TChannel.Name) ? DeliverAsync(context, context.Message.Version with { Kind = "Expired" }, "") : Task.CompletedTask;
 
     private async Task DeliverAsync(ConsumeContext context, PublishedWarningVersion version, string note)
     {
@@ -36,7 +42,7 @@ public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellA
             return;
         }
 
-        string key = $"{version.WarningId}:v{version.Version}:{channel}";
+        string key = $"{version.WarningId}:v{version.Version}:{channel}{(version.Kind == "Expired" ? ":expired" : "")}";
         var delivered = new StoreKey("delivered", key);
         if (await store.GetAsync(delivered) is not null)
         {
@@ -54,12 +60,22 @@ public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellA
         catch (Exception e) when (e is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
         {
             await context.Publish(new DeliveryFailed(version.WarningId, version.Version, channel, attempt, e.Message, WillRetry: true, clock.GetCurrentInstant()));
-            throw; // the endpoint's retry policy tries again with the same key; after it, the error queue
+            // The endpoint's retry policy tries again with the same key; after it, the error queue and
+            // a Fault that DeadLetters records. The channel travels in the exception's data.
+            throw new ChannelDeliveryException(channel, e);
         }
 
         await store.SetAsync(delivered, clock.GetCurrentInstant().ToString(), RememberDeliveries);
         await context.Publish(new DeliverySucceeded(version.WarningId, version.Version, channel, attempt, key, clock.GetCurrentInstant()));
     }
+}
+
+/// <summary>A channel's gateway failed; carries the channel so the fault can be traced back to its queue.</summary>
+public sealed class ChannelDeliveryException : Exception
+{
+    public const string ChannelKey = "channel";
+
+    public ChannelDeliveryException(string channel, Exception inner) : base($"[{channel}] {inner.Message}", inner) => Data[ChannelKey] = channel;
 }
 
 /// <summary>The district-to-cell-area mapping, as data (<c>infra/dispatch/cell-areas.json</c>).</summary>

@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,7 +30,8 @@ public sealed class DispatchModule : IPlatformModule
             {
                 o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
                 o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(20);
-                o.Retry.MaxRetryAttempts = 2;
+                o.Retry.MaxRetryAttempts = Math.Max(1, options.HttpRetries);
+                o.Retry.Delay = TimeSpan.FromMilliseconds(500);
                 o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(10);
             });
         }
@@ -41,7 +43,9 @@ public sealed class DispatchModule : IPlatformModule
         {
             bus.AddConsumer(typeof(ChannelDispatcher<>).MakeGenericType(channel)).Endpoint(e => e.Name = $"dispatch-{Channels.NameOf(channel)}");
         }
+
+        bus.AddConsumer<DeadLetters>().Endpoint(e => e.Name = "dispatch-dead-letters");
     }
 
-    public void MapEndpoints(IEndpointRouteBuilder endpoints) { }
+    public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapGrpcService<DispatchGrpcService>();
 }

@@ -46,6 +46,7 @@ public static class ChannelRenderer
         string prefix = v.Kind switch
         {
             "Cancel" => zh ? "解除：" : "LIFTED: ",
+            "Expired" => zh ? "已过期：" : "EXPIRED: ",
             "Update" => zh ? $"更新（{note}）：" : $"UPDATE ({note}): ",
             _ => "",
         };

@@ -13,6 +13,9 @@ public sealed class BusOptions
 
     public RabbitMqOptions RabbitMq { get; set; } = new();
 
+    /// <summary>Consumer retries before a message is parked in its endpoint's error queue.</summary>
+    public RetryOptions Retry { get; set; } = new();
+
     /// <summary>The transport in effect after applying the default rule.</summary>
     public BusTransport EffectiveTransport => Transport?.Trim().ToLowerInvariant() switch
     {
@@ -50,4 +53,16 @@ public sealed class RabbitMqOptions
 
     /// <summary>Declare receive queues as quorum queues (replicated; for a RabbitMQ cluster).</summary>
     public bool QuorumQueues { get; set; }
+}
+
+/// <summary>Exponential retry of consumers (<c>Bus__Retry__Limit</c>...).</summary>
+public sealed class RetryOptions
+{
+    public int Limit { get; set; } = 5;
+
+    public TimeSpan MinInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan MaxInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan IntervalDelta { get; set; } = TimeSpan.FromMilliseconds(500);
 }
