@@ -41,12 +41,22 @@ public sealed class TestGateway : IAsyncDisposable
             await request.Body.CopyToAsync(body);
             gateway._received.Enqueue(new Received(channel, request.Headers["Idempotency-Key"].ToString(), request.Headers["X-Warnings-Signature"].ToString(), body.ToArray(),
                 System.Diagnostics.Stopwatch.GetTimestamp()));
+            if (gateway._delays.TryGetValue(channel, out var delay) && delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, request.HttpContext.RequestAborted); // a slow or hanging gateway
+            }
+
             return gateway.TakeFailure(channel) ? Results.StatusCode(503) : Results.Ok();
         });
         await app.StartAsync();
         gateway.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return gateway;
     }
+
+    private readonly ConcurrentDictionary<string, TimeSpan> _delays = new();
+
+    /// <summary>Makes the channel answer only after <paramref name="delay"/> (longer than the client's timeout: it hangs).</summary>
+    public void SlowDown(string channel, TimeSpan delay) => _delays[channel] = delay;
 
     /// <summary>Answers the channel's next <paramref name="count"/> requests with 503.</summary>
     public void FailNext(string channel, int count) => _failNext[channel] = count;

@@ -99,6 +99,19 @@ public sealed class DispatchTests : IAsyncLifetime
         Assert.Equal(1, after.Channels.Single(c => c.Channel == "tv").Attempts);
     }
 
+    [Fact]
+    public async Task A_slow_tv_gateway_does_not_hold_up_sms()
+    {
+        _gateway.SlowDown("tv", TimeSpan.FromSeconds(3));
+        var warning = await PublishRedTyphoonAsync("sms", "tv");
+
+        var smsFirst = await StatusAsync(warning.Id, s => s.Channels.Single(c => c.Channel == "sms").Status == "delivered", "sms delivered");
+        Assert.NotEqual("delivered", smsFirst.Channels.Single(c => c.Channel == "tv").Status);
+
+        _gateway.SlowDown("tv", TimeSpan.Zero);
+        await StatusAsync(warning.Id, s => s.Channels.All(c => c.Status == "delivered"), "tv delivered too");
+    }
+
     public async Task DisposeAsync()
     {
         await _platform.DisposeAsync();
