@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -6,6 +5,7 @@ using Warnings.Contracts.Events;
 using Warnings.Contracts.Time;
 using Warnings.Contracts.V1;
 using Warnings.Core.Commands;
+using Warnings.Core.Hosting;
 using Warnings.Core.Storage;
 using Warnings.Issuing.Grpc;
 using Warnings.Issuing.Storage;
@@ -34,26 +34,10 @@ public sealed class WarningExpiry(
     WarningRepository repository,
     IClock clock,
     IOptions<IssuingOptions> options,
-    ILogger<WarningExpiry> logger) : BackgroundService
+    ILogger<WarningExpiry> logger) : PeriodicScan(options.Value.ExpiryScanInterval, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.ExpiryScanInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await ExpireDueAsync();
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Expiry scan failed; the next scan retries");
-            }
-        }
-    }
-
     /// <summary>Expires every published warning whose expiry has passed.</summary>
-    public async Task ExpireDueAsync()
+    public override async Task ScanAsync()
     {
         var now = clock.GetCurrentInstant();
         foreach (var due in (await repository.AllAsync()).Where(h => h.Warning.State == WarningState.Published && h.Warning.Content.ExpiresAt.ToInstant() <= now))

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -6,6 +5,7 @@ using Warnings.Contracts.Events;
 using Warnings.Contracts.Time;
 using Warnings.Contracts.V1;
 using Warnings.Core.Commands;
+using Warnings.Core.Hosting;
 using Warnings.Core.Storage;
 using Warnings.Reporting.Grpc;
 using Warnings.Reporting.Storage;
@@ -22,25 +22,10 @@ public sealed class OverdueReports(
     IncidentRepository repository,
     IClock clock,
     IOptions<ReportingOptions> options,
-    ILogger<OverdueReports> logger) : BackgroundService
+    ILogger<OverdueReports> logger) : PeriodicScan(options.Value.OverdueScanInterval, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.OverdueScanInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await FlagOverdueAsync();
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Overdue scan failed; the next scan retries");
-            }
-        }
-    }
-
-    public async Task FlagOverdueAsync()
+    /// <summary>Flags every open incident whose next report is past due.</summary>
+    public override async Task ScanAsync()
     {
         var now = clock.GetCurrentInstant();
         foreach (var due in (await repository.AllAsync()).Where(t => !t.Incident.Closed && !t.Incident.Overdue && t.Incident.NextReportDueAt is not null

@@ -195,7 +195,7 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
             w => w.State == WarningState.Expired, "the warning to expire");
         Assert.Equal(WarningState.Expired, expired.State);
         Assert.IsType<WarningExpired>((await EventsAsync(reviewed.Id, 2))[1]);
-        await fixture.Platform.Services.GetRequiredService<WarningExpiry>().ExpireDueAsync();
+        await fixture.Platform.Services.GetRequiredService<WarningExpiry>().ScanAsync();
         Assert.Single(_bus.Of<WarningExpired>(reviewed.Id));
     }
 
