@@ -99,12 +99,25 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IOptions<OutboxOpti
                 return;
             }
 
-            foreach (var json in batch)
+            int published = 0;
+            try
             {
-                await PublishAsync(json, stoppingToken);
+                foreach (var json in batch)
+                {
+                    await PublishAsync(json, stoppingToken);
+                    published++;
+                }
+            }
+            finally
+            {
+                // Remove exactly what reached the bus, so a failure mid-batch does not publish the
+                // batch's head twice; the rest stays, in order, for the retry.
+                if (published > 0)
+                {
+                    await store.ListRemoveHeadAsync(Outbox.Pending, published);
+                }
             }
 
-            await store.ListRemoveHeadAsync(Outbox.Pending, batch.Count);
             await store.AcquireLeaseAsync(Outbox.RelayLease, _owner, LeaseTime);
         }
     }
