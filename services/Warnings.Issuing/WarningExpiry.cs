@@ -56,10 +56,11 @@ public sealed class WarningExpiry(
                 history.Warning.Revision++;
                 history.Warning.UpdatedAt = at.ToTimestamp();
                 history.Steps.Add(new WarningStep { At = at.ToTimestamp(), By = "platform", Action = "expired" });
+                var (conditions, writes) = repository.Replace(warning.Id, json, history);
                 return new CommandPlan<Warning>(
                     history.Warning,
-                    [new StoreCondition(WarningRepository.Key(warning.Id), json)],
-                    [new StoreWrite(WarningRepository.Key(warning.Id), WarningRepository.Format(history))],
+                    conditions,
+                    writes,
                     [new WarningExpired(WarningGrpcService.Snapshot(history, history.Versions[^1]))]);
             });
             logger.LogInformation("Warning {WarningId} v{Version} expired", warning.Id, warning.Version);

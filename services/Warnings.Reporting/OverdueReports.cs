@@ -44,10 +44,11 @@ public sealed class OverdueReports(
                 current.Overdue = true;
                 current.Revision++;
                 timeline.Steps.Add(new WarningStep { At = now.ToTimestamp(), By = "platform", Action = "overdue", Note = $"report due {current.NextReportDueAt.ToInstant()}" });
+                var (conditions, writes) = repository.Replace(incident.Id, json, timeline);
                 return new CommandPlan<Incident>(
                     IncidentGrpcService.Present(current),
-                    [new StoreCondition(IncidentRepository.Key(incident.Id), json)],
-                    [new StoreWrite(IncidentRepository.Key(incident.Id), IncidentRepository.Format(timeline))],
+                    conditions,
+                    writes,
                     [new ReportOverdue(current.Id, current.District, current.SeverityClass, current.NextReportDueAt.ToInstant(), now, current.Reports)]);
             });
             logger.LogInformation("Incident {IncidentId}: report overdue", incident.Id);

@@ -66,11 +66,8 @@ public sealed class WarningGrpcService(
                 },
             };
             history.Steps.Add(Step(now, caller, "created"));
-            return Task.FromResult(new CommandPlan<Warning>(
-                Present(history.Warning, now),
-                [new StoreCondition(WarningRepository.Key(id), null)],
-                [new StoreWrite(WarningRepository.Key(id), WarningRepository.Format(history)), StoreWrite.Append(WarningRepository.Index, id)],
-                []));
+            var (conditions, writes) = repository.Create(id, history);
+            return Task.FromResult(new CommandPlan<Warning>(Present(history.Warning, now), conditions, writes, []));
         });
     }
 
@@ -264,12 +261,12 @@ public sealed class WarningGrpcService(
 
     [RpcAccess(Roles.DutyOfficer, Roles.Approver, Roles.Analyst, Roles.Operator)]
     public override async Task<Warning> GetWarning(GetWarningRequest request, ServerCallContext context) =>
-        Present((await LoadAsync(request.WarningId)).History.Warning, clock.GetCurrentInstant());
+        Present((await LoadAsync(request.WarningId)).Document.Warning, clock.GetCurrentInstant());
 
     [RpcAccess(Roles.DutyOfficer, Roles.Approver, Roles.Analyst, Roles.Operator)]
     public override async Task<WarningHistory> GetHistory(GetWarningRequest request, ServerCallContext context)
     {
-        var history = (await LoadAsync(request.WarningId)).History;
+        var history = (await LoadAsync(request.WarningId)).Document;
         history.Warning = Present(history.Warning, clock.GetCurrentInstant());
         return history;
     }
@@ -277,7 +274,7 @@ public sealed class WarningGrpcService(
     [RpcAccess(Roles.DutyOfficer, Roles.Approver, Roles.Analyst, Roles.Operator)]
     public override async Task<DeliveryStatus> GetDeliveryStatus(GetWarningRequest request, ServerCallContext context)
     {
-        var warning = (await LoadAsync(request.WarningId)).History.Warning;
+        var warning = (await LoadAsync(request.WarningId)).Document.Warning;
         var status = new DeliveryStatus { WarningId = warning.Id, Version = warning.Version };
         if (warning.Version == 0)
         {
@@ -296,7 +293,7 @@ public sealed class WarningGrpcService(
     [RpcAccess(Roles.DutyOfficer, Roles.Approver, Roles.Analyst, Roles.Operator)]
     public override async Task<CapDocument> GetCap(GetCapRequest request, ServerCallContext context)
     {
-        var history = (await LoadAsync(request.WarningId)).History;
+        var history = (await LoadAsync(request.WarningId)).Document;
         var version = request.Version == 0 ? history.Versions.LastOrDefault() : history.Versions.FirstOrDefault(v => v.Version == request.Version);
         if (version is null)
         {
@@ -362,15 +359,12 @@ public sealed class WarningGrpcService(
             var @event = await step(history, caller, now);
             history.Warning.Revision++;
             history.Warning.UpdatedAt = now.ToTimestamp();
-            return new CommandPlan<Warning>(
-                Present(history.Warning, now),
-                [new StoreCondition(WarningRepository.Key(warningId), json)],
-                [new StoreWrite(WarningRepository.Key(warningId), WarningRepository.Format(history))],
-                @event is null ? [] : [@event]);
+            var (conditions, writes) = repository.Replace(warningId, json, history);
+            return new CommandPlan<Warning>(Present(history.Warning, now), conditions, writes, @event is null ? [] : [@event]);
         });
     }
 
-    private async Task<(string Json, WarningHistory History)> LoadAsync(string warningId)
+    private async Task<(string Json, WarningHistory Document)> LoadAsync(string warningId)
     {
         new FieldViolations().Check(warningId.Length > 0, "warning_id", "is required").ThrowIfAny();
         return await repository.LoadAsync(warningId)

@@ -71,11 +71,8 @@ public sealed class IncidentGrpcService(
                 },
             };
             var (report, events) = Apply(timeline, ReportKind.Initial, request.Body, caller, clock.GetCurrentInstant(), list);
-            return Task.FromResult(new CommandPlan<ReportReceipt>(
-                new ReportReceipt { Incident = timeline.Incident.Clone(), Report = report },
-                [new StoreCondition(IncidentRepository.Key(id), null)],
-                [new StoreWrite(IncidentRepository.Key(id), IncidentRepository.Format(timeline)), StoreWrite.Append(IncidentRepository.Index, id)],
-                events));
+            var (conditions, writes) = repository.Create(id, timeline);
+            return Task.FromResult(new CommandPlan<ReportReceipt>(new ReportReceipt { Incident = timeline.Incident.Clone(), Report = report }, conditions, writes, events));
         });
     }
 
@@ -197,11 +194,8 @@ public sealed class IncidentGrpcService(
             }
 
             var (report, events) = apply(timeline, list, clock.GetCurrentInstant());
-            return new CommandPlan<ReportReceipt>(
-                new ReportReceipt { Incident = Present(timeline.Incident), Report = report },
-                [new StoreCondition(IncidentRepository.Key(incidentId), json)],
-                [new StoreWrite(IncidentRepository.Key(incidentId), IncidentRepository.Format(timeline))],
-                events);
+            var (conditions, writes) = repository.Replace(incidentId, json, timeline);
+            return new CommandPlan<ReportReceipt>(new ReportReceipt { Incident = Present(timeline.Incident), Report = report }, conditions, writes, events);
         });
     }
 
@@ -291,7 +285,7 @@ public sealed class IncidentGrpcService(
     private async Task<IncidentTimeline> LoadReadableAsync(string incidentId, ServerCallContext context)
     {
         new FieldViolations().Check(incidentId.Length > 0, "incident_id", "is required").ThrowIfAny();
-        var timeline = (await repository.LoadAsync(incidentId))?.Timeline;
+        var timeline = (await repository.LoadAsync(incidentId))?.Document;
         // A reporter of another district is told nothing exists, not that it is forbidden.
         if (timeline is null || !MayRead(context.Caller(), timeline.Incident))
         {

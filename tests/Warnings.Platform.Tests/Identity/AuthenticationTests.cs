@@ -47,7 +47,7 @@ public abstract class AuthenticationTests<TFixture>(TFixture fixture) : IClassFi
     {
         var error = await Assert.ThrowsAsync<RpcException>(() => Identity(role: null).WhoAmIAsync(new WhoAmIRequest()).ResponseAsync);
 
-        AssertRefused(error, StatusCode.Unauthenticated, IdentityReasons.CredentialsMissing);
+        RpcAssert.Refused(error, StatusCode.Unauthenticated, IdentityReasons.CredentialsMissing);
     }
 
     [Theory]
@@ -62,7 +62,7 @@ public abstract class AuthenticationTests<TFixture>(TFixture fixture) : IClassFi
 
         var error = await Assert.ThrowsAsync<RpcException>(() => diagnostics.SendProbeAsync(new SendProbeRequest { RequestId = requestId }).ResponseAsync);
 
-        AssertRefused(error, StatusCode.Unauthenticated, reason);
+        RpcAssert.Refused(error, StatusCode.Unauthenticated, reason);
         var entry = await AuditEntryAsync(requestId);
         Assert.Equal("UNAUTHENTICATED", entry.Outcome);
         Assert.Equal(reason, entry.Reason);
@@ -91,7 +91,7 @@ public abstract class AuthenticationTests<TFixture>(TFixture fixture) : IClassFi
 
         var error = await Assert.ThrowsAsync<RpcException>(() => diagnostics.SendProbeAsync(new SendProbeRequest { RequestId = requestId }).ResponseAsync);
 
-        AssertRefused(error, StatusCode.Unauthenticated, IdentityReasons.TokenExpired);
+        RpcAssert.Refused(error, StatusCode.Unauthenticated, IdentityReasons.TokenExpired);
         Assert.Equal(IdentityReasons.TokenExpired, (await AuditEntryAsync(requestId)).Reason);
     }
 
@@ -103,7 +103,7 @@ public abstract class AuthenticationTests<TFixture>(TFixture fixture) : IClassFi
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             new IdentityService.IdentityServiceClient(Platform.WithAuthorization($"Bearer {token}")).WhoAmIAsync(new WhoAmIRequest()).ResponseAsync);
 
-        AssertRefused(error, StatusCode.Unauthenticated, IdentityReasons.TokenInvalid);
+        RpcAssert.Refused(error, StatusCode.Unauthenticated, IdentityReasons.TokenInvalid);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public abstract class AuthenticationTests<TFixture>(TFixture fixture) : IClassFi
 
         var error = await Assert.ThrowsAsync<RpcException>(() => diagnostics.SendProbeAsync(new SendProbeRequest { RequestId = requestId }).ResponseAsync);
 
-        AssertRefused(error, StatusCode.PermissionDenied, IdentityReasons.RoleNotAllowed);
+        RpcAssert.Refused(error, StatusCode.PermissionDenied, IdentityReasons.RoleNotAllowed);
         var entry = await AuditEntryAsync(requestId);
         Assert.Equal(TestIdentities.PrincipalId(Roles.DutyOfficer), entry.PrincipalId);
         Assert.Equal([Roles.DutyOfficer], entry.Roles);
@@ -157,7 +157,7 @@ public abstract class AuthenticationTests<TFixture>(TFixture fixture) : IClassFi
         await Identity().RevokeApiKeyAsync(new RevokeApiKeyRequest { RequestId = NewRequestId(), KeyId = issued.KeyId, Reason = "rotated" });
 
         var error = await Assert.ThrowsAsync<RpcException>(() => asNewKey.WhoAmIAsync(new WhoAmIRequest()).ResponseAsync);
-        AssertRefused(error, StatusCode.Unauthenticated, IdentityReasons.ApiKeyRevoked);
+        RpcAssert.Refused(error, StatusCode.Unauthenticated, IdentityReasons.ApiKeyRevoked);
     }
 
     [Fact]
@@ -191,7 +191,7 @@ public abstract class AuthenticationTests<TFixture>(TFixture fixture) : IClassFi
         fixture.Clock.Advance(Duration.FromHours(1));
 
         var error = await Assert.ThrowsAsync<RpcException>(() => asKey.WhoAmIAsync(new WhoAmIRequest()).ResponseAsync);
-        AssertRefused(error, StatusCode.Unauthenticated, IdentityReasons.ApiKeyExpired);
+        RpcAssert.Refused(error, StatusCode.Unauthenticated, IdentityReasons.ApiKeyExpired);
     }
 
     [Fact]
@@ -224,7 +224,7 @@ public abstract class AuthenticationTests<TFixture>(TFixture fixture) : IClassFi
 
         Assert.Equal(StatusCode.InvalidArgument, noReason.StatusCode);
         Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
-        AssertRefused(configured, StatusCode.FailedPrecondition, "API_KEY_CONFIGURED");
+        RpcAssert.Refused(configured, StatusCode.FailedPrecondition, "API_KEY_CONFIGURED");
     }
 
     [Fact]
@@ -257,11 +257,6 @@ public abstract class AuthenticationTests<TFixture>(TFixture fixture) : IClassFi
         return Assert.Single(entries, e => e.RequestId == requestId);
     }
 
-    private static void AssertRefused(RpcException error, StatusCode status, string reason)
-    {
-        Assert.Equal(status, error.StatusCode);
-        Assert.Equal(reason, error.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason);
-    }
 }
 
 public sealed class EmbeddedAuthenticationTests(EmbeddedPlatformFixture fixture) : AuthenticationTests<EmbeddedPlatformFixture>(fixture);

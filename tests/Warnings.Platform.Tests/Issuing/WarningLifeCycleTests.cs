@@ -64,11 +64,6 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
     private async Task<IReadOnlyList<object>> EventsAsync(string warningId, int count) =>
         await Eventually.Until(() => Task.FromResult(_bus.About(warningId)), e => e.Count >= count, $"{count} events about {warningId}");
 
-    private static void AssertRefused(RpcException error, StatusCode status, string reason)
-    {
-        Assert.Equal(status, error.StatusCode);
-        Assert.Equal(reason, error.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason);
-    }
 
     [Fact]
     public async Task A_blue_warning_with_maker_and_reviewer_is_published_once()
@@ -94,7 +89,7 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
         var reviewed = await ReviewedAsync(Content("red", "typhoon", ["sms", "tv", "siren"]));
 
         var unsigned = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).PublishAsync(new WarningActionRequest { RequestId = Id(), WarningId = reviewed.Id }).ResponseAsync);
-        AssertRefused(unsigned, StatusCode.FailedPrecondition, "LIST_CHECK_FAILED");
+        RpcAssert.Refused(unsigned, StatusCode.FailedPrecondition, "LIST_CHECK_FAILED");
         Assert.Equal("sign_offs.leader_signed_off", Assert.Single(unsigned.GetRpcStatus()!.GetDetail<PreconditionFailure>().Violations).Subject);
 
         await As(Roles.Approver).SignOffAsync(new WarningActionRequest { RequestId = Id(), WarningId = reviewed.Id });
@@ -140,7 +135,7 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
 
         var error = await Assert.ThrowsAsync<RpcException>(() => officer.EmergencyPublishAsync(new WarningActionRequest { RequestId = Id(), WarningId = draft.Id }).ResponseAsync);
 
-        AssertRefused(error, StatusCode.FailedPrecondition, "LIST_CHECK_FAILED");
+        RpcAssert.Refused(error, StatusCode.FailedPrecondition, "LIST_CHECK_FAILED");
         Assert.Equal(WarningState.Draft, (await As(Roles.Analyst).GetWarningAsync(new GetWarningRequest { WarningId = draft.Id })).State);
     }
 
@@ -153,7 +148,7 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
 
         var byOfficer = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).UpdateAsync(
             new UpdateWarningRequest { RequestId = Id(), WarningId = reviewed.Id, Content = orange, Note = "upgraded to orange" }).ResponseAsync);
-        AssertRefused(byOfficer, StatusCode.PermissionDenied, "LEADER_REQUIRED");
+        RpcAssert.Refused(byOfficer, StatusCode.PermissionDenied, "LEADER_REQUIRED");
 
         var updated = await As(Roles.Approver).UpdateAsync(new UpdateWarningRequest { RequestId = Id(), WarningId = reviewed.Id, Content = orange, Note = "upgraded to orange" });
 
@@ -208,7 +203,7 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
         var error = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).ReviewAsync(
             new ReviewRequest { RequestId = Id(), WarningId = draft.Id, Approve = true }).ResponseAsync);
 
-        AssertRefused(error, StatusCode.PermissionDenied, "FOUR_EYES");
+        RpcAssert.Refused(error, StatusCode.PermissionDenied, "FOUR_EYES");
         Assert.Equal(WarningState.Submitted, (await As(Roles.Analyst).GetWarningAsync(new GetWarningRequest { WarningId = draft.Id })).State);
     }
 
@@ -219,7 +214,7 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
 
         var error = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).PublishAsync(new WarningActionRequest { RequestId = Id(), WarningId = draft.Id }).ResponseAsync);
 
-        AssertRefused(error, StatusCode.FailedPrecondition, "WARNING_STATE");
+        RpcAssert.Refused(error, StatusCode.FailedPrecondition, "WARNING_STATE");
         var after = await As(Roles.Analyst).GetWarningAsync(new GetWarningRequest { WarningId = draft.Id });
         Assert.Equal(draft.Revision, after.Revision);
     }
@@ -231,7 +226,7 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
 
         var error = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).SubmitAsync(new WarningActionRequest { RequestId = Id(), WarningId = draft.Id }).ResponseAsync);
 
-        AssertRefused(error, StatusCode.FailedPrecondition, "LIST_CHECK_FAILED");
+        RpcAssert.Refused(error, StatusCode.FailedPrecondition, "LIST_CHECK_FAILED");
         var status = error.GetRpcStatus()!;
         Assert.Equal(["CHANNEL_NOT_ALLOWED", "CHANNEL_NOT_ALLOWED", "VALIDITY_TOO_LONG"], status.GetDetail<PreconditionFailure>().Violations.Select(v => v.Type));
         Assert.True(long.Parse(status.GetDetail<ErrorInfo>().Metadata["list_version"]) >= 1);
@@ -244,7 +239,7 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
         var error = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).CreateDraftAsync(
             new CreateDraftRequest { RequestId = Id(), Department = "SWA", Content = Content(hazard: "flood") }).ResponseAsync);
 
-        AssertRefused(error, StatusCode.PermissionDenied, "DEPARTMENT_OUT_OF_SCOPE");
+        RpcAssert.Refused(error, StatusCode.PermissionDenied, "DEPARTMENT_OUT_OF_SCOPE");
     }
 
     [Fact]
@@ -310,7 +305,7 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
 
         var error = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).ImportCapDraftAsync(new ImportCapDraftRequest { RequestId = Id(), CapXml = oasis }).ResponseAsync);
 
-        AssertRefused(error, StatusCode.InvalidArgument, "CAP_NOT_IMPORTABLE");
+        RpcAssert.Refused(error, StatusCode.InvalidArgument, "CAP_NOT_IMPORTABLE");
         Assert.Contains("alert.info.language", error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field));
     }
 
@@ -323,7 +318,7 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
         var unapproved = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).PublishAsync(new WarningActionRequest { RequestId = Id(), WarningId = reviewed.Id }).ResponseAsync);
         Assert.Equal("sign_offs.municipal_approved", Assert.Single(unapproved.GetRpcStatus()!.GetDetail<PreconditionFailure>().Violations).Subject);
         var bySmb = await Assert.ThrowsAsync<RpcException>(() => As(Roles.Approver).ApproveNetworkSmsAsync(new WarningActionRequest { RequestId = Id(), WarningId = reviewed.Id }).ResponseAsync);
-        AssertRefused(bySmb, StatusCode.PermissionDenied, "MUNICIPAL_APPROVER_REQUIRED");
+        RpcAssert.Refused(bySmb, StatusCode.PermissionDenied, "MUNICIPAL_APPROVER_REQUIRED");
 
         string municipal = TestIdentities.MintJwt("semb.leader", [Roles.Approver], DateTime.UtcNow.AddMinutes(10), department: "SEMB");
         var approved = await new WarningService.WarningServiceClient(fixture.Platform.WithAuthorization($"Bearer {municipal}"))

@@ -57,11 +57,6 @@ public abstract class IncidentReportingTests<TFixture>(TFixture fixture) : IClas
     private async Task<IReadOnlyList<object>> EventsAsync(string incidentId, int count) =>
         await Eventually.Until(() => Task.FromResult(_bus.About(incidentId)), e => e.Count >= count, $"{count} events about {incidentId}");
 
-    private static void AssertRefused(RpcException error, StatusCode status, string reason)
-    {
-        Assert.Equal(status, error.StatusCode);
-        Assert.Equal(reason, error.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason);
-    }
 
     private async Task<int> IncidentCountAsync() => (await Analyst.ListIncidentsAsync(new ListIncidentsRequest())).Incidents.Count;
 
@@ -157,7 +152,7 @@ public abstract class IncidentReportingTests<TFixture>(TFixture fixture) : IClas
         fixture.Clock.Advance(Duration.FromDays(8));
         var late = await Assert.ThrowsAsync<RpcException>(() => Reporter.CorrectReportAsync(
             new CorrectReportRequest { RequestId = Id(), IncidentId = receipt.Incident.Id, Sequence = 1, Body = corrected, Reason = "again" }).ResponseAsync);
-        AssertRefused(late, StatusCode.FailedPrecondition, "CORRECTION_WINDOW_CLOSED");
+        RpcAssert.Refused(late, StatusCode.FailedPrecondition, "CORRECTION_WINDOW_CLOSED");
     }
 
     [Fact]
@@ -170,7 +165,7 @@ public abstract class IncidentReportingTests<TFixture>(TFixture fixture) : IClas
 
         var error = await Assert.ThrowsAsync<RpcException>(() => Reporter.SubmitInitialAsync(new SubmitInitialRequest { RequestId = Id(), Body = body }).ResponseAsync);
 
-        AssertRefused(error, StatusCode.PermissionDenied, "DISTRICT_OUT_OF_SCOPE");
+        RpcAssert.Refused(error, StatusCode.PermissionDenied, "DISTRICT_OUT_OF_SCOPE");
         Assert.Equal(before, await IncidentCountAsync());
     }
 
@@ -187,7 +182,7 @@ public abstract class IncidentReportingTests<TFixture>(TFixture fixture) : IClas
 
         var error = await Assert.ThrowsAsync<RpcException>(() => Reporter.SubmitInitialAsync(new SubmitInitialRequest { RequestId = Id(), Body = body }).ResponseAsync);
 
-        AssertRefused(error, StatusCode.InvalidArgument, "REPORT_INVALID");
+        RpcAssert.Refused(error, StatusCode.InvalidArgument, "REPORT_INVALID");
         var fields = error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field).ToHashSet();
         Assert.Superset(new HashSet<string> { "body.reporting_unit", "body.account", "body.occurred_at", "body.totals", "body.category" }, fields);
         Assert.Equal(before, await IncidentCountAsync());
@@ -233,8 +228,8 @@ public abstract class IncidentReportingTests<TFixture>(TFixture fixture) : IClas
         var closed = await Assert.ThrowsAsync<RpcException>(() => Reporter.SubmitFollowUpAsync(new SubmitFollowUpRequest { RequestId = Id(), IncidentId = receipt.Incident.Id, Body = FollowUp(1) }).ResponseAsync);
         var unsigned = await Assert.ThrowsAsync<RpcException>(() => Reporter.SubmitFinalAsync(new SubmitFollowUpRequest { RequestId = Id(), IncidentId = receipt.Incident.Id, Body = FollowUp(1) }).ResponseAsync);
 
-        AssertRefused(unknown, StatusCode.NotFound, "INCIDENT_NOT_FOUND");
-        AssertRefused(closed, StatusCode.FailedPrecondition, "INCIDENT_CLOSED");
+        RpcAssert.Refused(unknown, StatusCode.NotFound, "INCIDENT_NOT_FOUND");
+        RpcAssert.Refused(closed, StatusCode.FailedPrecondition, "INCIDENT_CLOSED");
         Assert.Contains("body.signing_official", unsigned.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field));
         Assert.Equal(2, (await Analyst.GetIncidentAsync(new GetIncidentRequest { IncidentId = receipt.Incident.Id })).Reports);
     }
