@@ -92,6 +92,6 @@ public sealed class GatewayDirectory(DispatchOptions options, IHttpClientFactory
 {
     public IChannelGateway For(string channel) =>
         options.Gateways.TryGetValue(channel, out var gateway) && !string.IsNullOrWhiteSpace(gateway.Url)
-            ? new HttpGateway(clients.CreateClient($"gateway-{channel}"), new Uri(gateway.Url), HttpGateway.SecretBytes(gateway.Secret))
+            ? new HttpGateway(clients.CreateClient($"gateway-{channel}"), new Uri(gateway.Url), Warnings.Core.Http.WebhookSignature.SecretBytes(gateway.Secret))
             : logging;
 }

@@ -23,6 +23,7 @@ public sealed class IssuingModule : IPlatformModule
         // Decisions read the publication list through the same snapshots, whether or not the
         // publication-list module runs in this process.
         PublicationListModule.AddListSnapshots(services);
+        Cap.CapDocuments.Add(services);
         services.AddSingleton<WarningRepository>();
         services.AddSingleton<WarningExpiry>();
         services.AddHostedService(sp => sp.GetRequiredService<WarningExpiry>());

@@ -32,6 +32,12 @@ public abstract class ForwardingStateStore(IStateStore inner) : IStateStore
 
     public virtual Task<long> CountAppendedToLogAsync(StoreKey log) => inner.CountAppendedToLogAsync(log);
 
+    public virtual Task<SequenceAppendResult> AppendToSequenceAsync(StoreKey stream, string dedupeId, string payload) => inner.AppendToSequenceAsync(stream, dedupeId, payload);
+
+    public virtual Task<IReadOnlyList<SequencedEntry>> ReadSequenceAsync(StoreKey stream, long afterSequence, int count) => inner.ReadSequenceAsync(stream, afterSequence, count);
+
+    public virtual Task<long> LastSequenceAsync(StoreKey stream) => inner.LastSequenceAsync(stream);
+
     public virtual Task<bool> CommitAsync(IReadOnlyList<StoreCondition> conditions, IReadOnlyList<StoreWrite> writes) => inner.CommitAsync(conditions, writes);
 
     public virtual Task<IReadOnlyList<string>> ListHeadAsync(StoreKey key, int count) => inner.ListHeadAsync(key, count);

@@ -6,13 +6,15 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Warnings.Core.Http;
 
 namespace Warnings.Testing;
 
 /// <summary>
 /// A real HTTP gateway on loopback (Kestrel) standing in for an SMS centre or a broadcaster: records
 /// every request per channel (<c>POST /{channel}</c>) with its idempotency key and signature, and
-/// can be told to fail a channel's next requests with 503.
+/// can be told to fail a channel's next requests with 503. Given a path's secret (<see cref="RequireSignature"/>),
+/// it verifies every request's signature as a partner's webhook receiver would, and refuses a bad one with 401.
 /// </summary>
 public sealed class TestGateway : IAsyncDisposable
 {
@@ -39,8 +41,14 @@ public sealed class TestGateway : IAsyncDisposable
         {
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body);
-            gateway._received.Enqueue(new Received(channel, request.Headers["Idempotency-Key"].ToString(), request.Headers["X-Warnings-Signature"].ToString(), body.ToArray(),
+            gateway._received.Enqueue(new Received(channel, request.Headers["Idempotency-Key"].ToString(), request.Headers[WebhookSignature.Header].ToString(), body.ToArray(),
                 System.Diagnostics.Stopwatch.GetTimestamp()));
+            if (gateway._secrets.TryGetValue(channel, out var secret) && !WebhookSignature.Verify(secret, body.ToArray(), request.Headers[WebhookSignature.Header]))
+            {
+                Interlocked.Increment(ref gateway._badSignatures);
+                return Results.StatusCode(401);
+            }
+
             if (gateway._delays.TryGetValue(channel, out var delay) && delay > TimeSpan.Zero)
             {
                 await Task.Delay(delay, request.HttpContext.RequestAborted); // a slow or hanging gateway
@@ -54,6 +62,14 @@ public sealed class TestGateway : IAsyncDisposable
     }
 
     private readonly ConcurrentDictionary<string, TimeSpan> _delays = new();
+    private readonly ConcurrentDictionary<string, byte[]> _secrets = new();
+    private int _badSignatures;
+
+    /// <summary>Requests refused because their signature did not verify.</summary>
+    public int BadSignatures => Volatile.Read(ref _badSignatures);
+
+    /// <summary>From now on, requests to <paramref name="channel"/> must carry a valid signature under <paramref name="secret"/>.</summary>
+    public void RequireSignature(string channel, string secret) => _secrets[channel] = WebhookSignature.SecretBytes(secret);
 
     /// <summary>Makes the channel answer only after <paramref name="delay"/> (longer than the client's timeout: it hangs).</summary>
     public void SlowDown(string channel, TimeSpan delay) => _delays[channel] = delay;

@@ -17,7 +17,7 @@ public sealed record Entitlements(IReadOnlySet<string> Hazards, IReadOnlySet<str
     public bool CoversDistrict(string district) => Districts.Contains(Scopes.CityWide) || Districts.Contains(district);
 
     /// <summary>True for level-less notices and for levels at or above the minimum.</summary>
-    public bool CoversLevel(string? level) => level is null || WarningLevels.Rank(level) >= WarningLevels.Rank(MinimumLevel);
+    public bool CoversLevel(string? level) => string.IsNullOrEmpty(level) || WarningLevels.Rank(level) >= WarningLevels.Rank(MinimumLevel);
 
     /// <summary>Whether a warning with this hazard, level and area is within the entitlement (any one district suffices).</summary>
     public bool Covers(string hazard, string? level, IEnumerable<string> districts) =>

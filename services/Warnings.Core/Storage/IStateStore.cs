@@ -59,6 +59,21 @@ public interface IStateStore
     Task<long> CountAppendedToLogAsync(StoreKey log);
 
     /// <summary>
+    /// Appends <paramref name="payload"/> to the sequenced stream at <paramref name="stream"/> once per
+    /// <paramref name="dedupeId"/>: the first call numbers it 1, 2, 3... in append order; a repeat
+    /// (a redelivered event) appends nothing and returns the number the first call gave. The check,
+    /// the numbering and the append are one atomic step. Partner feeds are such streams: a
+    /// subscriber resumes after the last number it saw.
+    /// </summary>
+    Task<SequenceAppendResult> AppendToSequenceAsync(StoreKey stream, string dedupeId, string payload);
+
+    /// <summary>Up to <paramref name="count"/> entries of the sequenced stream numbered after <paramref name="afterSequence"/>, in order.</summary>
+    Task<IReadOnlyList<SequencedEntry>> ReadSequenceAsync(StoreKey stream, long afterSequence, int count);
+
+    /// <summary>The number of the last entry of the sequenced stream; 0 when it is empty.</summary>
+    Task<long> LastSequenceAsync(StoreKey stream);
+
+    /// <summary>
     /// One atomic, conditional step: if every condition holds (a key equals a value, or is absent
     /// when the expected value is null), every write is made; otherwise nothing is. This is how an
     /// edit bumps a version, records its history and its request id together, or not at all.
@@ -108,3 +123,9 @@ public enum StoreWriteKind
     /// <summary>RPUSH onto the list.</summary>
     Append,
 }
+
+/// <summary>An entry of a sequenced stream (<see cref="IStateStore.AppendToSequenceAsync"/>).</summary>
+public sealed record SequencedEntry(long Sequence, string Payload);
+
+/// <summary>The entry's number, and whether this call appended it (false: a repeat of its dedupe id).</summary>
+public sealed record SequenceAppendResult(long Sequence, bool Appended);

@@ -19,6 +19,13 @@ public sealed class InMemoryStateStore(IOptions<StoreOptions> options, IClock cl
         public long Appended { get; set; }
     }
 
+    private sealed class MemorySequence
+    {
+        public List<SequencedEntry> Entries { get; } = [];
+
+        public Dictionary<string, long> Seen { get; } = new(StringComparer.Ordinal);
+    }
+
     private readonly object _gate = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<Action<string>>> _subscribers = new(StringComparer.Ordinal);
@@ -130,6 +137,43 @@ public sealed class InMemoryStateStore(IOptions<StoreOptions> options, IClock cl
         lock (_gate)
         {
             return Task.FromResult(LogAt(log, create: false)?.Appended ?? 0);
+        }
+    }
+
+    public Task<SequenceAppendResult> AppendToSequenceAsync(StoreKey stream, string dedupeId, string payload)
+    {
+        lock (_gate)
+        {
+            var sequence = SequenceAt(stream, create: true)!;
+            if (sequence.Seen.TryGetValue(dedupeId, out long seen))
+            {
+                return Task.FromResult(new SequenceAppendResult(seen, false));
+            }
+
+            long number = sequence.Entries.Count + 1;
+            sequence.Entries.Add(new SequencedEntry(number, payload));
+            sequence.Seen[dedupeId] = number;
+            return Task.FromResult(new SequenceAppendResult(number, true));
+        }
+    }
+
+    public Task<IReadOnlyList<SequencedEntry>> ReadSequenceAsync(StoreKey stream, long afterSequence, int count)
+    {
+        lock (_gate)
+        {
+            // Entries are numbered 1, 2, 3... by position, so "after n" starts at index n.
+            var entries = SequenceAt(stream, create: false)?.Entries ?? [];
+            int start = (int)Math.Clamp(afterSequence, 0, entries.Count);
+            IReadOnlyList<SequencedEntry> page = entries.GetRange(start, Math.Min(count, entries.Count - start));
+            return Task.FromResult(page);
+        }
+    }
+
+    public Task<long> LastSequenceAsync(StoreKey stream)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult((long)(SequenceAt(stream, create: false)?.Entries.Count ?? 0));
         }
     }
 
@@ -258,6 +302,18 @@ public sealed class InMemoryStateStore(IOptions<StoreOptions> options, IClock cl
         }
 
         return Task.CompletedTask;
+    }
+
+    private MemorySequence? SequenceAt(StoreKey key, bool create)
+    {
+        var entry = Live(key);
+        if (entry is null && create)
+        {
+            entry = new Entry(new MemorySequence(), null);
+            _entries[key.Render(_prefix)] = entry;
+        }
+
+        return entry?.Value as MemorySequence ?? (entry is null ? null : throw new InvalidOperationException($"Key {key} holds a value that is not a sequenced stream."));
     }
 
     private MemoryLog? LogAt(StoreKey key, bool create)

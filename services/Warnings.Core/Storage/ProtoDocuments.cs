@@ -15,6 +15,9 @@ public class ProtoDocuments<TDocument>(IStateStore store, string area)
     private static readonly MessageParser<TDocument> Parser = new(() => new TDocument());
     private readonly StoreKey _index = new($"{area}-index", "all");
 
+    /// <summary>The store the documents live in, for what a derived collection keeps beside them.</summary>
+    protected IStateStore Store => store;
+
     public StoreKey Key(string id) => new(area, id);
 
     /// <summary>The document as stored (for the commit's condition) and parsed, or null.</summary>

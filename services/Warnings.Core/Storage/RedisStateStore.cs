@@ -43,6 +43,17 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
         return {1, id}
         """;
 
+    // Once per dedupe id: number the entry from the counter and add it as stream id 0-<number>, so
+    // stream order and numbering are the same thing and a repeat returns the first number.
+    private const string AppendToSequenceScript = """
+        local seen = redis.call('HGET', KEYS[2], ARGV[1])
+        if seen then return {0, tonumber(seen)} end
+        local seq = redis.call('INCR', KEYS[3])
+        redis.call('XADD', KEYS[1], '0-' .. seq, 'p', ARGV[2])
+        redis.call('HSET', KEYS[2], ARGV[1], seq)
+        return {1, seq}
+        """;
+
     private readonly string _prefix = options.Value.KeyPrefix;
 
     private IDatabase Db => redis.GetDatabase();
@@ -138,6 +149,25 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
 
         throw new NotSupportedException("This Redis does not report entries-added (XINFO STREAM); Redis 7 or later is required.");
     }
+
+    public async Task<SequenceAppendResult> AppendToSequenceAsync(StoreKey stream, string dedupeId, string payload)
+    {
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(AppendToSequenceScript,
+            [Render(stream), Render(SequenceDedupe(stream)), Render(SequenceCounter(stream))], [dedupeId, payload]))!;
+        return new SequenceAppendResult((long)result[1], (long)result[0] == 1);
+    }
+
+    public async Task<IReadOnlyList<SequencedEntry>> ReadSequenceAsync(StoreKey stream, long afterSequence, int count)
+    {
+        var entries = await Db.StreamRangeAsync(Render(stream), $"(0-{Math.Max(0, afterSequence)}", "+", count);
+        return entries.Select(e => new SequencedEntry(long.Parse(e.Id.ToString().AsSpan(2), CultureInfo.InvariantCulture), e["p"].ToString())).ToList();
+    }
+
+    public async Task<long> LastSequenceAsync(StoreKey stream) => (long?)await Db.StringGetAsync(Render(SequenceCounter(stream))) ?? 0;
+
+    private static StoreKey SequenceDedupe(StoreKey stream) => new($"{stream.Area}-dedupe", stream.Id);
+
+    private static StoreKey SequenceCounter(StoreKey stream) => new($"{stream.Area}-sequence", stream.Id);
 
     public async Task<bool> CommitAsync(IReadOnlyList<StoreCondition> conditions, IReadOnlyList<StoreWrite> writes)
     {

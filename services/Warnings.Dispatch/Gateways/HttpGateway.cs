@@ -1,21 +1,17 @@
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using Warnings.Core.Http;
 using Warnings.Dispatch.Rendering;
 
 namespace Warnings.Dispatch.Gateways;
 
 /// <summary>
 /// Posts the rendered message as JSON to the channel's gateway URL with an <c>Idempotency-Key</c>
-/// header and <c>X-Warnings-Signature: sha256=&lt;hex HMAC-SHA256 of the body&gt;</c> keyed with the
-/// channel's secret. Timeouts, jittered retries and a circuit breaker come from the HttpClient's
+/// header, signed with the channel's secret as <see cref="WebhookSignature"/> says. Timeouts, jittered retries and a circuit breaker come from the HttpClient's
 /// standard resilience pipeline (Microsoft.Extensions.Http.Resilience).
 /// </summary>
 public sealed class HttpGateway(HttpClient client, Uri url, byte[] secret) : IChannelGateway
 {
-    public const string SignatureHeader = "X-Warnings-Signature";
-
     // UTF-8 as is: gateways (and their logs) read Chinese text, not \u escapes. The body is JSON, never HTML.
     private static readonly JsonSerializerOptions BodyJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -25,16 +21,11 @@ public sealed class HttpGateway(HttpClient client, Uri url, byte[] secret) : ICh
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         request.Headers.Add("Idempotency-Key", idempotencyKey);
-        request.Headers.Add(SignatureHeader, $"sha256={Convert.ToHexStringLower(HMACSHA256.HashData(secret, body))}");
+        request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(secret, body));
         using var response = await client.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
             throw new HttpRequestException($"{message.Channel} gateway answered {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
         }
     }
-
-    /// <summary>The signature a gateway should expect for <paramref name="body"/>.</summary>
-    public static string Sign(byte[] secret, byte[] body) => $"sha256={Convert.ToHexStringLower(HMACSHA256.HashData(secret, body))}";
-
-    internal static byte[] SecretBytes(string? secret) => Encoding.UTF8.GetBytes(secret ?? "");
 }

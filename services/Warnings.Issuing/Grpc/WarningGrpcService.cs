@@ -30,6 +30,7 @@ public sealed class WarningGrpcService(
     Commands commands,
     WarningRepository repository,
     ListSnapshots snapshots,
+    CapDocuments capDocuments,
     IClock clock,
     CallAudit audit,
     IOptions<IssuingOptions> options,
@@ -303,12 +304,7 @@ public sealed class WarningGrpcService(
         }
 
         var published = Snapshot(history, version);
-        var list = await snapshots.CurrentAsync();
-        return new CapDocument
-        {
-            Identifier = CapWriter.Identifier(published, version.Version, published.PublishedAt),
-            Xml = CapWriter.ToXml(published, CapWriter.Vocabulary.From(list.Document)),
-        };
+        return new CapDocument { Identifier = CapDocuments.IdentifierOf(published), Xml = await capDocuments.GetOrRenderAsync(published) };
     }
 
     [RpcAccess(Roles.DutyOfficer, Roles.Approver, Roles.Analyst, Roles.Operator)]

@@ -1,5 +1,6 @@
 using Warnings.Core.Modules;
 using Warnings.Dispatch;
+using Warnings.Feeds;
 using Warnings.Issuing;
 using Warnings.PublicationList;
 using Warnings.Reporting;
@@ -17,7 +18,7 @@ public static class ModuleCatalog
         new IssuingModule(),
         new ReportingModule(),
         new DispatchModule(),
-        new PlannedModule("feeds", "Partner feeds: resumable gRPC streams, CAP 1.2, Atom, webhooks"),
+        new FeedsModule(),
         new PlannedModule("analysis", "Analysis: timeliness, escalation, related incidents, risk picture"),
     ];
 

@@ -295,4 +295,35 @@ public abstract class StateStoreContract
 
         await Eventually.Until(() => Store.AcquireLeaseAsync(lease, "c", Duration.FromMinutes(1)), taken => taken, "the expired lease to be free");
     }
+
+    [Fact]
+    public async Task A_sequenced_stream_numbers_entries_in_order_once_per_dedupe_id()
+    {
+        var stream = NewKey("feed");
+        Assert.Equal(0, await Store.LastSequenceAsync(stream));
+        Assert.Empty(await Store.ReadSequenceAsync(stream, 0, 10));
+
+        Assert.Equal(new SequenceAppendResult(1, true), await Store.AppendToSequenceAsync(stream, "w-1:v1", "一"));
+        Assert.Equal(new SequenceAppendResult(2, true), await Store.AppendToSequenceAsync(stream, "w-2:v1", "two"));
+        Assert.Equal(new SequenceAppendResult(1, false), await Store.AppendToSequenceAsync(stream, "w-1:v1", "a redelivery"));
+        Assert.Equal(new SequenceAppendResult(3, true), await Store.AppendToSequenceAsync(stream, "w-1:v2", "three"));
+
+        Assert.Equal(3, await Store.LastSequenceAsync(stream));
+        Assert.Equal([new(1, "一"), new(2, "two"), new(3, "three")], await Store.ReadSequenceAsync(stream, 0, 10));
+        Assert.Equal([new SequencedEntry(2, "two")], await Store.ReadSequenceAsync(stream, 1, 1));
+        Assert.Empty(await Store.ReadSequenceAsync(stream, 3, 10));
+        Assert.Empty(await Store.ReadSequenceAsync(stream, 99, 10));
+    }
+
+    [Fact]
+    public async Task Concurrent_appends_to_a_sequenced_stream_get_distinct_gapless_numbers()
+    {
+        var stream = NewKey("feed");
+        var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Store.AppendToSequenceAsync(stream, $"id-{i % 100}", $"p{i % 100}")));
+
+        Assert.Equal(100, results.Count(r => r.Appended));
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => (long)i), results.Where(r => r.Appended).Select(r => r.Sequence).Order());
+        var all = await Store.ReadSequenceAsync(stream, 0, 1000);
+        Assert.Equal(100, all.Select(e => e.Payload).Distinct().Count());
+    }
 }

@@ -2,7 +2,7 @@ using System.Text;
 using NodaTime;
 using Warnings.Contracts.Time;
 using Warnings.Contracts.V1;
-using Warnings.Dispatch.Gateways;
+using Warnings.Core.Http;
 using Warnings.Testing;
 using Roles = Warnings.Core.Identity.Roles;
 
@@ -70,7 +70,7 @@ public sealed class DispatchTests : IAsyncLifetime
         Assert.All(received, r =>
         {
             Assert.Equal($"{warning.Id}:v1:{r.Channel}", r.IdempotencyKey);
-            Assert.Equal(HttpGateway.Sign(Encoding.UTF8.GetBytes($"secret-{r.Channel}"), r.Body), r.Signature);
+            Assert.True(WebhookSignature.Verify(Encoding.UTF8.GetBytes($"secret-{r.Channel}"), r.Body, r.Signature));
         });
 
         await Officer.LiftAsync(new LiftRequest { RequestId = $"l-{Guid.NewGuid():N}", WarningId = warning.Id, Reason = "台风远离" });

@@ -1,0 +1,58 @@
+using Warnings.Contracts.V1;
+using Warnings.Core.Domain;
+using Warnings.Core.Grpc;
+using Warnings.Core.Identity;
+using Entitlements = Warnings.Core.Identity.Entitlements;
+
+namespace Warnings.Feeds.Feed;
+
+/// <summary>
+/// Which feed entries one subscriber or webhook receives: the requested filter within the caller's
+/// entitlement (partners), plus the message kinds. Worked out once per subscription, then applied
+/// to every entry without further reads.
+/// </summary>
+public sealed record FeedSelection(Entitlements Scope, IReadOnlySet<FeedMessageKind> Kinds)
+{
+    private static readonly Entitlements Everything = new(new HashSet<string> { Entitlements.AllHazards }, new HashSet<string> { Scopes.CityWide }, WarningLevels.Blue);
+
+    /// <summary>
+    /// The selection for <paramref name="caller"/>. A partner's filter is intersected with its
+    /// entitlement (empty parts mean "all I am entitled to"; asking beyond it is PERMISSION_DENIED);
+    /// the platform's own roles may ask for anything. Malformed filters are INVALID_ARGUMENT.
+    /// </summary>
+    public static FeedSelection For(PlatformPrincipal caller, FeedFilter filter, string field = "filter")
+    {
+        new FieldViolations()
+            .Check(filter.MinLevel.Length == 0 || WarningLevels.IsKnown(filter.MinLevel), $"{field}.min_level", "must be blue, yellow, orange or red")
+            .Check(!filter.Kinds.Contains(FeedMessageKind.Unspecified), $"{field}.kinds", "must not contain FEED_MESSAGE_KIND_UNSPECIFIED")
+            .Check(filter.Hazards.All(h => h.Length > 0) && filter.Districts.All(d => d.Length > 0), field, "must not contain empty codes")
+            .ThrowIfAny();
+        var requested = new Entitlements(filter.Hazards.ToHashSet(), filter.Districts.ToHashSet(), filter.MinLevel);
+        var scope = IsPartnerOnly(caller)
+            ? caller.RestrictToEntitlement(requested)
+            : new Entitlements(
+                requested.Hazards.Count > 0 ? requested.Hazards : Everything.Hazards,
+                requested.Districts.Count > 0 ? requested.Districts : Everything.Districts,
+                requested.MinimumLevel.Length > 0 ? requested.MinimumLevel : Everything.MinimumLevel);
+        return new FeedSelection(scope, filter.Kinds.ToHashSet());
+    }
+
+    /// <summary>The filter as it is applied (stored with a webhook, shown back to the partner).</summary>
+    public FeedFilter ToFilter() => new()
+    {
+        Hazards = { Scope.Hazards.Order(StringComparer.Ordinal) },
+        Districts = { Scope.Districts.Order(StringComparer.Ordinal) },
+        MinLevel = Scope.MinimumLevel,
+        Kinds = { Kinds.Order() },
+    };
+
+    /// <summary>A stored, already intersected filter back as a selection.</summary>
+    public static FeedSelection FromApplied(FeedFilter applied) =>
+        new(new Entitlements(applied.Hazards.ToHashSet(), applied.Districts.ToHashSet(), applied.MinLevel), applied.Kinds.ToHashSet());
+
+    public bool Matches(FeedEntry entry) =>
+        (Kinds.Count == 0 || Kinds.Contains(entry.Kind)) && Scope.Covers(entry.Hazard, entry.Level, entry.Districts);
+
+    /// <summary>Partners are held to their entitlement; a principal that also holds a platform role is not a partner only.</summary>
+    public static bool IsPartnerOnly(PlatformPrincipal caller) => caller.Roles.All(r => r == Roles.Partner);
+}

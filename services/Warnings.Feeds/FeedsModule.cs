@@ -1,0 +1,53 @@
+using MassTransit;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Warnings.Core.Modules;
+using Warnings.Feeds.Feed;
+using Warnings.Feeds.Grpc;
+using Warnings.Feeds.Http;
+using Warnings.Feeds.Webhooks;
+using Warnings.Issuing.Cap;
+
+namespace Warnings.Feeds;
+
+/// <summary>Partner feeds: the numbered feed of warning versions, as a resumable gRPC stream, Atom/CAP over HTTP, and signed webhooks.</summary>
+public sealed class FeedsModule : IPlatformModule
+{
+    public string Name => "feeds";
+
+    public string Description => "Partner feeds: resumable gRPC streams, CAP 1.2, Atom, signed webhooks";
+
+    public void AddServices(IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Feeds").Get<FeedsOptions>() ?? new FeedsOptions();
+        services.AddSingleton(options);
+        CapDocuments.Add(services);
+        services.AddSingleton<FeedStream>();
+        services.AddSingleton<ActiveWarnings>();
+        services.AddSingleton<FeedHub>();
+        services.AddHostedService(sp => sp.GetRequiredService<FeedHub>());
+        services.AddSingleton<WebhookStore>();
+        services.AddScoped<WebhookCommands>();
+        services.AddHostedService<WebhookDelivery>();
+        services.AddHttpClient(WebhookDelivery.HttpClientName, c => c.Timeout = options.Webhooks.Timeout)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+    }
+
+    public void AddConsumers(IBusRegistrationConfigurator bus) =>
+        // One message at a time on the endpoint (a consumer-level limit would serialise but not keep
+        // the order): the feed's numbering follows the order the events were published in.
+        bus.AddConsumer<FeedAppender>().Endpoint(e =>
+        {
+            e.Name = "feeds-append";
+            e.ConcurrentMessageLimit = 1;
+            e.PrefetchCount = 16;
+        });
+
+    public void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<FeedGrpcService>();
+        endpoints.MapFeedHttp();
+    }
+}

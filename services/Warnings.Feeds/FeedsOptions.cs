@@ -1,0 +1,45 @@
+namespace Warnings.Feeds;
+
+/// <summary>Bound from the <c>Feeds</c> section.</summary>
+public sealed class FeedsOptions
+{
+    /// <summary>
+    /// Messages buffered per gRPC subscriber; one that falls this far behind is ended
+    /// (RESOURCE_EXHAUSTED) and resumes from its token, so it never holds up the others.
+    /// </summary>
+    public int SubscriberBuffer { get; set; } = 1024;
+
+    /// <summary>
+    /// How long a cut-off subscriber has to read the message being written before its stream is reset
+    /// (it then learns the status and its resume token once it reads again).
+    /// </summary>
+    public TimeSpan CutOffGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the feed is read when no nudge arrived (nudges may be lost; polling catches up).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Atom and CAP responses: Cache-Control max-age of the Atom feed.</summary>
+    public TimeSpan AtomMaxAge { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The address partners reach the HTTP endpoint at, for links in the Atom feed; empty: the request's own.</summary>
+    public string PublicBaseUrl { get; set; } = "";
+
+    public WebhookOptions Webhooks { get; set; } = new();
+}
+
+public sealed class WebhookOptions
+{
+    /// <summary>Consecutive failed deliveries after which a webhook is suspended until resumed.</summary>
+    public int SuspendAfterFailures { get; set; } = 8;
+
+    /// <summary>The wait after the first failure; doubled after each further one, up to <see cref="MaxBackoff"/>.</summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>One POST's timeout.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Allow http:// URLs (loopback tests, internal networks); https:// is always allowed.</summary>
+    public bool AllowHttp { get; set; } = true;
+}

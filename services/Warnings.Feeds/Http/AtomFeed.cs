@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Xml.Linq;
+using NodaTime;
+using Warnings.Feeds.Feed;
+using Warnings.Issuing.Cap;
+
+namespace Warnings.Feeds.Http;
+
+/// <summary>
+/// The Atom 1.0 (RFC 4287) feed of warnings in force, one entry per warning's current version, in
+/// the style of CAP-over-Atom feeds: the entry's alternate link is the CAP document
+/// (<c>/alerts/{identifier}.xml</c>) and its content is that same CAP alert inline
+/// (<c>type="application/cap+xml"</c>), so readers need no second request.
+/// </summary>
+public static class AtomFeed
+{
+    public static readonly XNamespace Atom = "http://www.w3.org/2005/Atom";
+    public const string FeedId = "tag:warnings.shanghai,2026:feeds/cap";
+
+    public sealed record Item(FeedEntry Entry, string CapXml);
+
+    public static string Write(IReadOnlyList<Item> items, Instant updated, string baseUrl, string selfUrl)
+    {
+        var feed = new XElement(Atom + "feed",
+            new XElement(Atom + "id", FeedId),
+            new XElement(Atom + "title", "上海市突发事件预警信息 Shanghai emergency warnings (CAP 1.2)"),
+            new XElement(Atom + "subtitle", "Warnings in force, issued through the Shanghai emergency warning publication platform"),
+            new XElement(Atom + "updated", Time(updated)),
+            new XElement(Atom + "author", new XElement(Atom + "name", "上海市预警信息发布中心 Shanghai Warning Publication Centre")),
+            new XElement(Atom + "generator", "Warnings"),
+            new XElement(Atom + "link", new XAttribute("rel", "self"), new XAttribute("type", "application/atom+xml"), new XAttribute("href", selfUrl)));
+        foreach (var item in items)
+        {
+            var entry = item.Entry;
+            string capUrl = $"{baseUrl}/alerts/{Uri.EscapeDataString(entry.Identifier)}.xml";
+            feed.Add(new XElement(Atom + "entry",
+                new XElement(Atom + "id", $"tag:warnings.shanghai,2026:alert:{entry.Identifier}"),
+                new XElement(Atom + "title", entry.Headline.Length > 0 ? entry.Headline : entry.Identifier),
+                new XElement(Atom + "updated", Time(entry.PublishedAt)),
+                new XElement(Atom + "published", Time(entry.PublishedAt)),
+                new XElement(Atom + "summary", Summary(entry)),
+                new XElement(Atom + "category", new XAttribute("term", entry.Hazard), new XAttribute("scheme", "urn:warnings:hazard")),
+                entry.Level.Length > 0 ? new XElement(Atom + "category", new XAttribute("term", entry.Level), new XAttribute("scheme", "urn:warnings:level")) : null,
+                new XElement(Atom + "link", new XAttribute("rel", "alternate"), new XAttribute("type", "application/cap+xml"), new XAttribute("href", capUrl)),
+                new XElement(Atom + "content", new XAttribute("type", "application/cap+xml"), XElement.Parse(item.CapXml))));
+        }
+
+        return $"<?xml version=\"1.0\" encoding=\"UTF-8\"?>{Environment.NewLine}{feed}";
+    }
+
+    private static string Summary(FeedEntry entry) => string.Create(CultureInfo.InvariantCulture,
+        $"{(entry.Level.Length > 0 ? $"{entry.Level} " : "")}{entry.Hazard} warning for {string.Join(", ", entry.Districts)}, version {entry.Version}, in force until {CapWriter.Time(entry.ExpiresAt)}");
+
+    /// <summary>RFC 3339 in UTC, to the second.</summary>
+    private static string Time(Instant instant) => instant.ToString("uuuu'-'MM'-'dd'T'HH':'mm':'ss'Z'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,109 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using NodaTime;
+using Warnings.Core.Domain;
+using Warnings.Core.Identity;
+using Warnings.Core.Storage;
+using Warnings.Feeds.Feed;
+using Warnings.Issuing.Cap;
+
+namespace Warnings.Feeds.Http;
+
+/// <summary>
+/// The feed for standard clients over HTTP: <c>GET /feeds/cap.atom</c> (warnings in force,
+/// filterable by <c>hazard</c>, <c>district</c> and <c>min_level</c>) and <c>GET
+/// /alerts/{identifier}.xml</c> (one version's CAP document). Public warnings need no credentials;
+/// restricted ones (approved for partners only) need a key, and a partner sees them only within its
+/// entitlement. Responses carry an ETag (If-None-Match answers 304) and Cache-Control.
+/// </summary>
+public static class FeedHttpEndpoints
+{
+    private const string CapMediaType = "application/cap+xml; charset=utf-8";
+
+    public static void MapFeedHttp(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/feeds/cap.atom", AtomAsync).AllowAnonymous();
+        endpoints.MapGet("/alerts/{identifier}.xml", AlertAsync).AllowAnonymous();
+    }
+
+    private static async Task<IResult> AtomAsync(HttpContext http, ActiveWarnings active, CapDocuments caps, FeedsOptions options, IClock clock)
+    {
+        var query = http.Request.Query;
+        var hazards = Values(query["hazard"]);
+        var districts = Values(query["district"]);
+        string minLevel = query["min_level"].ToString();
+        if (minLevel.Length > 0 && !WarningLevels.IsKnown(minLevel))
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["min_level"] = ["must be blue, yellow, orange or red"] });
+        }
+
+        var wanted = new Entitlements(
+            hazards.Count > 0 ? hazards : new HashSet<string> { Entitlements.AllHazards },
+            districts.Count > 0 ? districts : new HashSet<string> { Scopes.CityWide },
+            minLevel.Length > 0 ? minLevel : WarningLevels.Blue);
+        var viewer = PlatformPrincipal.From(http.User);
+        var (inForce, updated) = await active.InForceAsync(clock.GetCurrentInstant());
+        var items = new List<AtomFeed.Item>();
+        foreach (var entry in inForce.Where(e => wanted.Covers(e.Hazard, e.Level, e.Districts) && MaySee(viewer, e)))
+        {
+            if (await caps.FindAsync(entry.Identifier) is { } xml)
+            {
+                items.Add(new AtomFeed.Item(entry, xml));
+            }
+        }
+
+        string baseUrl = BaseUrl(http, options);
+        string body = AtomFeed.Write(items, updated, baseUrl, $"{baseUrl}{http.Request.Path}{http.Request.QueryString}");
+        http.Response.Headers.Vary = "Authorization";
+        return Cached(http, body, "application/atom+xml; charset=utf-8",
+            $"{(viewer is null ? "public" : "private")}, max-age={(long)options.AtomMaxAge.TotalSeconds}");
+    }
+
+    private static async Task<IResult> AlertAsync(string identifier, HttpContext http, IStateStore store, CapDocuments caps)
+    {
+        var viewer = PlatformPrincipal.From(http.User);
+        if (await store.GetAsync(FeedAppender.AlertKey(identifier)) is not { } json || await caps.FindAsync(identifier) is not { } xml)
+        {
+            return Results.NotFound();
+        }
+
+        var entry = FeedEntry.FromJson(json);
+        if (!MaySee(viewer, entry))
+        {
+            // Anonymous: ask for a key. A partner outside its entitlement: as if it did not exist.
+            return viewer is null ? Results.Challenge() : Results.NotFound();
+        }
+
+        // A version's document never changes, so it may be cached for as long as anyone likes.
+        return Cached(http, xml, CapMediaType, $"{(entry.Restricted ? "private" : "public")}, max-age=86400, immutable");
+    }
+
+    /// <summary>Public warnings are for everyone; restricted ones for the platform's roles and for partners entitled to them.</summary>
+    private static bool MaySee(PlatformPrincipal? viewer, FeedEntry entry) =>
+        !entry.Restricted
+        || (viewer is not null && (!FeedSelection.IsPartnerOnly(viewer) || (viewer.Entitlements ?? Entitlements.None).Covers(entry.Hazard, entry.Level, entry.Districts)));
+
+    private static IResult Cached(HttpContext http, string body, string contentType, string cacheControl)
+    {
+        byte[] bytes = Encoding.UTF8.GetBytes(body);
+        string etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(bytes))[..32]}\"";
+        http.Response.Headers.ETag = etag;
+        http.Response.Headers.CacheControl = cacheControl;
+        string ifNoneMatch = http.Request.Headers.IfNoneMatch.ToString();
+        if (ifNoneMatch.Length > 0 && (ifNoneMatch.Trim() == "*" || ifNoneMatch.Split(',').Any(t => t.Trim().TrimStart('W', '/') == etag)))
+        {
+            return Results.StatusCode(StatusCodes.Status304NotModified);
+        }
+
+        return Results.Bytes(bytes, contentType);
+    }
+
+    private static HashSet<string> Values(Microsoft.Extensions.Primitives.StringValues values) =>
+        values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToHashSet(StringComparer.Ordinal);
+
+    private static string BaseUrl(HttpContext http, FeedsOptions options) =>
+        options.PublicBaseUrl.Length > 0 ? options.PublicBaseUrl.TrimEnd('/') : $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+}

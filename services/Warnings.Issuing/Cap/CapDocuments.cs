@@ -1,0 +1,48 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Warnings.Contracts.Events;
+using Warnings.Core.Storage;
+using Warnings.PublicationList;
+using Warnings.PublicationList.Storage;
+
+namespace Warnings.Issuing.Cap;
+
+/// <summary>
+/// The CAP document of each published version, written once and then only read
+/// (<c>cap:{identifier}</c>), so every path that hands out CAP (GetCap, the gRPC feed, Atom,
+/// <c>/alerts/{identifier}.xml</c>, webhooks) hands out byte-identical XML for the same version.
+/// Names come from the publication list at the version the decision used, not today's list.
+/// </summary>
+public sealed class CapDocuments(IStateStore store, ListRepository lists)
+{
+    public static StoreKey Key(string identifier) => new("cap", identifier);
+
+    /// <summary>Registers the document store (and the list repository it reads names from) once, for any module that needs it.</summary>
+    public static void Add(IServiceCollection services)
+    {
+        PublicationListModule.AddListSnapshots(services);
+        services.TryAddSingleton<CapDocuments>();
+    }
+
+    /// <summary>The version's CAP identifier.</summary>
+    public static string IdentifierOf(PublishedWarningVersion version) => CapWriter.Identifier(version, version.Version, version.PublishedAt);
+
+    /// <summary>The version's document: the stored one, or rendered and stored now (the first writer wins).</summary>
+    public async Task<string> GetOrRenderAsync(PublishedWarningVersion version)
+    {
+        var key = Key(IdentifierOf(version));
+        if (await store.GetAsync(key) is { } stored)
+        {
+            return stored;
+        }
+
+        var list = await lists.LoadAsync(version.ListVersion);
+        string xml = CapWriter.ToXml(version, list is null ? CapWriter.Vocabulary.Empty : CapWriter.Vocabulary.From(list));
+        return await store.CommitAsync([new StoreCondition(key, null)], [new StoreWrite(key, xml)])
+            ? xml
+            : await store.GetAsync(key) ?? xml;
+    }
+
+    /// <summary>The stored document with this identifier, or null.</summary>
+    public Task<string?> FindAsync(string identifier) => store.GetAsync(Key(identifier));
+}
