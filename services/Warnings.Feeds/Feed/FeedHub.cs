@@ -47,8 +47,23 @@ public sealed class FeedHub(FeedStream feed, IStateStore store, FeedsOptions opt
                 subscription.End(SubscriptionEnd.ServerStopping);
             }
         });
-        await store.SubscribeAsync(FeedStream.NudgeChannel, _ => Wake());
-        long position = await feed.LastSequenceAsync();
+        long position;
+        while (true)
+        {
+            // The store may not answer yet (Redis starting or away): keep trying, never stop the host.
+            try
+            {
+                await store.SubscribeAsync(FeedStream.NudgeChannel, _ => Wake());
+                position = await feed.LastSequenceAsync();
+                break;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogWarning(e, "The feed is not readable yet; retrying");
+                await Task.Delay(options.PollInterval, stoppingToken);
+            }
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try

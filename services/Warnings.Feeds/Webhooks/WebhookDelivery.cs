@@ -35,12 +35,19 @@ public sealed class WebhookDelivery(WebhookStore webhooks, FeedStream feed, ISta
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await store.SubscribeAsync(WebhookStore.NudgeChannel, _ => Release(_scan));
-        await store.SubscribeAsync(FeedStream.NudgeChannel, _ => Interlocked.Exchange(ref _feedAppended, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult());
+        bool subscribed = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                if (!subscribed)
+                {
+                    // Nudges only shorten waits; until the store answers, the scans below retry.
+                    await store.SubscribeAsync(WebhookStore.NudgeChannel, _ => Release(_scan));
+                    await store.SubscribeAsync(FeedStream.NudgeChannel, _ => Interlocked.Exchange(ref _feedAppended, new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult());
+                    subscribed = true;
+                }
+
                 foreach (var webhook in await webhooks.AllAsync())
                 {
                     if (webhook.Status == WebhookStore.Active && !_workers.ContainsKey(webhook.Id) && await store.AcquireLeaseAsync(LeaseKey(webhook.Id), _owner, LeaseTime))
