@@ -42,3 +42,26 @@ public sealed class FeedAppender(FeedStream feed, CapDocuments caps, ActiveWarni
         await active.ApplyAsync(entry);
     }
 }
+
+/// <summary>
+/// The appender's endpoint: one message at a time, and on RabbitMQ one active consumer across all
+/// replicas of the module (the others stand by), so the feed's numbering is the publication order
+/// however many instances run.
+/// </summary>
+public sealed class FeedAppenderDefinition : ConsumerDefinition<FeedAppender>
+{
+    public FeedAppenderDefinition()
+    {
+        EndpointName = "feeds-append";
+        ConcurrentMessageLimit = 1;
+    }
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpointConfigurator, IConsumerConfigurator<FeedAppender> consumerConfigurator, IRegistrationContext context)
+    {
+        endpointConfigurator.PrefetchCount = 16;
+        if (endpointConfigurator is IRabbitMqReceiveEndpointConfigurator rabbit)
+        {
+            rabbit.SingleActiveConsumer = true;
+        }
+    }
+}

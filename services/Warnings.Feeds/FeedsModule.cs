@@ -35,15 +35,7 @@ public sealed class FeedsModule : IPlatformModule
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
     }
 
-    public void AddConsumers(IBusRegistrationConfigurator bus) =>
-        // One message at a time on the endpoint (a consumer-level limit would serialise but not keep
-        // the order): the feed's numbering follows the order the events were published in.
-        bus.AddConsumer<FeedAppender>().Endpoint(e =>
-        {
-            e.Name = "feeds-append";
-            e.ConcurrentMessageLimit = 1;
-            e.PrefetchCount = 16;
-        });
+    public void AddConsumers(IBusRegistrationConfigurator bus) => bus.AddConsumer<FeedAppender, FeedAppenderDefinition>();
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
