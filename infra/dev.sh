@@ -2,7 +2,7 @@
 # Developer entry point: installs, starts and stops the real RabbitMQ and Redis the platform and its
 # integration tests use, runs the test suite, and runs the platform against them.
 #
-#   infra/dev.sh install   apt-get rabbitmq-server and redis-server when missing (sudo when not root)
+#   infra/dev.sh install   apt-get rabbitmq-server, redis-server and chromium when missing (sudo when not root)
 #   infra/dev.sh up        start both on loopback (idempotent; waits until they really answer)
 #   infra/dev.sh down      stop what 'up' started, epmd included
 #   infra/dev.sh status    say what is running
@@ -78,7 +78,11 @@ cmd_install() {
   [ -x "$rabbit_bin/rabbitmq-server" ] || missing+=(rabbitmq-server)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
-  [ ${#missing[@]} -eq 0 ] && { log "rabbitmq-server and redis-server already installed"; return; }
+  # The dashboard's browser test drives Debian's Chromium headless.
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  # ...with a CJK font, so its screenshots show the Chinese text.
+  [ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing+=(fonts-wqy-zenhei)
+  [ ${#missing[@]} -eq 0 ] && { log "rabbitmq-server, redis-server and chromium already installed"; return; }
   log "installing ${missing[*]}"
   # Keep the packages' init scripts from starting system-wide services on all interfaces:
   # 'up' starts our own instances on loopback.
@@ -175,7 +179,9 @@ cmd_test() {
   export WARNINGS_TEST_RABBITMQ_PORT=$rabbit_port WARNINGS_TEST_REDIS_PORT=$redis_port
   export WARNINGS_TEST_DEV_SH=$repo/infra/dev.sh
   local results=$data/test-results
-  rm -rf "$results"; mkdir -p "$results"
+  rm -rf "$results"; mkdir -p "$results/artifacts"
+  # Screenshots and other files tests leave for people to look at.
+  export WARNINGS_TEST_ARTIFACTS=$results/artifacts
   log "building"
   dotnet build "$repo/Warnings.sln" -c Release -nologo -v q
   log "testing"

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Warnings.Core.Modules;
 using Warnings.Issuing.Grpc;
 using Warnings.Issuing.Storage;
@@ -24,7 +25,7 @@ public sealed class IssuingModule : IPlatformModule
         // publication-list module runs in this process.
         PublicationListModule.AddListSnapshots(services);
         Cap.CapDocuments.Add(services);
-        services.AddSingleton<WarningRepository>();
+        services.TryAddSingleton<WarningRepository>();
         services.AddSingleton<WarningExpiry>();
         services.AddHostedService(sp => sp.GetRequiredService<WarningExpiry>());
     }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Warnings.Core.Modules;
 using Warnings.PublicationList;
@@ -21,12 +22,22 @@ public sealed class ReportingModule : IPlatformModule
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
-        services.Configure<ReportingOptions>(configuration.GetSection("Reporting"));
-        PublicationListModule.AddListSnapshots(services);
-        services.AddSingleton(sp => new DistrictMap(sp.GetRequiredService<IOptions<ReportingOptions>>().Value.DistrictMapPath ?? DistrictMap.DefaultPath));
-        services.AddSingleton<IncidentRepository>();
+        AddIncidentReading(services, configuration);
+        services.AddSingleton<OverdueReports>();
         services.AddSingleton<OverdueReports>();
         services.AddHostedService(sp => sp.GetRequiredService<OverdueReports>());
+    }
+
+    /// <summary>
+    /// What any module that reads incidents needs (the analysis module calls this too): the options,
+    /// the list snapshots, the district map and the incident documents, registered once.
+    /// </summary>
+    public static void AddIncidentReading(IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<ReportingOptions>(configuration.GetSection("Reporting"));
+        PublicationListModule.AddListSnapshots(services);
+        services.TryAddSingleton(sp => new DistrictMap(sp.GetRequiredService<IOptions<ReportingOptions>>().Value.DistrictMapPath ?? DistrictMap.DefaultPath));
+        services.TryAddSingleton<IncidentRepository>();
     }
 
     public void AddConsumers(IBusRegistrationConfigurator bus) { }

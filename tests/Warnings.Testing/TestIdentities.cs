@@ -31,8 +31,19 @@ public static class TestIdentities
     public static string PrincipalId(string role) => $"test-{role}";
 
     /// <summary>A signed JWT from the trusted issuer (test code may read the wall clock; the platform's logic does not).</summary>
-    public static string MintJwt(string subject, IEnumerable<string> roles, DateTime expires, DateTime? notBefore = null, byte[]? signingKey = null, string? department = null)
+    public static string MintJwt(string subject, IEnumerable<string> roles, DateTime expires, DateTime? notBefore = null, byte[]? signingKey = null, string? department = null, string? district = null)
     {
+        var claims = new Dictionary<string, object> { ["sub"] = subject, ["role"] = roles.ToArray() };
+        if (department is not null)
+        {
+            claims["department"] = department;
+        }
+
+        if (district is not null)
+        {
+            claims["district"] = district;
+        }
+
         var descriptor = new SecurityTokenDescriptor
         {
             Issuer = JwtIssuer,
@@ -40,9 +51,7 @@ public static class TestIdentities
             NotBefore = notBefore ?? expires.AddHours(-1),
             IssuedAt = notBefore ?? expires.AddHours(-1),
             Expires = expires,
-            Claims = department is null
-                ? new Dictionary<string, object> { ["sub"] = subject, ["role"] = roles.ToArray() }
-                : new Dictionary<string, object> { ["sub"] = subject, ["role"] = roles.ToArray(), ["department"] = department },
+            Claims = claims,
             SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(signingKey ?? JwtSigningKey), SecurityAlgorithms.HmacSha256),
         };
         return new JsonWebTokenHandler().CreateToken(descriptor);

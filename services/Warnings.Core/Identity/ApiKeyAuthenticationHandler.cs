@@ -11,7 +11,11 @@ public sealed class CredentialRejectedException(string reason, string message) :
     public string Reason { get; } = reason;
 }
 
-/// <summary>Authenticates <c>authorization: ApiKey &lt;key&gt;</c> (an HTTP header, or gRPC metadata).</summary>
+/// <summary>
+/// Authenticates <c>authorization: ApiKey &lt;key&gt;</c> (an HTTP header, or gRPC metadata), and the
+/// dashboard's login cookie on <c>/dashboard</c> pages only (a browser's EventSource cannot send headers;
+/// the cookie is HttpOnly, SameSite=Strict and scoped to that path).
+/// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
@@ -19,11 +23,18 @@ public sealed class ApiKeyAuthenticationHandler(
     ApiKeyRegistry registry) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
+    public const string DashboardCookie = "warnings_dashboard";
+    public const string DashboardPath = "/dashboard";
     private const string HeaderPrefix = "ApiKey ";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
+        if (string.IsNullOrWhiteSpace(header) && Request.Path.StartsWithSegments(DashboardPath) && Request.Cookies.TryGetValue(DashboardCookie, out var cookie) && cookie.Length > 0)
+        {
+            header = HeaderPrefix + cookie;
+        }
+
         if (string.IsNullOrWhiteSpace(header))
         {
             return AuthenticateResult.NoResult();

@@ -1,4 +1,5 @@
 using Warnings.Core.Modules;
+using Warnings.Analysis;
 using Warnings.Dispatch;
 using Warnings.Feeds;
 using Warnings.Issuing;
@@ -19,7 +20,7 @@ public static class ModuleCatalog
         new ReportingModule(),
         new DispatchModule(),
         new FeedsModule(),
-        new PlannedModule("analysis", "Analysis: timeliness, escalation, related incidents, risk picture"),
+        new AnalysisModule(),
     ];
 
     /// <summary>

@@ -9,6 +9,7 @@ namespace Warnings.Reporting.Domain;
 public sealed class DistrictMap
 {
     private readonly Dictionary<string, List<(double Lon, double Lat)[]>> _rings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
 
     public DistrictMap(string geoJsonPath)
     {
@@ -16,6 +17,7 @@ public sealed class DistrictMap
         foreach (var feature in document.RootElement.GetProperty("features").EnumerateArray())
         {
             string code = feature.GetProperty("properties").GetProperty("code").GetString()!;
+            _names[code] = feature.GetProperty("properties").TryGetProperty("name", out var name) ? name.GetString() ?? code : code;
             var geometry = feature.GetProperty("geometry");
             var polygons = geometry.GetProperty("type").GetString() == "MultiPolygon"
                 ? geometry.GetProperty("coordinates").EnumerateArray().ToList()
@@ -28,6 +30,12 @@ public sealed class DistrictMap
     public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, "data", "shanghai-districts.geojson");
 
     public bool Knows(string district) => _rings.ContainsKey(district);
+
+    /// <summary>Every district's code and name, in code order.</summary>
+    public IReadOnlyList<(string Code, string Name)> Districts => _names.OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => (n.Key, n.Value)).ToList();
+
+    /// <summary>The district's outer rings (longitude, latitude), for drawing it.</summary>
+    public IReadOnlyList<(double Lon, double Lat)[]> Rings(string district) => _rings[district];
 
     public bool InCity(double latitude, double longitude) => _rings.Keys.Any(d => InDistrict(d, latitude, longitude));
 
@@ -54,7 +62,8 @@ public sealed class DistrictMap
         return inside;
     }
 
-    private static double Haversine(double lat1, double lon1, double lat2, double lon2)
+    /// <summary>Great-circle distance in km between two points.</summary>
+    public static double Haversine(double lat1, double lon1, double lat2, double lon2)
     {
         const double earthKm = 6371;
         double dLat = double.DegreesToRadians(lat2 - lat1), dLon = double.DegreesToRadians(lon2 - lon1);

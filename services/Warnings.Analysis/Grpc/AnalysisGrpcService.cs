@@ -1,0 +1,113 @@
+using Grpc.Core;
+using NodaTime;
+using Warnings.Analysis.Projections;
+using Warnings.Analysis.Queries;
+using Warnings.Contracts.Time;
+using Warnings.Contracts.V1;
+using Warnings.Core.Commands;
+using Warnings.Core.Grpc;
+using Warnings.Core.Identity;
+using Warnings.PublicationList.Storage;
+using Warnings.Reporting.Domain;
+
+namespace Warnings.Analysis.Grpc;
+
+/// <summary>Answers from the projections; the rebuild recomputes them from the stored documents.</summary>
+public sealed class AnalysisGrpcService(ProjectionStore projections, Projector projector, ListSnapshots lists, DistrictMap map, AnalysisOptions options, Commands commands, IClock clock)
+    : AnalysisService.AnalysisServiceBase
+{
+    [RpcAccess(Roles.Analyst, Roles.Approver)]
+    public override async Task<TimelinessReport> GetTimeliness(TimelinessRequest request, ServerCallContext context)
+    {
+        var now = clock.GetCurrentInstant();
+        var (from, to) = Period(request.From, request.To, now - Duration.FromDays(7), now);
+        new FieldViolations().Check(request.District.Length == 0 || map.Knows(request.District), "district", $"'{request.District}' is not a district of the city").ThrowIfAny();
+        return Timeliness.Compute(await projections.IncidentsAsync(), from, to, now, request.District, Names);
+    }
+
+    [RpcAccess(Roles.Analyst, Roles.Approver)]
+    public override async Task<CompletenessReport> GetCompleteness(CompletenessRequest request, ServerCallContext context)
+    {
+        var categories = (await lists.CurrentAsync()).Document.Reporting?.Categories.ToDictionary(c => c.Code, c => c.CorrectionWindowDays) ?? [];
+        return IncidentViews.Completeness(await projections.IncidentsAsync(), clock.GetCurrentInstant(),
+            category => categories.TryGetValue(category, out int days) && days > 0 ? days : 30);
+    }
+
+    [RpcAccess(Roles.Analyst, Roles.Approver)]
+    public override async Task<OpenIncidentsReport> GetOpenIncidents(OpenIncidentsRequest request, ServerCallContext context)
+    {
+        var now = clock.GetCurrentInstant();
+        var (from, to) = Period(request.From, request.To, now - Duration.FromDays(30), now + Duration.FromMilliseconds(1));
+        return IncidentViews.Open(await projections.IncidentsAsync(), from, to);
+    }
+
+    [RpcAccess(Roles.Analyst)]
+    public override async Task<RelatedIncidentsReport> FindRelatedIncidents(RelatedIncidentsRequest request, ServerCallContext context)
+    {
+        new FieldViolations()
+            .Check(request.DistanceKm is >= 0 and <= 100, "distance_km", "must be between 0 and 100 (0: the configured default)")
+            .Check(request.WindowHours is >= 0 and <= 24 * 30, "window_hours", "must be between 0 and 720 (0: the configured default)")
+            .ThrowIfAny();
+        var now = clock.GetCurrentInstant();
+        var (from, to) = Period(request.From, request.To, now - Duration.FromDays(30), now + Duration.FromMilliseconds(1));
+        var incidents = (await projections.IncidentsAsync()).Where(i => i.OccurredAt >= from && i.OccurredAt < to).ToList();
+        return RelatedIncidents.Find(incidents, request.DistanceKm > 0 ? request.DistanceKm : options.Related.DistanceKm,
+            request.WindowHours > 0 ? request.WindowHours : options.Related.WindowHours);
+    }
+
+    [RpcAccess(Roles.Analyst, Roles.Approver)]
+    public override async Task<StatisticsReport> GetStatistics(StatisticsRequest request, ServerCallContext context)
+    {
+        var now = clock.GetCurrentInstant();
+        var zone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
+        var yearStart = new LocalDate(now.InZone(zone).Year, 1, 1).AtStartOfDayInZone(zone).ToInstant();
+        var (from, to) = Period(request.From, request.To, yearStart, now + Duration.FromMilliseconds(1));
+        return Statistics.Compute(await projections.IncidentsAsync(), from, to, request.Period == StatisticsPeriod.Unspecified ? StatisticsPeriod.Month : request.Period);
+    }
+
+    [RpcAccess(Roles.Analyst, Roles.Approver, Roles.DutyOfficer, Roles.Operator)]
+    public override async Task<ActiveWarningsMap> GetActiveWarningsMap(ActiveWarningsMapRequest request, ServerCallContext context) =>
+        SituationMap.Warnings(await projections.WarningsAsync(), At(request.At), Names);
+
+    [RpcAccess(Roles.Analyst, Roles.Approver)]
+    public override async Task<RiskPicture> GetRiskPicture(RiskPictureRequest request, ServerCallContext context)
+    {
+        var at = At(request.At);
+        return SituationMap.Risk(SituationMap.Warnings(await projections.WarningsAsync(), at, Names), await projections.IncidentsAsync(), options.Risk);
+    }
+
+    [RpcAccess(Roles.Operator, Mutating = true)]
+    public override async Task<RebuildProjectionsResponse> RebuildProjections(RebuildProjectionsRequest request, ServerCallContext context)
+    {
+        new FieldViolations().CheckId(request.RequestId).ThrowIfAny();
+        // Rebuilding twice is harmless; the command only makes a repeated request return the first answer.
+        return await commands.RunAsync($"{context.Caller().Id}:RebuildProjections", request.RequestId, async () =>
+        {
+            var (incidents, warnings) = await projector.RebuildAsync();
+            return new CommandPlan<RebuildProjectionsResponse>(
+                new RebuildProjectionsResponse { Incidents = incidents, Warnings = warnings, RebuiltAt = clock.GetCurrentInstant().ToTimestamp() }, [], [], []);
+        });
+    }
+
+    private IReadOnlyDictionary<string, string> Names => map.Districts.ToDictionary(d => d.Code, d => d.Name);
+
+    private Instant At(Google.Protobuf.WellKnownTypes.Timestamp? at)
+    {
+        Instant value = default;
+        new FieldViolations().Check(at is null || TimestampConversions.TryToInstant(at, out value), "at", "is not a valid timestamp").ThrowIfAny();
+        return at is null ? clock.GetCurrentInstant() : value;
+    }
+
+    private static (Instant From, Instant To) Period(Google.Protobuf.WellKnownTypes.Timestamp? from, Google.Protobuf.WellKnownTypes.Timestamp? to, Instant defaultFrom, Instant defaultTo)
+    {
+        Instant f = defaultFrom, t = defaultTo;
+        new FieldViolations()
+            .Check(from is null || TimestampConversions.TryToInstant(from, out f), "from", "is not a valid timestamp")
+            .Check(to is null || TimestampConversions.TryToInstant(to, out t), "to", "is not a valid timestamp")
+            .ThrowIfAny();
+        f = from is null ? defaultFrom : f;
+        t = to is null ? defaultTo : t;
+        new FieldViolations().Check(f < t, "to", "must be after from").ThrowIfAny();
+        return (f, t);
+    }
+}

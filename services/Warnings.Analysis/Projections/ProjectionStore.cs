@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Warnings.Core.Json;
+using Warnings.Core.Storage;
+
+namespace Warnings.Analysis.Projections;
+
+/// <summary>
+/// Where the projections live: one JSON record per incident and per warning, each area listed in an
+/// index hash. A record is replaced only by one computed from a newer revision of its source
+/// document, so an update that read older state and arrives late changes nothing. Every change nudges
+/// <see cref="NudgeChannel"/> so live views (the dashboard) refresh.
+/// </summary>
+public sealed class ProjectionStore(IStateStore store)
+{
+    public const string NudgeChannel = "analysis";
+    public const string IncidentArea = "analysis-incident";
+    public const string WarningArea = "analysis-warning";
+
+    public Task<bool> PutIncidentAsync(IncidentFacts facts) => PutAsync(IncidentArea, facts.Id, facts, facts.Revision, f => f.Revision);
+
+    public Task<bool> PutWarningAsync(WarningFacts facts) => PutAsync(WarningArea, facts.Id, facts, facts.Revision, f => f.Revision);
+
+    public Task<IReadOnlyList<IncidentFacts>> IncidentsAsync() => AllAsync<IncidentFacts>(IncidentArea);
+
+    public Task<IReadOnlyList<WarningFacts>> WarningsAsync() => AllAsync<WarningFacts>(WarningArea);
+
+    /// <summary>Stores <paramref name="facts"/> unless the stored record is as new or newer; true when it changed something.</summary>
+    private async Task<bool> PutAsync<T>(string area, string id, T facts, long revision, Func<T, long> revisionOf)
+    {
+        var key = new StoreKey(area, id);
+        string json = JsonSerializer.Serialize(facts, PlatformJson.Options);
+        await store.HashSetIfAbsentAsync(new StoreKey($"{area}-index", "all"), id, "");
+        for (int attempt = 0; attempt < 20; attempt++)
+        {
+            string? stored = await store.GetAsync(key);
+            if (stored == json || (stored is not null && revisionOf(JsonSerializer.Deserialize<T>(stored, PlatformJson.Options)!) > revision))
+            {
+                return false;
+            }
+
+            if (await store.CommitAsync([new StoreCondition(key, stored)], [new StoreWrite(key, json)]))
+            {
+                await store.PublishAsync(NudgeChannel, $"{area}:{id}");
+                return true;
+            }
+        }
+
+        throw new InvalidOperationException($"Projection {area}:{id} kept changing; the event will be retried.");
+    }
+
+    private async Task<IReadOnlyList<T>> AllAsync<T>(string area)
+    {
+        var records = new List<T>();
+        foreach (var id in (await store.HashGetAllAsync(new StoreKey($"{area}-index", "all"))).Keys.Order(StringComparer.Ordinal))
+        {
+            if (await store.GetAsync(new StoreKey(area, id)) is { } json)
+            {
+                records.Add(JsonSerializer.Deserialize<T>(json, PlatformJson.Options)!);
+            }
+        }
+
+        return records;
+    }
+}
