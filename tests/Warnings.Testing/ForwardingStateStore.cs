@@ -23,8 +23,8 @@ public abstract class ForwardingStateStore(IStateStore inner) : IStateStore
 
     public virtual Task<IReadOnlyDictionary<string, string>> HashGetAllAsync(StoreKey key) => inner.HashGetAllAsync(key);
 
-    public virtual Task<LogAppendResult> AppendToLogAsync(StoreKey log, string expectedLastHash, Instant at, string hash, string payload) =>
-        inner.AppendToLogAsync(log, expectedLastHash, at, hash, payload);
+    public virtual Task<LogAppendResult> AppendToLogAsync(StoreKey log, string expectedLastHash, IReadOnlyList<LogAppend> entries) =>
+        inner.AppendToLogAsync(log, expectedLastHash, entries);
 
     public virtual Task<LogEntry?> ReadLastLogEntryAsync(StoreKey log) => inner.ReadLastLogEntryAsync(log);
 

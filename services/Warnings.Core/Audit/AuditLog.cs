@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -22,40 +23,95 @@ public sealed class AuditLog(IStateStore store, IClock clock, IOptions<AuditOpti
     private const int VerifyPageSize = 1000;
 
     private readonly byte[]? _chainKey = options.Value.ChainKey is { Length: > 0 } key ? Convert.FromBase64String(key) : null;
-    private readonly SemaphoreSlim _appendGate = new(1, 1); // one appender per process; other processes race through the store's compare
+    private readonly Channel<(AuditRecord Draft, TaskCompletionSource<StoredAuditRecord> Done)> _pending =
+        Channel.CreateUnbounded<(AuditRecord, TaskCompletionSource<StoredAuditRecord>)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly object _startGate = new();
+    private Task? _writer;
+    private const int MaxBatch = 256;
 
     /// <summary>True when entries are chained with a keyed HMAC rather than plain SHA-256.</summary>
     public bool IsKeyed => _chainKey is not null;
 
-    /// <summary>Appends an entry for a call; <c>At</c> and <c>PreviousHash</c> are filled in here.</summary>
-    public async Task<StoredAuditRecord> AppendAsync(AuditRecord draft, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Appends an entry for a call (<c>At</c> and <c>PreviousHash</c> are filled in here) and returns
+    /// once it is in the store. Entries waiting at the same moment are chained and committed together
+    /// in one conditional append (group commit), so the chain's one-at-a-time step costs one round
+    /// trip per batch, not per call; another process's append in between makes the batch re-chain.
+    /// </summary>
+    public Task<StoredAuditRecord> AppendAsync(AuditRecord draft, CancellationToken cancellationToken = default)
     {
-        await _appendGate.WaitAsync(cancellationToken);
-        try
+        var done = new TaskCompletionSource<StoredAuditRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending.Writer.TryWrite((draft, done));
+        if (Volatile.Read(ref _writer) is null)
         {
-            for (int attempt = 1; ; attempt++)
+            lock (_startGate)
             {
-                string previous = (await store.ReadLastLogEntryAsync(Log))?.Hash ?? "";
-                var record = draft with { At = clock.GetCurrentInstant(), PreviousHash = previous };
-                string payload = JsonSerializer.Serialize(record, PlatformJson.Options);
-                string hash = Hash(previous, payload);
-                var result = await store.AppendToLogAsync(Log, previous, record.At, hash, payload);
-                if (result.Appended)
-                {
-                    return new StoredAuditRecord(result.Id!, hash, record);
-                }
-
-                if (attempt == 100)
-                {
-                    throw new InvalidOperationException("The audit log stayed contended for 100 attempts.");
-                }
-
-                logger.LogDebug("Audit append raced another writer; retrying (attempt {Attempt})", attempt);
+                _writer ??= Task.Run(WriteLoopAsync);
             }
         }
-        finally
+
+        return done.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        string? lastHash = null; // the chain's end as this process last saw it; null: read it
+        var batch = new List<(AuditRecord Draft, TaskCompletionSource<StoredAuditRecord> Done)>(MaxBatch);
+        while (await _pending.Reader.WaitToReadAsync())
         {
-            _appendGate.Release();
+            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            try
+            {
+                for (int attempt = 1; ; attempt++)
+                {
+                    lastHash ??= (await store.ReadLastLogEntryAsync(Log))?.Hash ?? "";
+                    var at = clock.GetCurrentInstant();
+                    var records = new List<(AuditRecord Record, string Hash)>(batch.Count);
+                    string previous = lastHash;
+                    foreach (var (draft, _) in batch)
+                    {
+                        var record = draft with { At = at, PreviousHash = previous };
+                        string payload = JsonSerializer.Serialize(record, PlatformJson.Options);
+                        previous = Hash(previous, payload);
+                        records.Add((record, previous));
+                    }
+
+                    var appends = records.Select(r => new LogAppend(r.Record.At, r.Hash, JsonSerializer.Serialize(r.Record, PlatformJson.Options))).ToList();
+                    var result = await store.AppendToLogAsync(Log, lastHash, appends);
+                    if (result.Appended)
+                    {
+                        lastHash = previous;
+                        for (int i = 0; i < batch.Count; i++)
+                        {
+                            batch[i].Done.TrySetResult(new StoredAuditRecord(result.Ids[i], records[i].Hash, records[i].Record));
+                        }
+
+                        break;
+                    }
+
+                    lastHash = result.LastHash; // another instance appended: chain onto its entry
+                    if (attempt == 100)
+                    {
+                        throw new InvalidOperationException("The audit log stayed contended for 100 attempts.");
+                    }
+
+                    logger.LogDebug("Audit append raced another writer; retrying (attempt {Attempt})", attempt);
+                }
+            }
+            catch (Exception e)
+            {
+                lastHash = null;
+                foreach (var (_, done) in batch)
+                {
+                    done.TrySetException(e);
+                }
+            }
+
+            batch.Clear();
         }
     }
 

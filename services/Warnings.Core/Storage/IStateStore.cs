@@ -37,13 +37,18 @@ public interface IStateStore
     Task<IReadOnlyDictionary<string, string>> HashGetAllAsync(StoreKey key);
 
     /// <summary>
-    /// Appends an entry to the append-only log at <paramref name="log"/> if and only if the hash of
-    /// its last entry is <paramref name="expectedLastHash"/> ("" for an empty log): the compare and the
-    /// append are one atomic step, so concurrent writers build one unbroken chain (the loser re-reads
-    /// and retries). The id's time part is <paramref name="at"/> in milliseconds, kept increasing even
-    /// if clocks disagree.
+    /// Appends <paramref name="entries"/>, in order, to the append-only log at <paramref name="log"/>
+    /// if and only if the hash of its last entry is <paramref name="expectedLastHash"/> ("" for an
+    /// empty log): the compare and the appends are one atomic step, so concurrent writers build one
+    /// unbroken chain (the loser gets the actual last hash and retries), and a writer can commit many
+    /// entries in one round trip. Each id's time part is the entry's instant in milliseconds, kept
+    /// increasing even if clocks disagree.
     /// </summary>
-    Task<LogAppendResult> AppendToLogAsync(StoreKey log, string expectedLastHash, Instant at, string hash, string payload);
+    Task<LogAppendResult> AppendToLogAsync(StoreKey log, string expectedLastHash, IReadOnlyList<LogAppend> entries);
+
+    /// <summary>Appends one entry; see the batch overload.</summary>
+    async Task<LogAppendResult> AppendToLogAsync(StoreKey log, string expectedLastHash, Instant at, string hash, string payload) =>
+        await AppendToLogAsync(log, expectedLastHash, [new LogAppend(at, hash, payload)]);
 
     /// <summary>The last entry of the log, or null when it is empty.</summary>
     Task<LogEntry?> ReadLastLogEntryAsync(StoreKey log);

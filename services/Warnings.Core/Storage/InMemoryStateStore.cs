@@ -91,7 +91,7 @@ public sealed class InMemoryStateStore(IOptions<StoreOptions> options, IClock cl
         }
     }
 
-    public Task<LogAppendResult> AppendToLogAsync(StoreKey log, string expectedLastHash, Instant at, string hash, string payload)
+    public Task<LogAppendResult> AppendToLogAsync(StoreKey log, string expectedLastHash, IReadOnlyList<LogAppend> entries)
     {
         lock (_gate)
         {
@@ -100,13 +100,20 @@ public sealed class InMemoryStateStore(IOptions<StoreOptions> options, IClock cl
             string lastHash = last?.Hash ?? "";
             if (lastHash != expectedLastHash)
             {
-                return Task.FromResult(new LogAppendResult(false, null, lastHash));
+                return Task.FromResult(new LogAppendResult(false, [], lastHash));
             }
 
-            var entry = new LogEntry(LogIds.Next(last?.Id, at), at, hash, payload);
-            memoryLog.Entries.Add(entry);
-            memoryLog.Appended++;
-            return Task.FromResult(new LogAppendResult(true, entry.Id, hash));
+            var ids = new List<string>(entries.Count);
+            foreach (var append in entries)
+            {
+                var entry = new LogEntry(LogIds.Next(last?.Id, append.At), append.At, append.Hash, append.Payload);
+                memoryLog.Entries.Add(entry);
+                memoryLog.Appended++;
+                ids.Add(entry.Id);
+                last = entry;
+            }
+
+            return Task.FromResult(new LogAppendResult(true, ids, last?.Hash ?? lastHash));
         }
     }
 

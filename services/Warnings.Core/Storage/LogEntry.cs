@@ -9,5 +9,11 @@ namespace Warnings.Core.Storage;
 /// </summary>
 public sealed record LogEntry(string Id, Instant At, string Hash, string Payload);
 
-/// <summary>The outcome of a conditional append: the new entry's id, or the log's actual last hash on a conflict.</summary>
-public readonly record struct LogAppendResult(bool Appended, string? Id, string LastHash);
+/// <summary>One entry to append: when, its hash (naming the entry before it), its payload.</summary>
+public sealed record LogAppend(Instant At, string Hash, string Payload);
+
+/// <summary>The outcome of a conditional append: the new entries' ids (<see cref="Id"/> is the last), or the log's actual last hash on a conflict.</summary>
+public sealed record LogAppendResult(bool Appended, IReadOnlyList<string> Ids, string LastHash)
+{
+    public string? Id => Ids.Count > 0 ? Ids[^1] : null;
+}

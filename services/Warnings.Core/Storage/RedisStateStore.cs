@@ -19,8 +19,9 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
         return added
         """;
 
-    // Compare the last entry's hash with the expected one and append only if they match: the chain's
-    // one atomic step. The new id keeps increasing even when the caller's clock is behind the log.
+    // Compare the last entry's hash with the expected one and append every entry only if they match:
+    // the chain's one atomic step. ARGV: expected hash, then (ms, at, hash, payload) per entry. Ids
+    // keep increasing even when the caller's clock is behind the log.
     private const string AppendToLogScript = """
         local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
         local lastHash = ''
@@ -36,11 +37,15 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
           lastSeq = tonumber(string.sub(id, dash + 1))
         end
         if lastHash ~= ARGV[1] then return {0, lastHash} end
-        local ms = tonumber(ARGV[2])
-        local id
-        if ms > lastMs then id = string.format('%.0f-0', ms) else id = string.format('%.0f-%.0f', lastMs, lastSeq + 1) end
-        redis.call('XADD', KEYS[1], id, 'at', ARGV[3], 'hash', ARGV[4], 'payload', ARGV[5])
-        return {1, id}
+        local ids = {1}
+        for i = 2, #ARGV, 4 do
+          local ms = tonumber(ARGV[i])
+          if ms > lastMs then lastMs, lastSeq = ms, 0 else lastSeq = lastSeq + 1 end
+          local id = string.format('%.0f-%.0f', lastMs, lastSeq)
+          redis.call('XADD', KEYS[1], id, 'at', ARGV[i + 1], 'hash', ARGV[i + 2], 'payload', ARGV[i + 3])
+          ids[#ids + 1] = id
+        end
+        return ids
         """;
 
     // Once per dedupe id: number the entry from the counter and add it as stream id 0-<number>, so
@@ -100,14 +105,21 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
 
     private RedisKey Render(StoreKey key) => key.Render(_prefix);
 
-    public async Task<LogAppendResult> AppendToLogAsync(StoreKey log, string expectedLastHash, Instant at, string hash, string payload)
+    public async Task<LogAppendResult> AppendToLogAsync(StoreKey log, string expectedLastHash, IReadOnlyList<LogAppend> entries)
     {
-        long ms = Math.Max(0, at.ToUnixTimeMilliseconds());
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(AppendToLogScript, [Render(log)],
-            [expectedLastHash, ms, InstantPattern.ExtendedIso.Format(at), hash, payload]))!;
+        var arguments = new List<RedisValue>(1 + (4 * entries.Count)) { expectedLastHash };
+        foreach (var entry in entries)
+        {
+            arguments.Add(Math.Max(0, entry.At.ToUnixTimeMilliseconds()));
+            arguments.Add(InstantPattern.ExtendedIso.Format(entry.At));
+            arguments.Add(entry.Hash);
+            arguments.Add(entry.Payload);
+        }
+
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(AppendToLogScript, [Render(log)], [.. arguments]))!;
         return (long)result[0] == 1
-            ? new LogAppendResult(true, (string)result[1]!, hash)
-            : new LogAppendResult(false, null, (string)result[1]!);
+            ? new LogAppendResult(true, result.Skip(1).Select(r => (string)r!).ToList(), entries.Count > 0 ? entries[^1].Hash : expectedLastHash)
+            : new LogAppendResult(false, [], (string)result[1]!);
     }
 
     public async Task<LogEntry?> ReadLastLogEntryAsync(StoreKey log)

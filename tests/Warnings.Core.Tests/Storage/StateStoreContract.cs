@@ -326,4 +326,26 @@ public abstract class StateStoreContract
         var all = await Store.ReadSequenceAsync(stream, 0, 1000);
         Assert.Equal(100, all.Select(e => e.Payload).Distinct().Count());
     }
+
+    [Fact]
+    public async Task A_batch_appends_to_a_log_whole_or_not_at_all()
+    {
+        var log = NewKey("log");
+        await Store.AppendToLogAsync(log, "", T0, "h0", "zero");
+
+        var stale = await Store.AppendToLogAsync(log, "wrong", [new LogAppend(T0, "h1", "one"), new LogAppend(T0, "h2", "two")]);
+        var batch = await Store.AppendToLogAsync(log, "h0", [new LogAppend(T0, "h1", "one"), new LogAppend(T0 + Duration.FromSeconds(1), "h2", "two"), new LogAppend(T0, "h3", "three")]);
+
+        Assert.False(stale.Appended);
+        Assert.Equal("h0", stale.LastHash);
+        Assert.True(batch.Appended);
+        Assert.Equal(3, batch.Ids.Count);
+        Assert.Equal("h3", batch.LastHash);
+        var entries = await Store.ReadLogAsync(log, Instant.MinValue, Instant.MaxValue, null, 10);
+        Assert.Equal(["zero", "one", "two", "three"], entries.Select(e => e.Payload));
+        Assert.Equal(batch.Ids, entries.Skip(1).Select(e => e.Id));
+        Assert.Equal(4, entries.Select(e => e.Id).Distinct().Count());
+        Assert.Equal(entries.Select(e => e.Id), entries.Select(e => e.Id).OrderBy(id => long.Parse(id.Split('-')[0])).ThenBy(id => long.Parse(id.Split('-')[1]))); // increasing even when an entry's clock is behind
+        Assert.Equal(4, await Store.CountAppendedToLogAsync(log));
+    }
 }

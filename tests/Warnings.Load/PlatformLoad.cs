@@ -1,0 +1,262 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using NodaTime;
+using Warnings.Contracts.Time;
+using Warnings.Contracts.V1;
+using Warnings.Testing;
+using Roles = Warnings.Core.Identity.Roles;
+
+namespace Warnings.Load;
+
+/// <summary>The platform's own figures, on the same RabbitMQ and Redis as the limits.</summary>
+public sealed class PlatformLoad(TestPlatform platform, TestGateway gateway)
+{
+    public static readonly string[] Channels = ["sms", "network_sms", "cell_broadcast", "tv", "radio", "website", "social_media", "app_push", "outdoor_screen", "siren"];
+
+    private WarningService.WarningServiceClient Officer => platform.Client(c => new WarningService.WarningServiceClient(c), Roles.DutyOfficer);
+
+    private WarningService.WarningServiceClient Municipal => new(platform.WithAuthorization(
+        $"Bearer {TestIdentities.MintJwt("semb.load", [Roles.Approver], DateTime.UtcNow.AddHours(1), department: "SEMB")}"));
+
+    /// <summary>
+    /// Warnings issued (fast-track publish of a submitted draft) to every one of the ten channel
+    /// gateways: p50/p99 of "publish call to the last channel's gateway" at each fixed rate, and the
+    /// highest rate the platform sustains (warnings issued as fast as 16 callers can, divided by the
+    /// time until the last delivery).
+    /// </summary>
+    public async Task<IReadOnlyList<Figure>> DispatchAsync(double[] rates, TimeSpan duration, int burst, Action<string, double> progress)
+    {
+        int warmUp = (int)rates[0];
+        int needed = warmUp + rates.Sum(r => (int)(r * duration.TotalSeconds)) + burst;
+        var drafts = new ConcurrentQueue<string>();
+        int prepared = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, needed), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
+        {
+            drafts.Enqueue(await PrepareAsync("typhoon", Channels));
+            progress("preparing warnings", (double)Interlocked.Increment(ref prepared) / needed);
+        });
+
+        var figures = new List<Figure>();
+        await IssueAsync(Take(drafts, warmUp), rates[0], null);
+        foreach (double rate in rates)
+        {
+            var ids = Take(drafts, (int)(rate * duration.TotalSeconds));
+            var issued = new ConcurrentDictionary<string, long>();
+            await IssueAsync(ids, rate, issued, p => progress($"warnings at {rate:0}/s", p));
+            var latencies = await AllChannelsAsync(issued);
+            figures.Add(new("platform", $"warning issued -> all 10 channel gateways at {rate:0}/s", null, latencies.Percentile(50), latencies.Percentile(99), $"{ids.Count} warnings"));
+        }
+
+        var burstIds = Take(drafts, burst);
+        var burstIssued = new ConcurrentDictionary<string, long>();
+        long start = Stopwatch.GetTimestamp();
+        int next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+        {
+            for (int i = Interlocked.Increment(ref next); i < burstIds.Count; i = Interlocked.Increment(ref next))
+            {
+                burstIssued[burstIds[i]] = Stopwatch.GetTimestamp();
+                await Officer.EmergencyPublishAsync(new WarningActionRequest { RequestId = $"load-p-{burstIds[i]}", WarningId = burstIds[i] });
+                progress("warnings as fast as possible", (double)burstIssued.Count / burstIds.Count);
+            }
+        })));
+        var burstLatencies = await AllChannelsAsync(burstIssued);
+        double lastDelivered = burstIssued.Keys.Max(id => LastReceipt(id)!.Value);
+        double sustained = burst / Stopwatch.GetElapsedTime(start, (long)lastDelivered).TotalSeconds;
+        figures.Add(new("platform", "warnings to all 10 channels, highest sustained rate", sustained, burstLatencies.Percentile(50), burstLatencies.Percentile(99), $"{burst} warnings from 16 callers"));
+        return figures;
+    }
+
+    private async Task<string> PrepareAsync(string hazard, string[] channels)
+    {
+        var now = SystemClock.Instance.GetCurrentInstant();
+        var draft = await Officer.CreateDraftAsync(new CreateDraftRequest
+        {
+            RequestId = $"load-d-{Guid.NewGuid():N}",
+            Content = new WarningContent
+            {
+                Hazard = hazard, Level = "red", Districts = { "310101" }, Channels = { channels },
+                OnsetAt = now.ToTimestamp(), ExpiresAt = (now + Duration.FromHours(6)).ToTimestamp(),
+                Texts = { new WarningText { Language = "zh-CN", Headline = "台风红色预警", Description = "台风将严重影响本市。", Instruction = "请留在室内。" } },
+            },
+        });
+        await Officer.SubmitAsync(new WarningActionRequest { RequestId = $"load-s-{draft.Id}", WarningId = draft.Id });
+        if (channels.Contains("network_sms"))
+        {
+            await Municipal.ApproveNetworkSmsAsync(new WarningActionRequest { RequestId = $"load-a-{draft.Id}", WarningId = draft.Id });
+        }
+
+        return draft.Id;
+    }
+
+    private static List<string> Take(ConcurrentQueue<string> queue, int count)
+    {
+        var taken = new List<string>(count);
+        while (taken.Count < count && queue.TryDequeue(out var id))
+        {
+            taken.Add(id);
+        }
+
+        return taken;
+    }
+
+    private Task IssueAsync(List<string> ids, double rate, ConcurrentDictionary<string, long>? issued, Action<double>? progress = null) =>
+        Paced.RunAsync(rate, TimeSpan.FromSeconds(ids.Count / rate), async i =>
+        {
+            issued?.TryAdd(ids[i], Stopwatch.GetTimestamp());
+            await Officer.EmergencyPublishAsync(new WarningActionRequest { RequestId = $"load-p-{ids[i]}", WarningId = ids[i] });
+        }, progress);
+
+    // "Issued to the last of its ten gateways", per warning.
+    private async Task<Latencies> AllChannelsAsync(ConcurrentDictionary<string, long> issued)
+    {
+        await Eventually.Until(() => Task.FromResult(issued.Keys.Count(id => LastReceipt(id) is not null)), n => n == issued.Count, "every channel of every warning", TimeSpan.FromMinutes(5));
+        var latencies = new Latencies();
+        foreach (var (id, at) in issued)
+        {
+            latencies.Add(Stopwatch.GetElapsedTime(at, (long)LastReceipt(id)!.Value).TotalMilliseconds);
+        }
+
+        return latencies;
+    }
+
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, long>> _receipts = new();
+    private int _receiptsSeen;
+
+    private double? LastReceipt(string warningId)
+    {
+        // Index the gateway's log incrementally: it only grows.
+        var requests = gateway.Requests;
+        for (int i = _receiptsSeen; i < requests.Count; i++)
+        {
+            var parts = requests[i].IdempotencyKey.Split(':');
+            _receipts.GetOrAdd(parts[0], _ => new()).TryAdd(parts[^1], requests[i].ReceivedAtTicks);
+        }
+
+        _receiptsSeen = requests.Count;
+        return _receipts.TryGetValue(warningId, out var channels) && channels.Count >= Channels.Length ? channels.Values.Max() : null;
+    }
+
+    /// <summary>Initial incident reports accepted (committed with their events in the outbox) from <paramref name="concurrency"/> callers.</summary>
+    public async Task<Figure> IngestAsync(TimeSpan duration, int concurrency, Action<double> progress)
+    {
+        var reporter = platform.Client(c => new IncidentReportService.IncidentReportServiceClient(c), Roles.DistrictReporter);
+        var now = SystemClock.Instance.GetCurrentInstant();
+        var (perSecond, latencies) = await Closed.LoopAsync(concurrency, duration, i => reporter.SubmitInitialAsync(new SubmitInitialRequest
+        {
+            RequestId = $"load-i-{Guid.NewGuid():N}",
+            Body = new ReportBody
+            {
+                Category = "fire", OccurredAt = (now - Duration.FromMinutes(10)).ToTimestamp(), District = "310101", Address = "中山东一路",
+                Location = new GeoPoint { Latitude = 31.2304, Longitude = 121.4737 }, ReportingUnit = "黄浦区应急管理局", Reporter = "值班员",
+                Totals = new IncidentCounts { Deaths = 0, SeriouslyInjured = 1 }, Account = "负载测试",
+            },
+        }).ResponseAsync, progress);
+        return new("platform", "incident report accepted durably (SubmitInitial)", perSecond, latencies.Percentile(50), latencies.Percentile(99), $"{concurrency} concurrent callers");
+    }
+
+    /// <summary>A grant suspended or re-activated through one instance, until another instance's decision reflects it.</summary>
+    public static async Task<Figure> ListPropagationAsync(TestPlatform editorPlatform, TestPlatform enforcerPlatform, int edits, Action<double> progress)
+    {
+        var editor = editorPlatform.Client(c => new PublicationListService.PublicationListServiceClient(c), Roles.ListAdmin);
+        var enforcer = enforcerPlatform.Client(c => new PublicationListService.PublicationListServiceClient(c), Roles.DutyOfficer);
+        var now = SystemClock.Instance.GetCurrentInstant();
+        var check = new CheckRequest
+        {
+            Department = "SMB", Hazard = "gale", Level = "yellow", Areas = { "310101" }, Channels = { "website" },
+            OnsetAt = now.ToTimestamp(), ExpiresAt = (now + Duration.FromHours(6)).ToTimestamp(), Languages = { "zh-CN" },
+        };
+        var grant = await editor.GetGrantAsync(new GetGrantRequest { Id = "smb-gale" });
+        long version = (await editor.GetListAsync(new GetListRequest())).Version;
+        var latencies = new Latencies();
+        for (int i = 0; i < edits; i++)
+        {
+            bool suspend = i % 2 == 0;
+            long start = Stopwatch.GetTimestamp();
+            version = suspend
+                ? (await editor.SuspendGrantAsync(new ChangeGrantStatusRequest { RequestId = $"load-l-{Guid.NewGuid():N}", ExpectedVersion = version, GrantId = grant.Id, Reason = "load test" })).Version
+                : (await editor.UpsertGrantAsync(new UpsertGrantRequest { RequestId = $"load-l-{Guid.NewGuid():N}", ExpectedVersion = version, Grant = grant, Reason = "load test" })).Version;
+            while ((await enforcer.CheckAsync(check)).Allowed == suspend)
+            {
+            }
+
+            latencies.AddSince(start);
+            progress((double)(i + 1) / edits);
+        }
+
+        return new("platform", "list edit -> enforced by a second instance", null, latencies.Percentile(50), latencies.Percentile(99), $"{edits} edits");
+    }
+
+    /// <summary>One warning to <paramref name="subscribers"/> gRPC feed subscribers (100 streams per HTTP/2 connection).</summary>
+    public async Task<Figure> FeedAsync(int subscribers, int warnings, Action<string, double> progress)
+    {
+        var channels = Enumerable.Range(0, (subscribers + 99) / 100)
+            .Select(_ => GrpcChannel.ForAddress(platform.GrpcAddress, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } }))
+            .ToList();
+        var received = new ConcurrentDictionary<string, ConcurrentBag<long>>();
+        using var stop = new CancellationTokenSource();
+        var readers = new List<Task>();
+        for (int i = 0; i < subscribers; i++)
+        {
+            var invoker = channels[i / 100].Intercept(m =>
+            {
+                m.Add("authorization", $"ApiKey {TestIdentities.Keys[Roles.Partner]}");
+                return m;
+            });
+            var call = new FeedService.FeedServiceClient(invoker).Subscribe(new SubscribeRequest(), cancellationToken: stop.Token);
+            readers.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    while (await call.ResponseStream.MoveNext(stop.Token))
+                    {
+                        received.GetOrAdd(call.ResponseStream.Current.WarningId, _ => []).Add(Stopwatch.GetTimestamp());
+                    }
+                }
+                catch (Exception e) when (e is RpcException or OperationCanceledException)
+                {
+                }
+                finally
+                {
+                    call.Dispose();
+                }
+            }));
+        }
+
+        var ids = new List<string>();
+        for (int i = 0; i <= warnings; i++)
+        {
+            ids.Add(await PrepareAsync("typhoon", ["partner_feed"]));
+        }
+
+        // The first warning is the warm-up: once every subscriber has it, every stream is live.
+        var perReceipt = new Latencies();
+        for (int i = 0; i < ids.Count; i++)
+        {
+            long issued = Stopwatch.GetTimestamp();
+            await Officer.EmergencyPublishAsync(new WarningActionRequest { RequestId = $"load-f-{ids[i]}", WarningId = ids[i] });
+            var bag = await Eventually.Until(() => Task.FromResult(received.GetOrAdd(ids[i], _ => [])), b => b.Count >= subscribers, "the warning at every subscriber", TimeSpan.FromMinutes(2));
+            if (i > 0)
+            {
+                foreach (long at in bag)
+                {
+                    perReceipt.Add(Stopwatch.GetElapsedTime(issued, at).TotalMilliseconds);
+                }
+            }
+
+            progress($"feed to {subscribers} subscribers", (double)(i + 1) / ids.Count);
+        }
+
+        stop.Cancel();
+        await Task.WhenAll(readers);
+        foreach (var channel in channels)
+        {
+            channel.Dispose();
+        }
+
+        return new("platform", $"one warning -> {subscribers:N0} feed subscribers", null, perReceipt.Percentile(50), perReceipt.Percentile(99), $"{warnings} warnings, every receipt");
+    }
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Spectre.Console;
+using Warnings.Load;
+using Warnings.Testing;
+
+// dotnet run -c Release --project tests/Warnings.Load -- [--quick] [--json] [--subscribers N]
+// Needs infra/dev.sh up (real RabbitMQ and Redis on loopback). Every figure comes from this one run.
+bool quick = args.Contains("--quick");
+bool json = args.Contains("--json");
+int subscribersArg = args.SkipWhile(a => a != "--subscribers").Skip(1).Select(int.Parse).FirstOrDefault();
+int secondsArg = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse).FirstOrDefault();
+// --only ingest|dispatch|list|feed: one platform step alone (with --seconds), e.g. to profile it.
+string? only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+var settings = new LoadSettings(
+    Duration: TimeSpan.FromSeconds(secondsArg > 0 ? secondsArg : quick ? 4 : 10),
+    Concurrency: 32,
+    Rates: quick ? [50, 200] : [50, 100, 200, 400],
+    Burst: quick ? 300 : 1000,
+    Edits: quick ? 20 : 100,
+    Subscribers: subscribersArg > 0 ? subscribersArg : quick ? 1000 : 10_000,
+    FeedWarnings: quick ? 5 : 10);
+var wall = Stopwatch.StartNew();
+var figures = new List<Figure>();
+long idleRss;
+
+await using (var backplane = await Backplane.CreateRealAsync())
+await using (var gateway = await TestGateway.StartAsync())
+{
+    var platformSettings = new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Identity:RateLimit:MutatingCallsPerMinute"] = "100000000",
+        ["Identity:RateLimit:Burst"] = "1000000",
+    };
+    foreach (var channel in PlatformLoad.Channels)
+    {
+        platformSettings[$"Dispatch:Gateways:{channel}:Url"] = $"{gateway.Url}/{channel}";
+        platformSettings[$"Dispatch:Gateways:{channel}:Secret"] = "load";
+    }
+
+    await using var platform = await TestPlatform.StartAsync(backplane, settings: platformSettings, instanceName: "load-main");
+    await using var editor = await TestPlatform.StartAsync(backplane, modules: "publication-list", settings: platformSettings, instanceName: "load-editor");
+    await Task.Delay(TimeSpan.FromSeconds(2));
+    GC.Collect();
+    idleRss = Environment.WorkingSet;
+    var load = new PlatformLoad(platform, gateway);
+
+    async Task Run(Func<Action<string, double>, Task> step)
+    {
+        if (json || !AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            // No live bar when the output is a file or a pipe: one line per finished step instead.
+            var steps = new HashSet<string>();
+            await step((name, _) =>
+            {
+                lock (steps)
+                {
+                    if (steps.Add(name) && !json)
+                    {
+                        Console.WriteLine($"[{wall.Elapsed.TotalSeconds,5:0}s] {name}...");
+                    }
+                }
+            });
+            return;
+        }
+
+        await AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var tasks = new Dictionary<string, ProgressTask>();
+                await step((name, fraction) =>
+                {
+                    lock (tasks)
+                    {
+                        if (!tasks.TryGetValue(name, out var task))
+                        {
+                            tasks[name] = task = context.AddTask(name, maxValue: 1);
+                        }
+
+                        task.Value = Math.Max(task.Value, fraction);
+                    }
+                });
+                foreach (var task in tasks.Values)
+                {
+                    task.Value = 1;
+                }
+            });
+    }
+
+    if (only is not null)
+    {
+        Console.WriteLine($"process {Environment.ProcessId}: {only} alone for {settings.Duration.TotalSeconds:0} s");
+        await Run(async p => figures.Add(only switch
+        {
+            "ingest" => await load.IngestAsync(settings.Duration, settings.Concurrency, f => p("platform: incident ingest", f)),
+            "list" => await PlatformLoad.ListPropagationAsync(editor, platform, settings.Edits, f => p("platform: list propagation", f)),
+            "feed" => await load.FeedAsync(settings.Subscribers, settings.FeedWarnings, p),
+            _ => (await load.DispatchAsync(settings.Rates, settings.Duration, settings.Burst, p)).Last(),
+        }));
+        Console.WriteLine(new Report("", only, 0, figures, [], []).ToText());
+        return;
+    }
+
+    await Run(async p => figures.AddRange(await Limits.RabbitMqAsync(backplane, settings.Duration, settings.Concurrency, 200, f => p("limit: RabbitMQ", f))));
+    await Run(async p => figures.Add(await Limits.GrpcNoopAsync(settings.Duration, settings.Concurrency, f => p("limit: gRPC no-op", f))));
+    await Run(async p => figures.Add(await Limits.RedisSetAsync(backplane, settings.Duration, settings.Concurrency, f => p("limit: Redis SET", f))));
+    await Run(async p => figures.AddRange(await load.DispatchAsync(settings.Rates, settings.Duration, settings.Burst, p)));
+    await Run(async p => figures.Add(await load.IngestAsync(settings.Duration, settings.Concurrency, f => p("platform: incident ingest", f))));
+    await Run(async p => figures.Add(await PlatformLoad.ListPropagationAsync(editor, platform, settings.Edits, f => p("platform: list propagation", f))));
+    await Run(async p => figures.Add(await load.FeedAsync(settings.Subscribers, settings.FeedWarnings, p)));
+}
+
+var report = Report.Build(figures, idleRss, settings, wall.Elapsed, quick);
+Console.WriteLine(json ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : report.ToText());
+
+public sealed record LoadSettings(TimeSpan Duration, int Concurrency, double[] Rates, int Burst, int Edits, int Subscribers, int FeedWarnings);
