@@ -1,3 +1,4 @@
+using Warnings.Platform.Rest;
 using NodaTime;
 using Warnings.Core.Commands;
 using Warnings.Core.Grpc;
@@ -75,7 +76,10 @@ public static class PlatformHost
             o.Interceptors.Add<ErrorMappingInterceptor>();
             o.Interceptors.Add<AccessInterceptor>();
             o.EnableDetailedErrors = false;
-        });
+        }).AddJsonTranscoding(o =>
+            // REST errors carry the same google.rpc details as gRPC ones (ErrorInfo, BadRequest...).
+            o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
+        services.AddPlatformRest();
         services.AddGrpcReflection();
         services.AddSingleton<ProbeReceipts>();
         services.AddHostedService<StartupBanner>();
@@ -85,6 +89,7 @@ public static class PlatformHost
         }
 
         var app = builder.Build();
+        app.UsePlatformRestDocs();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapPlatformHealth();
