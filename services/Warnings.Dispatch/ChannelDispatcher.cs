@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using NodaTime;
 using Warnings.Contracts.Events;
 using Warnings.Core.Storage;
+using Warnings.Core.Telemetry;
 using Warnings.Dispatch.Gateways;
 using Warnings.Dispatch.Rendering;
 
@@ -64,6 +65,7 @@ public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellA
         }
         catch (Exception e) when (e is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
         {
+            PlatformTelemetry.Deliveries.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", "failed"));
             await context.Publish(new DeliveryFailed(version.WarningId, version.Version, channel, attempt, e.Message, WillRetry: true, clock.GetCurrentInstant()));
             // The endpoint's retry policy tries again with the same key; after it, the error queue and
             // a Fault that DeadLetters records. The channel travels in the exception's data.
@@ -71,6 +73,7 @@ public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellA
         }
 
         await store.SetAsync(delivered, clock.GetCurrentInstant().ToString(), RememberDeliveries);
+        PlatformTelemetry.Deliveries.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", "delivered"));
         await context.Publish(new DeliverySucceeded(version.WarningId, version.Version, channel, attempt, key, clock.GetCurrentInstant()));
     }
 }

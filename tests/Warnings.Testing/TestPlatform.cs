@@ -43,7 +43,8 @@ public sealed class TestPlatform : IAsyncDisposable
     /// <summary>
     /// Starts a platform. <paramref name="modules"/> as for <c>--modules</c>; <paramref name="clock"/>
     /// replaces the system clock; <paramref name="settings"/> override anything else;
-    /// <paramref name="tls"/> (a PKCS#12 file and its certificate) makes both endpoints https.
+    /// <paramref name="tls"/> (a PKCS#12 file and its certificate) makes both endpoints https;
+    /// <paramref name="services"/> adds or replaces services (e.g. a telemetry exporter).
     /// </summary>
     public static async Task<TestPlatform> StartAsync(
         Backplane backplane,
@@ -51,7 +52,8 @@ public sealed class TestPlatform : IAsyncDisposable
         string? instanceName = null,
         IClock? clock = null,
         IReadOnlyDictionary<string, string?>? settings = null,
-        (string PfxPath, X509Certificate2 Certificate)? tls = null)
+        (string PfxPath, X509Certificate2 Certificate)? tls = null,
+        Action<IServiceCollection>? services = null)
     {
         string scheme = tls is null ? "http" : "https";
         var config = new Dictionary<string, string?>(backplane.Settings)
@@ -80,6 +82,8 @@ public sealed class TestPlatform : IAsyncDisposable
             {
                 builder.Services.AddSingleton(clock);
             }
+
+            services?.Invoke(builder.Services);
         });
         await app.StartAsync();
         return new TestPlatform(app, tls?.Certificate);

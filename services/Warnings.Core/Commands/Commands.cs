@@ -74,6 +74,7 @@ public sealed class Commands(IStateStore store, IClock clock)
             {
                 if (planned.Events.Count > 0)
                 {
+                    Telemetry.PlatformTelemetry.RecordCommitted(planned.Events);
                     await store.PublishAsync(Outbox.NudgeChannel, "");
                 }
 

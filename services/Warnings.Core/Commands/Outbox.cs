@@ -5,8 +5,11 @@ using Warnings.Core.Storage;
 
 namespace Warnings.Core.Commands;
 
-/// <summary>An event waiting in the outbox: its bus message id, type, JSON payload and when it was enqueued.</summary>
-public sealed record OutboxMessage(Guid MessageId, string MessageType, string Payload, Instant EnqueuedAt);
+/// <summary>
+/// An event waiting in the outbox: its bus message id, type, JSON payload, when it was enqueued, and
+/// the W3C trace context of the command that caused it, so the relay's publish continues that trace.
+/// </summary>
+public sealed record OutboxMessage(Guid MessageId, string MessageType, string Payload, Instant EnqueuedAt, string? TraceParent = null);
 
 /// <summary>
 /// The transactional outbox: events are appended to <c>outbox:pending</c> in the same atomic commit
@@ -25,7 +28,8 @@ public static class Outbox
     public static StoreWrite Enqueue(object message, Guid messageId, Instant at)
     {
         var type = message.GetType();
-        var entry = new OutboxMessage(messageId, $"{type.FullName}, {type.Assembly.GetName().Name}", JsonSerializer.Serialize(message, type, PlatformJson.Options), at);
+        var entry = new OutboxMessage(messageId, $"{type.FullName}, {type.Assembly.GetName().Name}", JsonSerializer.Serialize(message, type, PlatformJson.Options), at,
+            System.Diagnostics.Activity.Current?.Id);
         return StoreWrite.Append(Pending, JsonSerializer.Serialize(entry, PlatformJson.Options));
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.Options;
 using NodaTime;
 using Warnings.Core.Json;
 using Warnings.Core.Storage;
+using Warnings.Core.Telemetry;
 
 namespace Warnings.Core.Commands;
 
@@ -25,7 +27,7 @@ public sealed class OutboxOptions
 /// publishing but before removing the entry, the re-publish carries the same id and idempotent
 /// consumers drop it. With RabbitMQ, publishing waits for the broker's confirm before the entry is removed.
 /// </summary>
-public sealed class OutboxRelay(IStateStore store, IBus bus, IOptions<OutboxOptions> options, ILogger<OutboxRelay> logger) : BackgroundService
+public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOptions<OutboxOptions> options, ILogger<OutboxRelay> logger) : BackgroundService
 {
     private const int BatchSize = 100;
     private static readonly Duration LeaseTime = Duration.FromSeconds(30);
@@ -94,6 +96,7 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IOptions<OutboxOpti
         while (!stoppingToken.IsCancellationRequested)
         {
             var batch = await store.ListHeadAsync(Outbox.Pending, BatchSize);
+            PlatformTelemetry.RecordOutboxBacklog(batch.Count < BatchSize ? batch.Count : await store.ListLengthAsync(Outbox.Pending));
             if (batch.Count == 0)
             {
                 return;
@@ -135,7 +138,12 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IOptions<OutboxOpti
         }
 
         var message = JsonSerializer.Deserialize(entry.Payload, type, PlatformJson.Options)!;
-        await bus.Publish(message, type, context => context.MessageId = entry.MessageId, cancellationToken);
+        // The publish belongs to the trace of the call that committed the event, not to the relay's loop.
+        using var activity = PlatformTelemetry.Source.StartActivity($"outbox publish {type.Name}", ActivityKind.Producer,
+            entry.TraceParent is { } parent && ActivityContext.TryParse(parent, null, out var context) ? context : default);
+        await bus.Publish(message, type, publish => publish.MessageId = entry.MessageId, cancellationToken);
         Interlocked.Increment(ref _published);
+        PlatformTelemetry.OutboxPublished.Add(1);
+        PlatformTelemetry.RecordOutboxAge(clock.GetCurrentInstant() - entry.EnqueuedAt);
     }
 }

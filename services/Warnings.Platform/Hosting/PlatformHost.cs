@@ -80,6 +80,7 @@ public static class PlatformHost
             // REST errors carry the same google.rpc details as gRPC ones (ErrorInfo, BadRequest...).
             o.TypeRegistry = Google.Protobuf.Reflection.TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
         services.AddPlatformRest();
+        services.AddPlatformTelemetry(configuration, platform.InstanceName ?? $"{Environment.MachineName}-{Environment.ProcessId}");
         services.AddGrpcReflection();
         services.AddSingleton<ProbeReceipts>();
         services.AddHostedService<StartupBanner>();
@@ -93,6 +94,7 @@ public static class PlatformHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapPlatformHealth();
+        app.MapPlatformMetrics();
         app.MapGrpcReflectionService();
         app.MapGrpcService<DiagnosticsGrpcService>();
         app.MapGrpcService<IdentityGrpcService>();

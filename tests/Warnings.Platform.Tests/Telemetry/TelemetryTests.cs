@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using NodaTime;
+using NodaTime.Testing;
+using OpenTelemetry.Trace;
+using Warnings.Contracts.Time;
+using Warnings.Contracts.V1;
+using Warnings.Testing;
+using Roles = Warnings.Core.Identity.Roles;
+
+namespace Warnings.Platform.Tests.Telemetry;
+
+/// <summary>
+/// Telemetry on real RabbitMQ and Redis: one trace follows a warning from the gRPC call that
+/// published it, through the store and the outbox relay and the bus, to every channel gateway's HTTP
+/// request; <c>/metrics</c> shows the counters moving.
+/// </summary>
+public sealed class TelemetryTests : IAsyncLifetime
+{
+    private readonly SpanList _spans = new();
+    private Backplane _backplane = null!;
+    private TestGateway _gateway = null!;
+    private TestPlatform _platform = null!;
+
+    public async Task InitializeAsync()
+    {
+        _backplane = await Backplane.CreateRealAsync();
+        _gateway = await TestGateway.StartAsync();
+        var settings = new Dictionary<string, string?>();
+        foreach (var channel in new[] { "sms", "website" })
+        {
+            settings[$"Dispatch:Gateways:{channel}:Url"] = $"{_gateway.Url}/{channel}";
+        }
+
+        _platform = await TestPlatform.StartAsync(_backplane, clock: new FakeClock(SystemClock.Instance.GetCurrentInstant()), settings: settings,
+            services: s => s.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(_spans)));
+    }
+
+    private async Task<Warning> PublishAsync()
+    {
+        var officer = _platform.Client(c => new WarningService.WarningServiceClient(c), Roles.DutyOfficer);
+        var now = SystemClock.Instance.GetCurrentInstant();
+        var draft = await officer.CreateDraftAsync(new CreateDraftRequest
+        {
+            RequestId = $"d-{Guid.NewGuid():N}",
+            Content = new WarningContent
+            {
+                Hazard = "typhoon", Level = "red", Districts = { "310101" }, Channels = { "sms", "website" },
+                OnsetAt = now.ToTimestamp(), ExpiresAt = (now + Duration.FromHours(6)).ToTimestamp(),
+                Texts = { new WarningText { Language = "zh-CN", Headline = "台风红色预警" } },
+            },
+        });
+        return await officer.EmergencyPublishAsync(new WarningActionRequest { RequestId = $"p-{Guid.NewGuid():N}", WarningId = draft.Id });
+    }
+
+    [Fact]
+    public async Task One_trace_spans_the_publish_call_to_every_channel_gateway()
+    {
+        var warning = await PublishAsync();
+
+        // The gRPC server span of the publish call.
+        var call = await Eventually.Until(() => Task.FromResult(_spans.Snapshot().Where(s => s.Kind == ActivityKind.Server && s.DisplayName.Contains("EmergencyPublish", StringComparison.Ordinal)).ToList()),
+            s => s.Count > 0, "the publish call's span");
+        var trace = call.Last().TraceId;
+
+        // ...and, in the same trace, the relay's publish, a consumer on each channel queue, and the HTTP POST to each gateway.
+        var spans = await Eventually.Until(() => Task.FromResult(_spans.Snapshot().Where(s => s.TraceId == trace).ToList()),
+            s => s.Count(x => x.Kind == ActivityKind.Client && GatewayPath(x) is "/sms" or "/website") >= 2 && s.Any(x => x.Source.Name == "Warnings"),
+            "both gateway requests and the relay's publish in the publish call's trace");
+
+        Assert.Contains(spans, s => s.Source.Name == "Warnings" && s.DisplayName == "outbox publish WarningPublished");
+        Assert.Contains(spans, s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Consumer && s.DisplayName.Contains("dispatch-sms", StringComparison.Ordinal));
+        Assert.Contains(spans, s => s.Source.Name == "MassTransit" && s.Kind == ActivityKind.Consumer && s.DisplayName.Contains("dispatch-website", StringComparison.Ordinal));
+        Assert.Equal(["/sms", "/website"], spans.Where(s => s.Kind == ActivityKind.Client).Select(GatewayPath).Where(p => p is "/sms" or "/website").Distinct().Order());
+        Assert.Contains(warning.Id, string.Concat(_gateway.Requests.Select(r => r.IdempotencyKey)));
+    }
+
+    [Fact]
+    public async Task Metrics_show_the_counters_moving_after_a_publish()
+    {
+        double Count(string metrics, string series) =>
+            Regex.Matches(metrics, $@"^{Regex.Escape(series)}(?:\{{[^}}]*\}})? ([0-9.e+]+)", RegexOptions.Multiline).Sum(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+
+        string before = await _platform.Http.GetStringAsync("/metrics");
+        var warning = await PublishAsync();
+        await Eventually.Until(() => Task.FromResult(_gateway.Requests.Count(r => r.IdempotencyKey.StartsWith(warning.Id, StringComparison.Ordinal))), n => n >= 2, "both deliveries");
+
+        string after = await Eventually.Until(() => _platform.Http.GetStringAsync("/metrics"),
+            m => Count(m, "warnings_deliveries_total") >= Count(before, "warnings_deliveries_total") + 2, "the delivery counter");
+        Assert.True(Count(after, "warnings_events_committed_total") > Count(before, "warnings_events_committed_total"));
+        Assert.Contains("event=\"WarningPublished\"", after);
+        Assert.Contains("outcome=\"delivered\"", after);
+        Assert.Contains("warnings_outbox_backlog", after);
+        Assert.Contains("http_server_request_duration_seconds", after); // gRPC and HTTP latency
+        Assert.Contains("messaging_masstransit_consume", after);           // consumers
+    }
+
+    private static string? GatewayPath(Activity span) =>
+        span.GetTagItem("url.full") is string url && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.AbsolutePath : null;
+
+    public async Task DisposeAsync()
+    {
+        await _platform.DisposeAsync();
+        await _gateway.DisposeAsync();
+        await _backplane.DisposeAsync();
+    }
+
+    /// <summary>The exporter adds from many threads; the test reads snapshots.</summary>
+    private sealed class SpanList : System.Collections.ObjectModel.Collection<Activity>
+    {
+        private readonly Lock _gate = new();
+
+        public List<Activity> Snapshot()
+        {
+            lock (_gate)
+            {
+                return [.. Items];
+            }
+        }
+
+        protected override void InsertItem(int index, Activity item)
+        {
+            lock (_gate)
+            {
+                base.InsertItem(index, item);
+            }
+        }
+    }
+}
