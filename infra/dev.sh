@@ -9,9 +9,14 @@
 #   infra/dev.sh test      install, up, build, run every test; last line "N passed, N failed, N skipped"
 #   infra/dev.sh run       up, then the platform against RabbitMQ and Redis (extra args go to it)
 #   infra/dev.sh ctl ...   rabbitmqctl against the dev broker (tests use it to make throwaway vhosts)
+#   infra/dev.sh cluster   up, then every module as its own process (two issuing replicas) against them
+#   infra/dev.sh cluster-down   stop those processes
 #
 # Ports and folders can be overridden: WARNINGS_RABBITMQ_PORT (5672), WARNINGS_REDIS_PORT (6379),
-# WARNINGS_DATA_DIR (<repo>/.data, ignored by git).
+# WARNINGS_DATA_DIR (<repo>/.data, ignored by git). The cluster: WARNINGS_CLUSTER_NAME (dev),
+# WARNINGS_CLUSTER_BASE_PORT (5200: process i listens on base+2i for gRPC, base+2i+1 for HTTP),
+# WARNINGS_CLUSTER_VHOST (/), WARNINGS_CLUSTER_PREFIX (wrn); any other Section__Key variable in the
+# environment reaches every process.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -39,6 +44,15 @@ close_inherited_fds() {
 }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# http_ready PORT: GET /readyz on loopback answers 200 (plain bash: curl may not be installed).
+http_ready() {
+  (
+    exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+    printf 'GET /readyz HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+    read -r -t 5 _ status _ <&3 && [ "$status" = 200 ]
+  ) 2>/dev/null
+}
 
 # wait_until SECONDS DESCRIPTION COMMAND...: polls once a second; never trusts a start command's exit code.
 wait_until() {
@@ -201,6 +215,67 @@ cmd_run() {
   exec dotnet run --project "$repo/services/Warnings.Platform" -- "$@"
 }
 
+
+# The multi-process layout: each module in its own process, the issuing module twice, all on the
+# same RabbitMQ and Redis. Started one after another (each waits for /readyz), so the first writes
+# the development keys file (~/.warnings/dev-api-keys.json) the others then reuse.
+cluster_modules=(publication-list issuing issuing reporting dispatch feeds analysis)
+
+cluster_dir() { echo "$data/cluster-${WARNINGS_CLUSTER_NAME:-dev}"; }
+
+cmd_cluster() {
+  cmd_up
+  local dll=$repo/services/Warnings.Platform/bin/Release/net10.0/Warnings.Platform.dll
+  if [ ! -f "$dll" ]; then
+    log "building the platform (Release)"
+    dotnet build "$repo/services/Warnings.Platform" -c Release -nologo -v q >&2
+  fi
+  local dir base i module grpc http name
+  dir=$(cluster_dir); base=${WARNINGS_CLUSTER_BASE_PORT:-5200}
+  mkdir -p "$dir"
+  for i in "${!cluster_modules[@]}"; do
+    module=${cluster_modules[$i]}
+    name="${WARNINGS_CLUSTER_NAME:-dev}-$module-$i"
+    grpc=$((base + 2 * i)); http=$((base + 2 * i + 1))
+    if [ -f "$dir/$i.pid" ] && kill -0 "$(cat "$dir/$i.pid")" 2>/dev/null; then
+      log "$name already running (pid $(cat "$dir/$i.pid"))"; continue
+    fi
+    port_open "$grpc" && die "port $grpc is taken"
+    (
+      export Platform__Modules=$module Platform__InstanceName=$name
+      export Platform__GrpcUrl="http://127.0.0.1:$grpc" Platform__HttpUrl="http://127.0.0.1:$http"
+      export Bus__Transport=RabbitMq Bus__RabbitMq__Port=$rabbit_port Bus__RabbitMq__VirtualHost=${WARNINGS_CLUSTER_VHOST:-/}
+      export Redis__Configuration="127.0.0.1:$redis_port" Store__KeyPrefix=${WARNINGS_CLUSTER_PREFIX:-wrn}
+      export Identity__DevKeys__Enabled=${Identity__DevKeys__Enabled:-true}
+      close_inherited_fds
+      exec setsid dotnet "$dll" >"$dir/$i.log" 2>&1 </dev/null
+    ) &
+    echo $! >"$dir/$i.pid"
+    wait_until 60 "$name (see $dir/$i.log)" http_ready "$http"
+    log "$name up: gRPC 127.0.0.1:$grpc, HTTP 127.0.0.1:$http (pid $(cat "$dir/$i.pid"), log $dir/$i.log)"
+  done
+}
+
+cmd_cluster_down() {
+  local dir pid f i
+  dir=$(cluster_dir)
+  [ -d "$dir" ] || { log "no cluster running (${WARNINGS_CLUSTER_NAME:-dev})"; return 0; }
+  for f in "$dir"/*.pid; do
+    [ -e "$f" ] || continue
+    pid=$(cat "$f")
+    kill "$pid" 2>/dev/null || true
+  done
+  # Graceful stop (in-flight work finishes); anything still there after 30 s is killed.
+  for i in $(seq 1 30); do
+    local alive=0
+    for f in "$dir"/*.pid; do [ -e "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && alive=1; done
+    [ $alive -eq 0 ] && break
+    sleep 1
+  done
+  for f in "$dir"/*.pid; do [ -e "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null || true; rm -f "$f"; done
+  log "cluster ${WARNINGS_CLUSTER_NAME:-dev} stopped (logs kept in $dir)"
+}
+
 case "${1:-}" in
   install) cmd_install ;;
   up) cmd_up ;;
@@ -209,5 +284,7 @@ case "${1:-}" in
   test) cmd_test ;;
   run) shift; cmd_run "$@" ;;
   ctl) shift; ctl "$@" ;;
-  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  cluster) cmd_cluster ;;
+  cluster-down) cmd_cluster_down ;;
+  *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

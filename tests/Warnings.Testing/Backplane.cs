@@ -100,28 +100,42 @@ public static class RabbitMqCtl
 {
     public static async Task<string> RunAsync(params string[] args)
     {
+        var (exitCode, output, error) = await DevSh.RunAsync(["ctl", .. args]);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"rabbitmqctl {string.Join(' ', args)} failed ({exitCode}): {error} {output}. Is RabbitMQ up? Run 'infra/dev.sh up'.");
+        }
+
+        return output;
+    }
+}
+
+/// <summary>Runs <c>infra/dev.sh</c> (the one the test command set, or the repository's own).</summary>
+public static class DevSh
+{
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? environment = null)
+    {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(DevScript());
-        start.ArgumentList.Add("ctl");
+        start.ArgumentList.Add(Script());
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
+        {
+            start.Environment[key] = value;
         }
 
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(
-                $"rabbitmqctl {string.Join(' ', args)} failed ({process.ExitCode}): {await error} {await output}. Is RabbitMQ up? Run 'infra/dev.sh up'.");
-        }
-
-        return await output;
+        return (process.ExitCode, await output, await error);
     }
 
-    private static string DevScript()
+    public static string Script()
     {
         if (Environment.GetEnvironmentVariable("WARNINGS_TEST_DEV_SH") is { Length: > 0 } script)
         {

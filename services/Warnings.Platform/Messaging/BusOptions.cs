@@ -43,6 +43,12 @@ public sealed class RabbitMqOptions
 
     public string HostOrDefault => string.IsNullOrWhiteSpace(Host) ? "127.0.0.1" : Host;
 
+    /// <summary>
+    /// <c>Bus__RabbitMq__ClusterNodes__0</c>...: the nodes of a RabbitMQ cluster (host or host:port);
+    /// the client connects to one that answers and moves to another when it goes away.
+    /// </summary>
+    public string[] ClusterNodes { get; set; } = [];
+
     public ushort Port { get; set; } = 5672;
 
     public string VirtualHost { get; set; } = "/";

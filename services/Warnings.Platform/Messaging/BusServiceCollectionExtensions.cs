@@ -44,6 +44,16 @@ public static class BusServiceCollectionExtensions
                         h.Username(rabbit.Username);
                         h.Password(rabbit.Password);
                         h.PublisherConfirmation = true;
+                        if (rabbit.ClusterNodes.Length > 0)
+                        {
+                            h.UseCluster(cluster =>
+                            {
+                                foreach (var node in rabbit.ClusterNodes)
+                                {
+                                    cluster.Node(node);
+                                }
+                            });
+                        }
                     });
                     ConfigureCommon(context, cfg, modules);
                 });
