@@ -1,0 +1,1 @@
+return await Warnings.Cli.WarningsCli.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,189 @@
+using System.CommandLine;
+using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
+using Spectre.Console;
+using Warnings.Contracts.V1;
+
+namespace Warnings.Cli;
+
+/// <summary><c>warnings list|show|draft|submit|review|sign|publish|update|lift|status</c>.</summary>
+internal static class WarningCommands
+{
+    private static readonly Argument<string> WarningId = new("warning-id") { Description = "The warning's id (w-...)" };
+    private static readonly Option<string?> File = new("--file") { Description = "Content as protobuf JSON (WarningContent), or a CAP 1.2 alert (.xml) for a draft" };
+    private static readonly Option<string?> Hazard = new("--hazard") { Description = "Hazard code (typhoon, rainstorm...)" };
+    private static readonly Option<string?> Level = new("--level") { Description = "blue, yellow, orange or red" };
+    private static readonly Option<string[]> Districts = new("--district") { Description = "District code (repeat; 310000 = whole city)", AllowMultipleArgumentsPerToken = true };
+    private static readonly Option<string[]> Channels = new("--channel") { Description = "Channel (repeat): sms, cell_broadcast, website, partner_feed...", AllowMultipleArgumentsPerToken = true };
+    private static readonly Option<string?> Headline = new("--headline") { Description = "zh-CN headline" };
+    private static readonly Option<string?> Description = new("--description") { Description = "zh-CN description" };
+    private static readonly Option<string?> Instruction = new("--instruction") { Description = "zh-CN instruction" };
+    private static readonly Option<double> ValidHours = new("--valid-hours") { Description = "Hours from now until it expires", DefaultValueFactory = _ => 6 };
+    private static readonly Option<string?> Note = new("--note") { Description = "Why (for an update)" };
+    private static readonly Option<string?> Reason = new("--reason") { Description = "Why (for a lift)" };
+    private static readonly Option<bool> Reject = new("--reject") { Description = "Send the draft back instead of approving it" };
+    private static readonly Option<string?> Comment = new("--comment") { Description = "Review comment (required with --reject)" };
+    private static readonly Option<bool> Emergency = new("--emergency") { Description = "Fast-track: publish now, sign-off to follow" };
+    private static readonly Option<string?> State = new("--state") { Description = "Only this state (draft, submitted, reviewed, signed_off, published, lifted, expired)" };
+
+    public static void AddTo(RootCommand root, TextWriter output, TextWriter error)
+    {
+        Command Add(string name, string description, Func<Session, ParseResult, CancellationToken, Task> run, params Symbol[] symbols)
+        {
+            var command = new Command(name, description);
+            foreach (var symbol in symbols)
+            {
+                if (symbol is Argument argument)
+                {
+                    command.Arguments.Add(argument);
+                }
+                else
+                {
+                    command.Options.Add((Option)symbol);
+                }
+            }
+
+            command.SetAction(WarningsCli.Action(output, error, run));
+            root.Subcommands.Add(command);
+            return command;
+        }
+
+        WarningService.WarningServiceClient Client(Session s) => new(s.Invoker);
+
+        Add("list", "List warnings", async (s, p, ct) =>
+        {
+            var request = new ListWarningsRequest();
+            if (p.GetValue(State) is { } state)
+            {
+                request.States.Add(ParseState(state));
+            }
+
+            var list = await Client(s).ListWarningsAsync(request, cancellationToken: ct);
+            s.Print(list, () =>
+            {
+                var table = new Table().AddColumns("id", "state", "hazard", "level", "districts", "v", "headline");
+                foreach (var w in list.Warnings)
+                {
+                    table.AddRow(w.Id, Name(w.State), w.Content.Hazard, w.Content.Level, string.Join(",", w.Content.Districts), w.Version.ToString(), Markup.Escape(w.Content.Texts.FirstOrDefault()?.Headline ?? ""));
+                }
+
+                s.Console.Write(table);
+            });
+        }, State);
+        Add("show", "Show one warning and its history", async (s, p, ct) =>
+        {
+            var history = await Client(s).GetHistoryAsync(new GetWarningRequest { WarningId = p.GetValue(WarningId)! }, cancellationToken: ct);
+            s.Print(history, () =>
+            {
+                var w = history.Warning;
+                s.Console.MarkupLine($"[bold]{w.Id}[/] {Name(w.State)} {w.Content.Hazard} {w.Content.Level} v{w.Version} {Markup.Escape(w.Content.Texts.FirstOrDefault()?.Headline ?? "")}");
+                var table = new Table().AddColumns("at", "by", "action", "note");
+                foreach (var step in history.Steps)
+                {
+                    table.AddRow(step.At.ToDateTimeOffset().ToString("u"), step.By, step.Action, Markup.Escape(step.Note));
+                }
+
+                s.Console.Write(table);
+            });
+        }, WarningId);
+        Add("draft", "Create a draft from flags, a JSON file, or a CAP 1.2 file", async (s, p, ct) =>
+        {
+            string? file = p.GetValue(File);
+            var warning = file is not null && file.EndsWith(".xml", StringComparison.OrdinalIgnoreCase)
+                ? await Client(s).ImportCapDraftAsync(new ImportCapDraftRequest { RequestId = WarningsCli.Id(p), CapXml = await ReadAsync(file) }, cancellationToken: ct)
+                : await Client(s).CreateDraftAsync(new CreateDraftRequest { RequestId = WarningsCli.Id(p), Content = await ContentAsync(p) }, cancellationToken: ct);
+            Show(s, warning);
+        }, File, Hazard, Level, Districts, Channels, Headline, Description, Instruction, ValidHours);
+        Add("submit", "Submit a draft for review", async (s, p, ct) =>
+            Show(s, await Client(s).SubmitAsync(new WarningActionRequest { RequestId = WarningsCli.Id(p), WarningId = p.GetValue(WarningId)! }, cancellationToken: ct)), WarningId);
+        Add("review", "Approve (or --reject) a submitted draft", async (s, p, ct) =>
+            Show(s, await Client(s).ReviewAsync(new ReviewRequest { RequestId = WarningsCli.Id(p), WarningId = p.GetValue(WarningId)!, Approve = !p.GetValue(Reject), Comment = p.GetValue(Comment) ?? "" }, cancellationToken: ct)),
+            WarningId, Reject, Comment);
+        Add("sign", "Sign off (leaders, for orange and red)", async (s, p, ct) =>
+            Show(s, await Client(s).SignOffAsync(new WarningActionRequest { RequestId = WarningsCli.Id(p), WarningId = p.GetValue(WarningId)! }, cancellationToken: ct)), WarningId);
+        Add("publish", "Publish (or --emergency: fast-track, sign-off to follow)", async (s, p, ct) =>
+        {
+            var request = new WarningActionRequest { RequestId = WarningsCli.Id(p), WarningId = p.GetValue(WarningId)! };
+            Show(s, p.GetValue(Emergency) ? await Client(s).EmergencyPublishAsync(request, cancellationToken: ct) : await Client(s).PublishAsync(request, cancellationToken: ct));
+        }, WarningId, Emergency);
+        Add("update", "Publish a new version (content from flags or --file) with a note", async (s, p, ct) =>
+        {
+            var current = await Client(s).GetWarningAsync(new GetWarningRequest { WarningId = p.GetValue(WarningId)! }, cancellationToken: ct);
+            Show(s, await Client(s).UpdateAsync(new UpdateWarningRequest { RequestId = WarningsCli.Id(p), WarningId = current.Id, Content = await ContentAsync(p, current.Content), Note = p.GetValue(Note) ?? "" }, cancellationToken: ct));
+        }, WarningId, File, Hazard, Level, Districts, Channels, Headline, Description, Instruction, ValidHours, Note);
+        Add("lift", "Lift (end) a published warning", async (s, p, ct) =>
+            Show(s, await Client(s).LiftAsync(new LiftRequest { RequestId = WarningsCli.Id(p), WarningId = p.GetValue(WarningId)!, Reason = p.GetValue(Reason) ?? "" }, cancellationToken: ct)), WarningId, Reason);
+        Add("status", "Delivery per channel of the latest version", async (s, p, ct) =>
+        {
+            var status = await Client(s).GetDeliveryStatusAsync(new GetWarningRequest { WarningId = p.GetValue(WarningId)! }, cancellationToken: ct);
+            s.Print(status, () =>
+            {
+                var table = new Table().AddColumns("channel", "status", "attempts", "last error");
+                foreach (var c in status.Channels)
+                {
+                    table.AddRow(c.Channel, c.Status, c.Attempts.ToString(), Markup.Escape(c.LastError));
+                }
+
+                s.Console.MarkupLine($"[bold]{status.WarningId}[/] v{status.Version}");
+                s.Console.Write(table);
+            });
+        }, WarningId);
+    }
+
+    private static void Show(Session s, Warning w) =>
+        s.Print(w, () => s.Console.MarkupLine($"[bold]{w.Id}[/] {Name(w.State)} {w.Content.Hazard} {w.Content.Level} v{w.Version}{(w.SignOffOverdue ? " [red]SIGN-OFF OVERDUE[/]" : "")}"));
+
+    private static string Name(WarningState state) => state.ToString().ToLowerInvariant() switch { "signedoff" => "signed_off", var n => n };
+
+    private static WarningState ParseState(string state) =>
+        Enum.GetValues<WarningState>().FirstOrDefault(s => Name(s) == state.ToLowerInvariant()) is var parsed && parsed != WarningState.Unspecified
+            ? parsed
+            : throw new CliException($"--state: '{state}' is not a state (draft, submitted, reviewed, signed_off, published, lifted, expired)", WarningsCli.Usage);
+
+    internal static async Task<string> ReadAsync(string path) =>
+        System.IO.File.Exists(path) ? await System.IO.File.ReadAllTextAsync(path) : throw new CliException($"--file: no file {path}");
+
+    // The content: the file's, or the current one's (for an update), with any flags on top.
+    private static async Task<WarningContent> ContentAsync(ParseResult p, WarningContent? current = null)
+    {
+        var content = p.GetValue(File) is { } file ? WarningContent.Parser.ParseJson(await ReadAsync(file)) : current?.Clone() ?? new WarningContent();
+        content.Hazard = p.GetValue(Hazard) ?? content.Hazard;
+        content.Level = p.GetValue(Level) ?? content.Level;
+        if (p.GetValue(Districts) is { Length: > 0 } districts)
+        {
+            content.Districts.Clear();
+            content.Districts.Add(districts);
+        }
+
+        if (p.GetValue(Channels) is { Length: > 0 } channels)
+        {
+            content.Channels.Clear();
+            content.Channels.Add(channels);
+        }
+
+        if (p.GetValue(Headline) is not null || p.GetValue(Description) is not null || p.GetValue(Instruction) is not null || content.Texts.Count == 0)
+        {
+            var zh = content.Texts.FirstOrDefault(t => t.Language == "zh-CN") ?? new WarningText { Language = "zh-CN" };
+            if (!content.Texts.Contains(zh))
+            {
+                content.Texts.Add(zh);
+            }
+
+            zh.Headline = p.GetValue(Headline) ?? zh.Headline;
+            zh.Description = p.GetValue(Description) ?? zh.Description;
+            zh.Instruction = p.GetValue(Instruction) ?? zh.Instruction;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        if (content.OnsetAt is null)
+        {
+            content.OnsetAt = Timestamp.FromDateTimeOffset(now);
+            content.ExpiresAt = Timestamp.FromDateTimeOffset(now.AddHours(p.GetValue(ValidHours)));
+        }
+        else if (p.GetResult(ValidHours) is { Implicit: false })
+        {
+            content.ExpiresAt = Timestamp.FromDateTimeOffset(now.AddHours(p.GetValue(ValidHours)));
+        }
+
+        return content;
+    }
+}

@@ -1,0 +1,98 @@
+using System.CommandLine;
+using Google.Rpc;
+using Grpc.Core;
+
+namespace Warnings.Cli;
+
+/// <summary>
+/// <c>warnings</c>: the platform from a shell. Exit codes a script can rely on:
+/// 0 done; 1 usage error; 2 invalid input (the field violations are printed); 3 not found;
+/// 4 not allowed (no or bad credentials, role or scope); 5 refused by a rule (state, four-eyes,
+/// publication list, conflict); 6 the platform is unavailable or failed.
+/// </summary>
+public static class WarningsCli
+{
+    public const int Ok = 0, Usage = 1, Invalid = 2, NotFound = 3, NotAllowed = 4, Refused = 5, Failed = 6;
+
+    internal static readonly Option<string?> Address = new("--address") { Description = "gRPC address of the platform (env WARNINGS_ADDRESS; default http://127.0.0.1:5100)", Recursive = true };
+    internal static readonly Option<string?> ApiKey = new("--api-key") { Description = "API key (env WARNINGS_API_KEY), or 'Bearer <jwt>'", Recursive = true };
+    internal static readonly Option<bool> Json = new("--json") { Description = "Print protobuf JSON instead of tables", Recursive = true };
+    internal static readonly Option<string?> Config = new("--config") { Description = "Config file (default ~/.config/warnings/cli.json)", Recursive = true };
+    internal static readonly Option<string?> RequestId = new("--request-id") { Description = "Request id for a change (default: a new one); repeat it to retry safely", Recursive = true };
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var root = new RootCommand("Emergency warnings and incident reports from the command line.");
+        foreach (var option in new Option[] { Address, ApiKey, Json, Config, RequestId })
+        {
+            root.Options.Add(option);
+        }
+
+        WarningCommands.AddTo(root, output, error);
+        ReportCommands.AddTo(root, output, error);
+        GrantCommands.AddTo(root, output, error);
+        FeedCommands.AddTo(root, output, error);
+        var parse = root.Parse(args);
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+    }
+
+    /// <summary>An action with a session and the platform's errors turned into plain words and an exit code.</summary>
+    internal static Func<ParseResult, CancellationToken, Task<int>> Action(TextWriter output, TextWriter error, Func<Session, ParseResult, CancellationToken, Task> run) =>
+        async (parse, cancellationToken) =>
+        {
+            using var session = Session.Resolve(parse.GetValue(Address), parse.GetValue(ApiKey), parse.GetValue(Json), output, parse.GetValue(Config));
+            try
+            {
+                await run(session, parse, cancellationToken);
+                return Ok;
+            }
+            catch (RpcException e)
+            {
+                return Report(e, error);
+            }
+            catch (CliException e)
+            {
+                await error.WriteLineAsync($"error: {e.Message}");
+                return e.ExitCode;
+            }
+        };
+
+    internal static string Id(ParseResult parse) => parse.GetValue(RequestId) is { Length: > 0 } id ? id : Session.NewRequestId();
+
+    /// <summary>Prints the refusal: the message, the code and reason, and each violation with its own code.</summary>
+    public static int Report(RpcException e, TextWriter error)
+    {
+        var status = e.GetRpcStatus();
+        var info = status?.GetDetail<ErrorInfo>();
+        error.WriteLine($"error: {(status?.Message is { Length: > 0 } message ? message : e.Status.Detail)} [{e.StatusCode}{(info is null ? "" : $" {info.Reason}")}]");
+        foreach (var violation in status?.GetDetail<BadRequest>()?.FieldViolations ?? [])
+        {
+            error.WriteLine($"  - {violation.Field}: {violation.Description}");
+        }
+
+        foreach (var violation in status?.GetDetail<PreconditionFailure>()?.Violations ?? [])
+        {
+            error.WriteLine($"  - {violation.Type} {violation.Subject}: {violation.Description}");
+        }
+
+        if (status?.GetDetail<RetryInfo>()?.RetryDelay is { } delay)
+        {
+            error.WriteLine($"  retry after {delay.ToTimeSpan().TotalSeconds:0.#} s");
+        }
+
+        return e.StatusCode switch
+        {
+            StatusCode.InvalidArgument or StatusCode.OutOfRange => Invalid,
+            StatusCode.NotFound => NotFound,
+            StatusCode.Unauthenticated or StatusCode.PermissionDenied => NotAllowed,
+            StatusCode.FailedPrecondition or StatusCode.Aborted or StatusCode.AlreadyExists or StatusCode.ResourceExhausted => Refused,
+            _ => Failed,
+        };
+    }
+}
+
+/// <summary>A mistake the CLI finds before calling (a missing file, a flag that makes no sense).</summary>
+public sealed class CliException(string message, int exitCode = WarningsCli.Invalid) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}
