@@ -19,24 +19,8 @@ internal static class GrantCommands
         root.Subcommands.Add(grants);
         PublicationListService.PublicationListServiceClient Client(Session s) => new(s.Invoker);
 
-        void Add(string name, string description, Func<Session, ParseResult, CancellationToken, Task> run, params Symbol[] symbols)
-        {
-            var command = new Command(name, description);
-            foreach (var symbol in symbols)
-            {
-                if (symbol is Argument argument)
-                {
-                    command.Arguments.Add(argument);
-                }
-                else
-                {
-                    command.Options.Add((Option)symbol);
-                }
-            }
-
-            command.SetAction(WarningsCli.Action(output, error, run));
-            grants.Subcommands.Add(command);
-        }
+        void Add(string name, string description, Func<Session, ParseResult, CancellationToken, Task> run, params Symbol[] symbols) =>
+            WarningsCli.AddCommand(grants, name, description, output, error, run, symbols);
 
         Add("list", "Every grant of the current list", async (s, p, ct) =>
         {

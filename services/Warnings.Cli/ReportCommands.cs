@@ -33,24 +33,8 @@ internal static class ReportCommands
         Option[] body = [File, Category, District, Occurred, Address, Latitude, Longitude, Deaths, Missing, Injured, Loss, Account, Unit, Reporter, Signer, ChangeReason];
         IncidentReportService.IncidentReportServiceClient Client(Session s) => new(s.Invoker);
 
-        void Add(string name, string description, Func<Session, ParseResult, CancellationToken, Task> run, params Symbol[] symbols)
-        {
-            var command = new Command(name, description);
-            foreach (var symbol in symbols)
-            {
-                if (symbol is Argument argument)
-                {
-                    command.Arguments.Add(argument);
-                }
-                else
-                {
-                    command.Options.Add((Option)symbol);
-                }
-            }
-
-            command.SetAction(WarningsCli.Action(output, error, run));
-            report.Subcommands.Add(command);
-        }
+        void Add(string name, string description, Func<Session, ParseResult, CancellationToken, Task> run, params Symbol[] symbols) =>
+            WarningsCli.AddCommand(report, name, description, output, error, run, symbols);
 
         Add("initial", "The first report of a new incident", async (s, p, ct) =>
             Show(s, await Client(s).SubmitInitialAsync(new SubmitInitialRequest { RequestId = WarningsCli.Id(p), Body = await BodyAsync(p) }, cancellationToken: ct)), body);
@@ -114,7 +98,7 @@ internal static class ReportCommands
         }
         else if (body.OccurredAt is null && body.Category.Length > 0)
         {
-            body.OccurredAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow);
+            body.OccurredAt = Timestamp.FromDateTimeOffset(WarningsCli.Time.GetUtcNow());
         }
 
         if (p.GetValue(Latitude) is { } lat && p.GetValue(Longitude) is { } lon)

@@ -27,25 +27,8 @@ internal static class WarningCommands
 
     public static void AddTo(RootCommand root, TextWriter output, TextWriter error)
     {
-        Command Add(string name, string description, Func<Session, ParseResult, CancellationToken, Task> run, params Symbol[] symbols)
-        {
-            var command = new Command(name, description);
-            foreach (var symbol in symbols)
-            {
-                if (symbol is Argument argument)
-                {
-                    command.Arguments.Add(argument);
-                }
-                else
-                {
-                    command.Options.Add((Option)symbol);
-                }
-            }
-
-            command.SetAction(WarningsCli.Action(output, error, run));
-            root.Subcommands.Add(command);
-            return command;
-        }
+        void Add(string name, string description, Func<Session, ParseResult, CancellationToken, Task> run, params Symbol[] symbols) =>
+            WarningsCli.AddCommand(root, name, description, output, error, run, symbols);
 
         WarningService.WarningServiceClient Client(Session s) => new(s.Invoker);
 
@@ -173,7 +156,7 @@ internal static class WarningCommands
             zh.Instruction = p.GetValue(Instruction) ?? zh.Instruction;
         }
 
-        var now = DateTimeOffset.UtcNow;
+        var now = WarningsCli.Time.GetUtcNow();
         if (content.OnsetAt is null)
         {
             content.OnsetAt = Timestamp.FromDateTimeOffset(now);

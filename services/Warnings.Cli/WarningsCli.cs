@@ -14,14 +14,18 @@ public static class WarningsCli
 {
     public const int Ok = 0, Usage = 1, Invalid = 2, NotFound = 3, NotAllowed = 4, Refused = 5, Failed = 6;
 
+    /// <summary>The clock the CLI reads "now" from (onset of a new draft, default occurrence time); replaceable in tests.</summary>
+    internal static TimeProvider Time { get; private set; } = TimeProvider.System;
+
     internal static readonly Option<string?> Address = new("--address") { Description = "gRPC address of the platform (env WARNINGS_ADDRESS; default http://127.0.0.1:5100)", Recursive = true };
     internal static readonly Option<string?> ApiKey = new("--api-key") { Description = "API key (env WARNINGS_API_KEY), or 'Bearer <jwt>'", Recursive = true };
     internal static readonly Option<bool> Json = new("--json") { Description = "Print protobuf JSON instead of tables", Recursive = true };
     internal static readonly Option<string?> Config = new("--config") { Description = "Config file (default ~/.config/warnings/cli.json)", Recursive = true };
     internal static readonly Option<string?> RequestId = new("--request-id") { Description = "Request id for a change (default: a new one); repeat it to retry safely", Recursive = true };
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default, TimeProvider? time = null)
     {
+        Time = time ?? TimeProvider.System;
         var root = new RootCommand("Emergency warnings and incident reports from the command line.");
         foreach (var option in new Option[] { Address, ApiKey, Json, Config, RequestId })
         {
@@ -56,6 +60,27 @@ public static class WarningsCli
                 return e.ExitCode;
             }
         };
+
+    /// <summary>Adds the command <paramref name="name"/> under <paramref name="parent"/> with its arguments and options, running <paramref name="run"/>.</summary>
+    internal static void AddCommand(Command parent, string name, string description, TextWriter output, TextWriter error,
+        Func<Session, ParseResult, CancellationToken, Task> run, params Symbol[] symbols)
+    {
+        var command = new Command(name, description);
+        foreach (var symbol in symbols)
+        {
+            if (symbol is Argument argument)
+            {
+                command.Arguments.Add(argument);
+            }
+            else
+            {
+                command.Options.Add((Option)symbol);
+            }
+        }
+
+        command.SetAction(Action(output, error, run));
+        parent.Subcommands.Add(command);
+    }
 
     internal static string Id(ParseResult parse) => parse.GetValue(RequestId) is { Length: > 0 } id ? id : Session.NewRequestId();
 

@@ -57,41 +57,14 @@ public static class FeedFanout
             long idleRss = ResidentBytes(platform.Id);
 
             string address = $"http://127.0.0.1:{grpcPort}";
-            var channels = Enumerable.Range(0, (subscribers + 99) / 100).Select(_ => GrpcChannel.ForAddress(address, new GrpcChannelOptions
-            {
-                HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
-            })).ToList();
-            var officer = new WarningService.WarningServiceClient(Authorized(channels[0], Roles.DutyOfficer));
-            var received = new ConcurrentDictionary<string, ConcurrentBag<long>>();
-            using var stop = new CancellationTokenSource();
-            var readers = new List<Task>();
-            for (int i = 0; i < subscribers; i++)
-            {
-                var feed = new FeedService.FeedServiceClient(Authorized(channels[i / 100], Roles.Partner));
-                var call = feed.Subscribe(new SubscribeRequest(), cancellationToken: stop.Token);
-                readers.Add(Task.Run(async () =>
-                {
-                    try
-                    {
-                        while (await call.ResponseStream.MoveNext(stop.Token))
-                        {
-                            received.GetOrAdd(call.ResponseStream.Current.WarningId, _ => []).Add(Stopwatch.GetTimestamp());
-                        }
-                    }
-                    catch (Exception e) when (e is RpcException or OperationCanceledException)
-                    {
-                    }
-                    finally
-                    {
-                        call.Dispose();
-                    }
-                }));
-            }
+            using var officerChannel = GrpcChannel.ForAddress(address);
+            var officer = new WarningService.WarningServiceClient(Authorized(officerChannel, Roles.DutyOfficer));
+            await using var feeds = FeedSubscribers.Open(address, subscribers);
 
             // A warm-up warning every subscriber must receive: then every stream is registered.
             var warmUp = await PublishAsync(officer);
             Console.WriteLine($"{subscribers} subscribers opening...");
-            await Eventually.Until(() => Task.FromResult(received.TryGetValue(warmUp.Id, out var bag) ? bag.Count : 0), n => n >= subscribers, "every subscriber to be live", TimeSpan.FromMinutes(5));
+            await feeds.AllReceivedAsync(warmUp.Id, subscribers, TimeSpan.FromMinutes(5));
             long loadedRss = ResidentBytes(platform.Id);
 
             var perReceipt = new List<double>();
@@ -100,7 +73,7 @@ public static class FeedFanout
             {
                 long issued = Stopwatch.GetTimestamp();
                 var warning = await PublishAsync(officer);
-                var bag = await Eventually.Until(() => Task.FromResult(received.GetOrAdd(warning.Id, _ => [])), b => b.Count >= subscribers, $"warning {w} at every subscriber", TimeSpan.FromMinutes(2));
+                var bag = await feeds.AllReceivedAsync(warning.Id, subscribers, TimeSpan.FromMinutes(2));
                 var latencies = bag.Select(t => Stopwatch.GetElapsedTime(issued, t).TotalMilliseconds).ToList();
                 perReceipt.AddRange(latencies);
                 toLast.Add(latencies.Max());
@@ -108,17 +81,11 @@ public static class FeedFanout
             }
 
             long peakRss = PeakResidentBytes(platform.Id);
-            stop.Cancel();
-            await Task.WhenAll(readers);
             Console.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"feed fan-out: {subscribers} subscribers, {warnings} warnings, publish call -> received"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  per subscriber   p50 {Percentile(perReceipt, 50):0.0} ms   p99 {Percentile(perReceipt, 99):0.0} ms"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  to the last one  p50 {Percentile(toLast, 50):0.0} ms   p99 {Percentile(toLast, 99):0.0} ms   max {toLast.Max():0.0} ms"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  platform RSS     idle {idleRss / 1048576.0:0} MiB   with subscribers {loadedRss / 1048576.0:0} MiB   peak {peakRss / 1048576.0:0} MiB"));
-            foreach (var channel in channels)
-            {
-                channel.Dispose();
-            }
         }
         finally
         {

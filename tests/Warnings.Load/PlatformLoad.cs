@@ -193,39 +193,7 @@ public sealed class PlatformLoad(TestPlatform platform, TestGateway gateway)
     /// <summary>One warning to <paramref name="subscribers"/> gRPC feed subscribers (100 streams per HTTP/2 connection).</summary>
     public async Task<Figure> FeedAsync(int subscribers, int warnings, Action<string, double> progress)
     {
-        var channels = Enumerable.Range(0, (subscribers + 99) / 100)
-            .Select(_ => GrpcChannel.ForAddress(platform.GrpcAddress, new GrpcChannelOptions { HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true } }))
-            .ToList();
-        var received = new ConcurrentDictionary<string, ConcurrentBag<long>>();
-        using var stop = new CancellationTokenSource();
-        var readers = new List<Task>();
-        for (int i = 0; i < subscribers; i++)
-        {
-            var invoker = channels[i / 100].Intercept(m =>
-            {
-                m.Add("authorization", $"ApiKey {TestIdentities.Keys[Roles.Partner]}");
-                return m;
-            });
-            var call = new FeedService.FeedServiceClient(invoker).Subscribe(new SubscribeRequest(), cancellationToken: stop.Token);
-            readers.Add(Task.Run(async () =>
-            {
-                try
-                {
-                    while (await call.ResponseStream.MoveNext(stop.Token))
-                    {
-                        received.GetOrAdd(call.ResponseStream.Current.WarningId, _ => []).Add(Stopwatch.GetTimestamp());
-                    }
-                }
-                catch (Exception e) when (e is RpcException or OperationCanceledException)
-                {
-                }
-                finally
-                {
-                    call.Dispose();
-                }
-            }));
-        }
-
+        await using var feeds = FeedSubscribers.Open(platform.GrpcAddress, subscribers);
         var ids = new List<string>();
         for (int i = 0; i <= warnings; i++)
         {
@@ -238,7 +206,7 @@ public sealed class PlatformLoad(TestPlatform platform, TestGateway gateway)
         {
             long issued = Stopwatch.GetTimestamp();
             await Officer.EmergencyPublishAsync(new WarningActionRequest { RequestId = $"load-f-{ids[i]}", WarningId = ids[i] });
-            var bag = await Eventually.Until(() => Task.FromResult(received.GetOrAdd(ids[i], _ => [])), b => b.Count >= subscribers, "the warning at every subscriber", TimeSpan.FromMinutes(2));
+            var bag = await feeds.AllReceivedAsync(ids[i], subscribers, TimeSpan.FromMinutes(2));
             if (i > 0)
             {
                 foreach (long at in bag)
@@ -248,13 +216,6 @@ public sealed class PlatformLoad(TestPlatform platform, TestGateway gateway)
             }
 
             progress($"feed to {subscribers} subscribers", (double)(i + 1) / ids.Count);
-        }
-
-        stop.Cancel();
-        await Task.WhenAll(readers);
-        foreach (var channel in channels)
-        {
-            channel.Dispose();
         }
 
         return new("platform", $"one warning -> {subscribers:N0} feed subscribers", null, perReceipt.Percentile(50), perReceipt.Percentile(99), $"{warnings} warnings, every receipt");
