@@ -70,17 +70,17 @@ public sealed class AuditLog(IStateStore store, IClock clock, IOptions<AuditOpti
                 {
                     lastHash ??= (await store.ReadLastLogEntryAsync(Log))?.Hash ?? "";
                     var at = clock.GetCurrentInstant();
-                    var records = new List<(AuditRecord Record, string Hash)>(batch.Count);
+                    var records = new List<(AuditRecord Record, string Hash, string Payload)>(batch.Count);
                     string previous = lastHash;
                     foreach (var (draft, _) in batch)
                     {
                         var record = draft with { At = at, PreviousHash = previous };
                         string payload = JsonSerializer.Serialize(record, PlatformJson.Options);
                         previous = Hash(previous, payload);
-                        records.Add((record, previous));
+                        records.Add((record, previous, payload));
                     }
 
-                    var appends = records.Select(r => new LogAppend(r.Record.At, r.Hash, JsonSerializer.Serialize(r.Record, PlatformJson.Options))).ToList();
+                    var appends = records.Select(r => new LogAppend(r.Record.At, r.Hash, r.Payload)).ToList();
                     var result = await store.AppendToLogAsync(Log, lastHash, appends);
                     if (result.Appended)
                     {
