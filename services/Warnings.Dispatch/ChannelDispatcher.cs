@@ -12,16 +12,33 @@ namespace Warnings.Dispatch;
 
 /// <summary>
 /// One channel's consumer, on its own queue, so a broken channel only ever holds up itself. Acts
-/// only on versions whose approved channels include it. The idempotency key is the warning, version
-/// and channel, the same on every redelivery; once the gateway accepted it, a redelivery is dropped
-/// (<c>delivered:{key}</c> in the store) instead of calling the gateway again. Each outcome, and each
-/// retry, goes on the bus as a receipt.
+/// only on versions whose approved channels include it. Each (warning, version, channel) reaches the
+/// gateway effectively once, across redeliveries, concurrent copies, crashes and store outages:
+/// <list type="number">
+/// <item>the key is claimed atomically before the call (<see cref="IStateStore.ClaimOnceAsync"/>): a
+/// key already delivered is dropped (its receipt sent again, in case the first was lost), and a key
+/// another copy is delivering right now is retried later, when it is delivered;</item>
+/// <item>the gateway is called with the key as <c>Idempotency-Key</c>;</item>
+/// <item>success is recorded (and the claim dropped) with retries until it lands, so a store outage
+/// after the call does not lead to a second call.</item>
+/// </list>
+/// Only a process killed between the call and the record leaves the outcome unknown: the claim
+/// expires and the call is made again with the same <c>Idempotency-Key</c>, which the gateway must
+/// honour. Each outcome, and each retry, goes on the bus as a receipt.
 /// </summary>
 public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellAreas cellAreas, IStateStore store, IClock clock, ILogger<ChannelDispatcher<TChannel>> logger) :
     IConsumer<WarningPublished>, IConsumer<WarningUpdated>, IConsumer<WarningLifted>, IConsumer<WarningExpired>
     where TChannel : IChannel
 {
     private static readonly Duration RememberDeliveries = Duration.FromDays(30);
+
+    // Longer than one delivery attempt can take (the gateway client's total timeout is 20 s), so a
+    // live claim is never taken over; a dead process's claim frees the key after this.
+    private static readonly Duration ClaimLease = Duration.FromSeconds(30);
+
+    // How long a recorded success is retried against a store that is away before giving up (the
+    // claim then expires and the unknown outcome is retried with the same Idempotency-Key).
+    private static readonly TimeSpan RecordFor = TimeSpan.FromMinutes(10);
 
     // Channels that show a warning until it ends take it down at expiry; broadcast channels do not announce expiry.
     private static readonly HashSet<string> ShowUntilEnd = ["website", "app_push", "social_media", "outdoor_screen"];
@@ -45,19 +62,30 @@ public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellA
 
         string key = $"{version.WarningId}:v{version.Version}:{channel}{(version.Kind == "Expired" ? ":expired" : "")}";
         var delivered = new StoreKey("delivered", key);
-        if (await store.GetAsync(delivered) is not null)
+        int attempt = context.GetRetryAttempt() + 1;
+        string owner = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
+        var claim = await store.ClaimOnceAsync(delivered, owner, ClaimLease);
+        if (claim.Outcome == OnceOutcome.Done)
         {
+            // The receipt of the first delivery may have been lost with its process: say it again (receipts are idempotent).
             logger.LogInformation("{Key} already delivered; redelivery dropped", key);
+            await context.Publish(new DeliverySucceeded(version.WarningId, version.Version, channel, attempt, key, clock.GetCurrentInstant()));
             return;
         }
 
-        int attempt = context.GetRetryAttempt() + 1;
+        if (claim.Outcome == OnceOutcome.HeldElsewhere)
+        {
+            // Another copy of this message is at the gateway right now; try again once it has finished.
+            throw new DeliveryInFlightException(key);
+        }
+
         if (attempt > 1)
         {
             // A first attempt is announced by its outcome; a retry says it is trying again. One
             // message fewer per channel and version on the busiest path (a third of the receipts).
             await context.Publish(new DeliveryAttempted(version.WarningId, version.Version, channel, attempt, key, clock.GetCurrentInstant()));
         }
+
         try
         {
             var message = ChannelRenderer.Render(channel, version, note, cellAreas.ByDistrict);
@@ -65,18 +93,57 @@ public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellA
         }
         catch (Exception e) when (e is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
         {
+            await ReleaseAsync(delivered, owner);
             PlatformTelemetry.Deliveries.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", "failed"));
             await context.Publish(new DeliveryFailed(version.WarningId, version.Version, channel, attempt, e.Message, WillRetry: true, clock.GetCurrentInstant()));
             // The endpoint's retry policy tries again with the same key; after it, the error queue and
-            // a Fault that DeadLetters records. The channel travels in the exception's data.
+            // a dead letter. The channel travels in the exception's data.
             throw new ChannelDeliveryException(channel, e);
         }
 
-        await store.SetAsync(delivered, clock.GetCurrentInstant().ToString(), RememberDeliveries);
+        await RecordDeliveredAsync(delivered, key);
         PlatformTelemetry.Deliveries.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", "delivered"));
         await context.Publish(new DeliverySucceeded(version.WarningId, version.Version, channel, attempt, key, clock.GetCurrentInstant()));
     }
+
+    // The gateway accepted: this must land, or a redelivery would call the gateway again. Retried
+    // through a store outage (not cut short by shutdown: the outcome is known only here).
+    private async Task RecordDeliveredAsync(StoreKey delivered, string key)
+    {
+        var until = DateTime.UtcNow + RecordFor;
+        var wait = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            try
+            {
+                await store.CompleteOnceAsync(delivered, clock.GetCurrentInstant().ToString(), RememberDeliveries);
+                return;
+            }
+            catch (Exception e) when (DateTime.UtcNow < until)
+            {
+                logger.LogWarning("Could not record {Key} as delivered ({Error}); retrying in {Wait}", key, e.Message, wait);
+                await Task.Delay(wait);
+                wait = TimeSpan.FromMilliseconds(Math.Min(wait.TotalMilliseconds * 2, 2000));
+            }
+        }
+    }
+
+    private async Task ReleaseAsync(StoreKey delivered, string owner)
+    {
+        try
+        {
+            await store.ReleaseOnceAsync(delivered, owner);
+        }
+        catch (Exception e)
+        {
+            // The claim expires by itself; the retry waits for it.
+            logger.LogWarning("Could not release the claim on {Key} ({Error})", delivered.Id, e.Message);
+        }
+    }
 }
+
+/// <summary>Another copy of the same delivery is at the gateway right now; retried like an outage, then dropped once it is delivered.</summary>
+public sealed class DeliveryInFlightException(string key) : TimeoutException($"{key} is being delivered by another consumer right now");
 
 /// <summary>A channel's gateway failed; carries the channel so the fault can be traced back to its queue.</summary>
 public sealed class ChannelDeliveryException : Exception

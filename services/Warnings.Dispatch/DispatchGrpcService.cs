@@ -1,36 +1,30 @@
-using System.Text.Json;
-using Google.Protobuf;
 using Grpc.Core;
 using MassTransit;
 using NodaTime;
-using Warnings.Contracts.Events;
-using Warnings.Contracts.Time;
 using Warnings.Contracts.V1;
 using Warnings.Core.Grpc;
 using Warnings.Core.Identity;
-using Warnings.Core.Json;
+using Warnings.Core.Messaging;
 using Warnings.Core.Storage;
 
 namespace Warnings.Dispatch;
 
-/// <summary>Operators count, list and requeue what channels gave up on.</summary>
+/// <summary>Operators count, list and requeue what any consumer gave up on (<see cref="DeadLetterStore"/>).</summary>
 public sealed class DispatchGrpcService(IStateStore store, ISendEndpointProvider send, IClock clock, CallAudit audit) : DispatchService.DispatchServiceBase
 {
-    private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default);
+    // The list is read whole to count what waits; bounded so one call cannot read without end.
+    private const int MaxListed = 10_000;
 
     [RpcAccess(Roles.Operator)]
     public override async Task<ListDeadLettersResponse> ListDeadLetters(ListDeadLettersRequest request, ServerCallContext context)
     {
         var response = new ListDeadLettersResponse();
-        foreach (var id in await store.ListHeadAsync(DeadLetters.Index, int.MaxValue))
+        foreach (var letter in await DeadLetterStore.ListAsync(store, 0, MaxListed))
         {
-            if (await store.GetAsync(DeadLetters.Key(id)) is { } json && DeadLetter.Parser.ParseJson(json) is var letter)
+            response.Waiting += letter.RequeuedAt is null ? 1 : 0;
+            if (request.IncludeRequeued || letter.RequeuedAt is null)
             {
-                response.Waiting += letter.RequeuedAt is null ? 1 : 0;
-                if (request.IncludeRequeued || letter.RequeuedAt is null)
-                {
-                    response.DeadLetters.Add(letter);
-                }
+                response.DeadLetters.Add(letter);
             }
         }
 
@@ -42,30 +36,19 @@ public sealed class DispatchGrpcService(IStateStore store, ISendEndpointProvider
     {
         new FieldViolations().CheckId(request.RequestId).Check(request.Id.Length > 0, "id", "is required").ThrowIfAny();
         audit.Target = request.Id;
-        string? json = await store.GetAsync(DeadLetters.Key(request.Id));
-        string? message = await store.GetAsync(new StoreKey("dead-letter-message", request.Id));
-        if (json is null || message is null)
-        {
-            throw GrpcErrors.NotFound($"No dead letter {request.Id}.", new Dictionary<string, string> { ["id"] = request.Id });
-        }
-
-        var letter = DeadLetter.Parser.ParseJson(json);
+        var letter = await DeadLetterStore.GetAsync(store, request.Id)
+            ?? throw GrpcErrors.NotFound($"No dead letter {request.Id}.", new Dictionary<string, string> { ["id"] = request.Id });
         if (letter.RequeuedAt is not null)
         {
-            return letter; // requeued already: once is enough (the idempotency key covers a second try)
+            return letter; // requeued already: once is enough (consumers recognise the message anyway)
         }
 
-        var endpoint = await send.GetSendEndpoint(new Uri($"queue:dispatch-{letter.Channel}"));
-        object original = letter.MessageType switch
+        if (!await DeadLetterStore.RequeueAsync(store, send, letter, context.Caller().Id, clock.GetCurrentInstant(), context.CancellationToken))
         {
-            nameof(WarningPublished) => JsonSerializer.Deserialize<WarningPublished>(message, PlatformJson.Options)!,
-            nameof(WarningUpdated) => JsonSerializer.Deserialize<WarningUpdated>(message, PlatformJson.Options)!,
-            _ => JsonSerializer.Deserialize<WarningLifted>(message, PlatformJson.Options)!,
-        };
-        await endpoint.Send(original, original.GetType(), context.CancellationToken);
-        letter.RequeuedAt = clock.GetCurrentInstant().ToTimestamp();
-        letter.RequeuedBy = context.Caller().Id;
-        await store.SetAsync(DeadLetters.Key(letter.Id), Json.Format(letter));
+            throw GrpcErrors.Build(Google.Rpc.Code.FailedPrecondition, "DEAD_LETTER_NOT_REQUEUEABLE",
+                $"Dead letter {request.Id} cannot be requeued: its message or queue is unknown to this build.", new Dictionary<string, string> { ["id"] = request.Id });
+        }
+
         return letter;
     }
 }

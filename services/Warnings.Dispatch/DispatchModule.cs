@@ -43,8 +43,6 @@ public sealed class DispatchModule : IPlatformModule
         {
             bus.AddConsumer(typeof(ChannelDispatcher<>).MakeGenericType(channel)).Endpoint(e => e.Name = $"dispatch-{Channels.NameOf(channel)}");
         }
-
-        bus.AddConsumer<DeadLetters>().Endpoint(e => e.Name = "dispatch-dead-letters");
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapGrpcService<DispatchGrpcService>();

@@ -50,6 +50,12 @@ public abstract class ForwardingStateStore(IStateStore inner) : IStateStore
 
     public virtual Task ReleaseLeaseAsync(StoreKey key, string owner) => inner.ReleaseLeaseAsync(key, owner);
 
+    public virtual Task<OnceClaim> ClaimOnceAsync(StoreKey done, string owner, Duration lease) => inner.ClaimOnceAsync(done, owner, lease);
+
+    public virtual Task CompleteOnceAsync(StoreKey done, string result, Duration remember) => inner.CompleteOnceAsync(done, result, remember);
+
+    public virtual Task ReleaseOnceAsync(StoreKey done, string owner) => inner.ReleaseOnceAsync(done, owner);
+
     public virtual Task PublishAsync(string channel, string message) => inner.PublishAsync(channel, message);
 
     public virtual Task SubscribeAsync(string channel, Action<string> handler) => inner.SubscribeAsync(channel, handler);

@@ -19,22 +19,36 @@ public sealed class OutboxOptions
 
     /// <summary>How often the relay looks for work it was not nudged about.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long the relay lease lasts without renewal: after a relaying instance dies, another (or
+    /// its own replacement) takes over within this time. The holder renews it every third of it.
+    /// </summary>
+    public TimeSpan LeaseTime { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long one publish may wait for the broker (connection and confirm) before the relay gives up and retries.</summary>
+    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>
-/// Publishes the outbox to the bus, oldest first, one relay at a time across all instances (a lease
-/// in the store). Each event keeps the message id it was given at commit, so if the relay dies after
-/// publishing but before removing the entry, the re-publish carries the same id and idempotent
-/// consumers drop it. With RabbitMQ, publishing waits for the broker's confirm before the entry is removed.
+/// Publishes the outbox to the bus, oldest first, one relay at a time across all instances (a short
+/// lease in the store, renewed while draining, so a dead relay's successor starts within seconds).
+/// Each event keeps the message id it was given at commit, so if the relay dies after publishing but
+/// before removing the entry, the re-publish carries the same id and idempotent consumers drop it.
+/// With RabbitMQ, publishing waits for the broker's confirm before the entry is removed; a publish
+/// that does not finish within <see cref="OutboxOptions.PublishTimeout"/> (the broker is away) is
+/// logged and retried, never waited on forever.
 /// </summary>
 public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOptions<OutboxOptions> options, ILogger<OutboxRelay> logger) : BackgroundService
 {
     private const int BatchSize = 100;
-    private static readonly Duration LeaseTime = Duration.FromSeconds(30);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
 
     private readonly string _owner = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
     private readonly SemaphoreSlim _nudged = new(0);
     private long _published;
+
+    private Duration LeaseTime => Duration.FromTimeSpan(options.Value.LeaseTime);
 
     /// <summary>How many events this relay has published (for tests and diagnostics).</summary>
     public long Published => Interlocked.Read(ref _published);
@@ -61,16 +75,18 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
 
                 if (await store.AcquireLeaseAsync(Outbox.RelayLease, _owner, LeaseTime))
                 {
-                    await DrainAsync(stoppingToken);
+                    await DrainWhileHoldingLeaseAsync(stoppingToken);
                 }
 
                 backoff = TimeSpan.Zero;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                backoff = TimeSpan.FromMilliseconds(Math.Clamp(backoff.TotalMilliseconds * 2, 200, 10_000));
-                logger.LogWarning(e, "Outbox relay failed; retrying in {Backoff}. Nothing is lost: entries stay until published.", backoff);
+                // Short and capped: the store or broker coming back should see the backlog move within a second.
+                backoff = TimeSpan.FromMilliseconds(Math.Clamp(backoff.TotalMilliseconds * 2, 100, MaxBackoff.TotalMilliseconds));
+                logger.LogWarning("Outbox relay could not publish ({Error}); retrying in {Backoff}. Nothing is lost: entries stay until published.", e.Message, backoff);
                 await Task.Delay(backoff, stoppingToken);
+                continue; // straight back to work: the backlog is still there
             }
 
             await _nudged.WaitAsync(options.Value.PollInterval, stoppingToken);
@@ -91,9 +107,59 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
         }
     }
 
-    private async Task DrainAsync(CancellationToken stoppingToken)
+    // Renews the lease every third of its time while draining; if it is lost (another relay took it
+    // after a pause longer than the lease), draining stops so two relays do not publish side by side.
+    private async Task DrainWhileHoldingLeaseAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        using var draining = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var renewal = RenewLeaseAsync(draining);
+        try
+        {
+            await DrainAsync(draining.Token);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested && draining.IsCancellationRequested)
+        {
+            logger.LogWarning("Outbox relay lost its lease; another instance relays now");
+        }
+        finally
+        {
+            await draining.CancelAsync();
+            await renewal;
+        }
+    }
+
+    private async Task RenewLeaseAsync(CancellationTokenSource draining)
+    {
+        try
+        {
+            while (!draining.IsCancellationRequested)
+            {
+                await Task.Delay(options.Value.LeaseTime / 3, draining.Token);
+                bool held;
+                try
+                {
+                    held = await store.AcquireLeaseAsync(Outbox.RelayLease, _owner, LeaseTime);
+                }
+                catch (Exception) when (!draining.IsCancellationRequested)
+                {
+                    continue; // the store is away: the drain is failing too and will stop by itself
+                }
+
+                if (!held)
+                {
+                    await draining.CancelAsync();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // draining ended
+        }
+    }
+
+    private async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
         {
             var batch = await store.ListHeadAsync(Outbox.Pending, BatchSize);
             PlatformTelemetry.RecordOutboxBacklog(batch.Count < BatchSize ? batch.Count : await store.ListLengthAsync(Outbox.Pending));
@@ -107,7 +173,7 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
             {
                 foreach (var json in batch)
                 {
-                    await PublishAsync(json, stoppingToken);
+                    await PublishAsync(json, cancellationToken);
                     published++;
                 }
             }
@@ -120,8 +186,6 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
                     await store.ListRemoveHeadAsync(Outbox.Pending, published);
                 }
             }
-
-            await store.AcquireLeaseAsync(Outbox.RelayLease, _owner, LeaseTime);
         }
     }
 
@@ -141,7 +205,18 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
         // The publish belongs to the trace of the call that committed the event, not to the relay's loop.
         using var activity = PlatformTelemetry.Source.StartActivity($"outbox publish {type.Name}", ActivityKind.Producer,
             entry.TraceParent is { } parent && ActivityContext.TryParse(parent, null, out var context) ? context : default);
-        await bus.Publish(message, type, publish => publish.MessageId = entry.MessageId, cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.PublishTimeout);
+        try
+        {
+            // WaitAsync as well: a publish waiting for a broker connection has been seen to ignore its token.
+            await bus.Publish(message, type, publish => publish.MessageId = entry.MessageId, timeout.Token).WaitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Publishing {type.Name} {entry.MessageId} to the bus took longer than {options.Value.PublishTimeout.TotalSeconds:0.#} s");
+        }
+
         Interlocked.Increment(ref _published);
         PlatformTelemetry.OutboxPublished.Add(1);
         PlatformTelemetry.RecordOutboxAge(clock.GetCurrentInstant() - entry.EnqueuedAt);

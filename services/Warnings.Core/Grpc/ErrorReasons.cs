@@ -13,6 +13,12 @@ public static class ErrorReasons
     /// <summary>The named resource does not exist (or the caller may not know that it does).</summary>
     public const string NotFound = "NOT_FOUND";
 
+    /// <summary>
+    /// The store or the broker cannot be reached right now; retry after the RetryInfo delay with the
+    /// same request id (a command that did commit answers its first response).
+    /// </summary>
+    public const string Unavailable = "UNAVAILABLE";
+
     /// <summary>The server failed; the message carries a reference for the logs, never details.</summary>
     public const string Internal = "INTERNAL";
 }

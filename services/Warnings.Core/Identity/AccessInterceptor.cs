@@ -127,10 +127,15 @@ public sealed class AccessInterceptor(AuditLog audit, MutatingCallLimiter limite
             throw;
         }
 
-        await RecordAsync(entry, http, failure: null);
+        if (!await RecordAsync(entry, http, failure: null))
+        {
+            // Never acknowledge a change without its audit entry. The change itself committed; the
+            // client's retry with the same request id gets the first answer and this entry then.
+            throw ErrorMappingInterceptor.Unavailable("The audit log");
+        }
     }
 
-    private async Task RecordAsync(AuditRecord entry, HttpContext http, Exception? failure)
+    private async Task<bool> RecordAsync(AuditRecord entry, HttpContext http, Exception? failure)
     {
         var details = http.RequestServices.GetService<CallAudit>();
         var (outcome, reason) = failure switch
@@ -142,15 +147,22 @@ public sealed class AccessInterceptor(AuditLog audit, MutatingCallLimiter limite
         };
         try
         {
-            await audit.AppendAsync(entry with { Outcome = outcome, Reason = reason, Target = details?.Target, ListVersion = details?.ListVersion });
+            // Bounded: a client's deadline is typically 5 s, and it should hear UNAVAILABLE before then.
+            using var timeout = new CancellationTokenSource(AuditTimeout);
+            await audit.AppendAsync(entry with { Outcome = outcome, Reason = reason, Target = details?.Target, ListVersion = details?.ListVersion }, timeout.Token);
+            return true;
         }
         catch (Exception e)
         {
-            // The call's own outcome stands; a store that cannot take the audit entry is also failing
-            // the calls themselves, and readiness reports it.
+            // A store that cannot take the audit entry is also failing the calls themselves, and
+            // readiness reports it. A refused call stays refused; a successful one is turned into
+            // UNAVAILABLE by the caller.
             logger.LogError(e, "Could not append the audit entry for {Action} by {Principal}", entry.Action, entry.PrincipalId);
+            return false;
         }
     }
+
+    private static readonly TimeSpan AuditTimeout = TimeSpan.FromSeconds(3);
 
     // UNAUTHENTICATED, PERMISSION_DENIED...: the names of google.rpc.Code, as clients see them.
     private static string StatusName(StatusCode code) => CodeReflection.Descriptor.EnumTypes[0].FindValueByNumber((int)code)?.Name ?? code.ToString();

@@ -103,6 +103,21 @@ public interface IStateStore
     /// <summary>Gives a lease up if <paramref name="owner"/> holds it.</summary>
     Task ReleaseLeaseAsync(StoreKey key, string owner);
 
+    /// <summary>
+    /// Claims a task that must happen once (e.g. one gateway call per warning, version and channel):
+    /// in one atomic step, answers <see cref="OnceOutcome.Done"/> with the recorded result when
+    /// <paramref name="done"/> is set, <see cref="OnceOutcome.HeldElsewhere"/> when another owner's
+    /// claim is still live, else claims it for <paramref name="owner"/> for <paramref name="lease"/>.
+    /// A claim whose owner died expires, so the task is retried then: its outcome was unknown.
+    /// </summary>
+    Task<OnceClaim> ClaimOnceAsync(StoreKey done, string owner, Duration lease);
+
+    /// <summary>Records the task's result at <paramref name="done"/> (for <paramref name="remember"/>) and drops any claim: one atomic step.</summary>
+    Task CompleteOnceAsync(StoreKey done, string result, Duration remember);
+
+    /// <summary>Drops <paramref name="owner"/>'s claim (the task failed and may be tried again at once).</summary>
+    Task ReleaseOnceAsync(StoreKey done, string owner);
+
     /// <summary>Publishes a nudge to every subscriber of <paramref name="channel"/> (in every process, for Redis). Fire and forget: nudges may be lost.</summary>
     Task PublishAsync(string channel, string message);
 
@@ -127,6 +142,21 @@ public enum StoreWriteKind
 
     /// <summary>RPUSH onto the list.</summary>
     Append,
+}
+
+/// <summary>What <see cref="IStateStore.ClaimOnceAsync"/> found: <paramref name="Value"/> is the recorded result (Done) or the other owner (HeldElsewhere).</summary>
+public sealed record OnceClaim(OnceOutcome Outcome, string? Value = null);
+
+public enum OnceOutcome
+{
+    /// <summary>This owner holds the claim: do the task, then complete (or release) it.</summary>
+    Claimed,
+
+    /// <summary>The task was done; <see cref="OnceClaim.Value"/> is its result.</summary>
+    Done,
+
+    /// <summary>Another owner is doing it right now (or died doing it and its lease has not run out).</summary>
+    HeldElsewhere,
 }
 
 /// <summary>An entry of a sequenced stream (<see cref="IStateStore.AppendToSequenceAsync"/>).</summary>

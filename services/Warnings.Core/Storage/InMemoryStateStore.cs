@@ -250,6 +250,40 @@ public sealed class InMemoryStateStore(IOptions<StoreOptions> options, IClock cl
         }
     }
 
+    public Task<OnceClaim> ClaimOnceAsync(StoreKey done, string owner, Duration lease)
+    {
+        lock (_gate)
+        {
+            if (Live(done) is { Value: string result })
+            {
+                return Task.FromResult(new OnceClaim(OnceOutcome.Done, result));
+            }
+
+            var claim = ClaimOf(done);
+            if (Live(claim) is { Value: string holder } && holder != owner)
+            {
+                return Task.FromResult(new OnceClaim(OnceOutcome.HeldElsewhere, holder));
+            }
+
+            _entries[claim.Render(_prefix)] = new Entry(owner, ExpiresAt(lease));
+            return Task.FromResult(new OnceClaim(OnceOutcome.Claimed));
+        }
+    }
+
+    public Task CompleteOnceAsync(StoreKey done, string result, Duration remember)
+    {
+        lock (_gate)
+        {
+            _entries[done.Render(_prefix)] = new Entry(result, ExpiresAt(remember));
+            _entries.Remove(ClaimOf(done).Render(_prefix));
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task ReleaseOnceAsync(StoreKey done, string owner) => ReleaseLeaseAsync(ClaimOf(done), owner);
+
+    private static StoreKey ClaimOf(StoreKey done) => new($"{done.Area}-claim", done.Id);
+
     public Task ReleaseLeaseAsync(StoreKey key, string owner)
     {
         lock (_gate)

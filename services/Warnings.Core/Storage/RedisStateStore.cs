@@ -219,6 +219,40 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
         return 0
         """;
 
+    // KEYS: done, claim. ARGV: owner, lease ms. Done wins over any claim; a live claim of another owner blocks.
+    private const string ClaimOnceScript = """
+        local done = redis.call('GET', KEYS[1])
+        if done then return {2, done} end
+        local holder = redis.call('GET', KEYS[2])
+        if holder and holder ~= ARGV[1] then return {3, holder} end
+        redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+        return {1, ''}
+        """;
+
+    private const string CompleteOnceScript = """
+        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+        redis.call('DEL', KEYS[2])
+        return 1
+        """;
+
+    public async Task<OnceClaim> ClaimOnceAsync(StoreKey done, string owner, Duration lease)
+    {
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(ClaimOnceScript, [Render(done), Render(ClaimOf(done))], [owner, (long)lease.TotalMilliseconds]))!;
+        return (long)result[0] switch
+        {
+            1 => new OnceClaim(OnceOutcome.Claimed),
+            2 => new OnceClaim(OnceOutcome.Done, (string?)result[1]),
+            _ => new OnceClaim(OnceOutcome.HeldElsewhere, (string?)result[1]),
+        };
+    }
+
+    public Task CompleteOnceAsync(StoreKey done, string result, Duration remember) =>
+        Db.ScriptEvaluateAsync(CompleteOnceScript, [Render(done), Render(ClaimOf(done))], [result, (long)remember.TotalMilliseconds]);
+
+    public Task ReleaseOnceAsync(StoreKey done, string owner) => ReleaseLeaseAsync(ClaimOf(done), owner);
+
+    private static StoreKey ClaimOf(StoreKey done) => new($"{done.Area}-claim", done.Id);
+
     public async Task<IReadOnlyList<string>> ListHeadAsync(StoreKey key, int count) =>
         (await Db.ListRangeAsync(Render(key), 0, count - 1)).Select(v => v.ToString()).ToList();
 

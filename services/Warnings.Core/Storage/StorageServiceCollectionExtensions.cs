@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -24,22 +25,50 @@ public static class StorageServiceCollectionExtensions
 
         if (string.IsNullOrWhiteSpace(configuration["Redis:Configuration"]))
         {
-            services.AddSingleton<IStateStore, InMemoryStateStore>();
+            services.TryAddSingleton<IStateStore, InMemoryStateStore>();
         }
         else
         {
             services.AddSingleton<IConnectionMultiplexer>(sp =>
             {
-                var redis = ConfigurationOptions.Parse(sp.GetRequiredService<IOptions<StoreOptions>>().Value.RedisConfiguration!);
+                string configuration = sp.GetRequiredService<IOptions<StoreOptions>>().Value.RedisConfiguration!;
+                var redis = ConfigurationOptions.Parse(configuration);
                 redis.AbortOnConnectFail = false;
+                ApplyOutageDefaults(redis, configuration);
                 return ConnectionMultiplexer.Connect(redis);
             });
-            services.AddSingleton<IStateStore, RedisStateStore>();
+            services.TryAddSingleton<IStateStore, RedisStateStore>(); // a test may have put a wrapper first
             services.AddHostedService<ConnectRedisAtStart>();
         }
 
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return services;
+    }
+
+    /// <summary>
+    /// While Redis is down, fail at once instead of queueing commands until a 5 s timeout: a client
+    /// hears UNAVAILABLE well inside a typical deadline, consumers wait and retry, and nothing piles
+    /// up in memory. Reconnect every second (not with a back-off growing to tens of seconds), so work
+    /// resumes within about a second of Redis being back. Values given in the configuration string win.
+    /// </summary>
+    private static void ApplyOutageDefaults(ConfigurationOptions redis, string configuration)
+    {
+        redis.BacklogPolicy = BacklogPolicy.FailFast;
+        redis.ReconnectRetryPolicy = new LinearRetry(1000);
+        if (!configuration.Contains("asyncTimeout", StringComparison.OrdinalIgnoreCase))
+        {
+            redis.AsyncTimeout = 2000;
+        }
+
+        if (!configuration.Contains("syncTimeout", StringComparison.OrdinalIgnoreCase))
+        {
+            redis.SyncTimeout = 2000;
+        }
+
+        if (!configuration.Contains("connectTimeout", StringComparison.OrdinalIgnoreCase))
+        {
+            redis.ConnectTimeout = 2000;
+        }
     }
 
     // Resolving the multiplexer at start makes the connection eager: readiness reflects Redis from

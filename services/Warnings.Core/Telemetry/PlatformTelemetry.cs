@@ -28,6 +28,9 @@ public static class PlatformTelemetry
     /// <summary>Gateway deliveries by channel and outcome (delivered, failed).</summary>
     public static readonly Counter<long> Deliveries = Meter.CreateCounter<long>("warnings.deliveries", description: "Channel gateway deliveries, by channel and outcome");
 
+    /// <summary>Messages a consumer gave up on after its retries (parked in an error queue, listed as dead letters), by queue and type.</summary>
+    public static readonly Counter<long> DeadLetters = Meter.CreateCounter<long>("warnings.dead_letters", description: "Messages parked in an error queue after their retries, by queue and message type; see DispatchService.ListDeadLetters");
+
     public static readonly Counter<long> OutboxPublished = Meter.CreateCounter<long>("warnings.outbox.published", description: "Outbox entries published to the bus");
 
     private static long _outboxBacklog;

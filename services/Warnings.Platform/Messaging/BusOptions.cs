@@ -16,6 +16,9 @@ public sealed class BusOptions
     /// <summary>Consumer retries before a message is parked in its endpoint's error queue.</summary>
     public RetryOptions Retry { get; set; } = new();
 
+    /// <summary>How long consumers wait out a store or broker outage before a message is parked.</summary>
+    public OutageRetryOptions OutageRetry { get; set; } = new();
+
     /// <summary>The transport in effect after applying the default rule.</summary>
     public BusTransport EffectiveTransport => Transport?.Trim().ToLowerInvariant() switch
     {
@@ -59,6 +62,12 @@ public sealed class RabbitMqOptions
 
     /// <summary>Declare receive queues as quorum queues (replicated; for a RabbitMQ cluster).</summary>
     public bool QuorumQueues { get; set; }
+
+    /// <summary>
+    /// Longest wait between reconnect attempts while the broker is away (MassTransit's own grows to
+    /// 30 s, so work resumed up to half a minute after the broker was back).
+    /// </summary>
+    public TimeSpan ReconnectInterval { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>Exponential retry of consumers (<c>Bus__Retry__Limit</c>...).</summary>
@@ -71,4 +80,31 @@ public sealed class RetryOptions
     public TimeSpan MaxInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     public TimeSpan IntervalDelta { get; set; } = TimeSpan.FromMilliseconds(500);
+}
+
+/// <summary>
+/// Retries of a consumer whose store or broker is unavailable (<c>Bus__OutageRetry__...</c>): doubling
+/// from <see cref="First"/> to <see cref="Longest"/>, for <see cref="Total"/> in all (default 1 s to
+/// 30 s, 15 minutes), then the error queue, where it is a dead letter operators see and requeue.
+/// </summary>
+public sealed class OutageRetryOptions
+{
+    public TimeSpan First { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan Longest { get; set; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan Total { get; set; } = TimeSpan.FromMinutes(15);
+
+    public IEnumerable<TimeSpan> Intervals()
+    {
+        var next = First <= TimeSpan.Zero ? TimeSpan.FromSeconds(1) : First;
+        var waited = TimeSpan.Zero;
+        do
+        {
+            yield return next;
+            waited += next;
+            next = next * 2 < Longest ? next * 2 : Longest;
+        }
+        while (waited < Total);
+    }
 }

@@ -1,5 +1,7 @@
 using MassTransit;
 using Warnings.Core.Json;
+using Warnings.Core.Messaging;
+using Warnings.Core.Resilience;
 using Warnings.Core.Modules;
 using Warnings.Platform.Diagnostics;
 
@@ -24,10 +26,28 @@ public static class BusServiceCollectionExtensions
                 module.AddConsumers(bus);
             }
 
+            // No usage reports to a third-party host: this platform talks only to its own servers.
+            bus.DisableUsageTelemetry();
+            // Every process records what any consumer gave up on, so nothing is parked unseen.
+            DeadLetterRecording.Register(bus, modules.Select(m => m.GetType().Assembly).Append(typeof(BusServiceCollectionExtensions).Assembly));
+
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
                 var retry = options.Retry;
-                endpoint.UseMessageRetry(r => r.Exponential(retry.Limit, retry.MinInterval, retry.MaxInterval, retry.IntervalDelta));
+                // Outer: the store or broker is away. Wait it out on the scale of minutes (the message
+                // stays unacknowledged meanwhile, and comes back after a crash) instead of burning the
+                // retries in seconds and parking work that only needed a minute.
+                endpoint.UseMessageRetry(r =>
+                {
+                    r.Handle<Exception>(TransientFailures.IsTransient);
+                    r.Intervals([.. options.OutageRetry.Intervals()]);
+                });
+                // Inner: everything else, a few quick tries, then the error queue (and a dead letter operators see).
+                endpoint.UseMessageRetry(r =>
+                {
+                    r.Ignore<Exception>(TransientFailures.IsTransient);
+                    r.Exponential(retry.Limit, retry.MinInterval, retry.MaxInterval, retry.IntervalDelta);
+                });
                 if (options.RabbitMq.QuorumQueues && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
                 {
                     rabbit.SetQuorumQueue();
@@ -55,6 +75,7 @@ public static class BusServiceCollectionExtensions
                             });
                         }
                     });
+                    BrokerReconnect.Apply(cfg, options.RabbitMq.ReconnectInterval);
                     ConfigureCommon(context, cfg, modules);
                 });
             }

@@ -297,6 +297,36 @@ public abstract class StateStoreContract
     }
 
     [Fact]
+    public async Task A_once_only_task_is_claimed_by_one_owner_and_done_stays_done()
+    {
+        var done = NewKey("delivered");
+
+        Assert.Equal(new OnceClaim(OnceOutcome.Claimed), await Store.ClaimOnceAsync(done, "a", Duration.FromMinutes(1)));
+        Assert.Equal(new OnceClaim(OnceOutcome.Claimed), await Store.ClaimOnceAsync(done, "a", Duration.FromMinutes(1)));
+        Assert.Equal(new OnceClaim(OnceOutcome.HeldElsewhere, "a"), await Store.ClaimOnceAsync(done, "b", Duration.FromMinutes(1)));
+
+        await Store.ReleaseOnceAsync(done, "b"); // not b's to release
+        Assert.Equal(OnceOutcome.HeldElsewhere, (await Store.ClaimOnceAsync(done, "b", Duration.FromMinutes(1))).Outcome);
+        await Store.ReleaseOnceAsync(done, "a");
+        Assert.Equal(new OnceClaim(OnceOutcome.Claimed), await Store.ClaimOnceAsync(done, "b", Duration.FromMinutes(1)));
+
+        await Store.CompleteOnceAsync(done, "at noon", Duration.FromDays(1));
+        Assert.Equal(new OnceClaim(OnceOutcome.Done, "at noon"), await Store.ClaimOnceAsync(done, "a", Duration.FromMinutes(1)));
+        Assert.Equal(new OnceClaim(OnceOutcome.Done, "at noon"), await Store.ClaimOnceAsync(done, "b", Duration.FromMinutes(1)));
+    }
+
+    [Fact]
+    public async Task A_claim_whose_owner_died_expires()
+    {
+        var done = NewKey("delivered");
+        Assert.Equal(OnceOutcome.Claimed, (await Store.ClaimOnceAsync(done, "dead", Duration.FromMilliseconds(300))).Outcome);
+
+        PassTime(Duration.FromMilliseconds(301));
+
+        await Eventually.Until(() => Store.ClaimOnceAsync(done, "next", Duration.FromMinutes(1)), c => c.Outcome == OnceOutcome.Claimed, "the dead owner's claim to expire");
+    }
+
+    [Fact]
     public async Task A_sequenced_stream_numbers_entries_in_order_once_per_dedupe_id()
     {
         var stream = NewKey("feed");

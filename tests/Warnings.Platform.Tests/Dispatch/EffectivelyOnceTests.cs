@@ -1,0 +1,197 @@
+using Grpc.Core;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using StackExchange.Redis;
+using Warnings.Contracts.Events;
+using Warnings.Contracts.Time;
+using Warnings.Contracts.V1;
+using Warnings.Core.Storage;
+using Warnings.Platform.Messaging;
+using Warnings.Testing;
+using Roles = Warnings.Core.Identity.Roles;
+
+namespace Warnings.Platform.Tests.Dispatch;
+
+/// <summary>
+/// A gateway is called once per warning, version and channel whatever happens around the call:
+/// copies of the message at the same time, the store failing after the gateway accepted; whatever
+/// any consumer gives up on is a dead letter operators see and requeue; a store that is away is
+/// UNAVAILABLE with a retry delay, not INTERNAL. Real RabbitMQ and Redis, with a store that fails on cue.
+/// </summary>
+public sealed class EffectivelyOnceTests : IAsyncLifetime
+{
+    private Backplane _backplane = null!;
+    private TestGateway _gateway = null!;
+    private TestPlatform _platform = null!;
+    private FlakyStore _store = null!;
+
+    public async Task InitializeAsync()
+    {
+        _backplane = await Backplane.CreateRealAsync();
+        _gateway = await TestGateway.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["Bus:Retry:Limit"] = "1",
+            ["Bus:Retry:MinInterval"] = "00:00:00.050",
+            ["Bus:Retry:MaxInterval"] = "00:00:00.100",
+            ["Bus:Retry:IntervalDelta"] = "00:00:00.050",
+            ["Bus:OutageRetry:First"] = "00:00:00.200",
+            ["Bus:OutageRetry:Longest"] = "00:00:00.500",
+            ["Dispatch:Gateways:sms:Url"] = $"{_gateway.Url}/sms",
+            ["Dispatch:Gateways:sms:Secret"] = "test-secret",
+        };
+        _platform = await TestPlatform.StartAsync(_backplane, settings: settings, services: services =>
+        {
+            services.AddSingleton(sp => new FlakyStore(ActivatorUtilities.CreateInstance<RedisStateStore>(sp)));
+            services.AddSingleton<IStateStore>(sp => sp.GetRequiredService<FlakyStore>());
+        });
+        _store = _platform.Services.GetRequiredService<FlakyStore>();
+    }
+
+    private WarningService.WarningServiceClient Officer => _platform.Client(c => new WarningService.WarningServiceClient(c), Roles.DutyOfficer);
+
+    private DispatchService.DispatchServiceClient Operator => _platform.Client(c => new DispatchService.DispatchServiceClient(c), Roles.Operator);
+
+    private async Task<Warning> PublishAsync()
+    {
+        var now = SystemClock.Instance.GetCurrentInstant();
+        var draft = await Officer.CreateDraftAsync(new CreateDraftRequest
+        {
+            RequestId = $"d-{Guid.NewGuid():N}",
+            Content = new WarningContent
+            {
+                Hazard = "typhoon", Level = "red", Districts = { "310101" }, Channels = { "sms" },
+                OnsetAt = now.ToTimestamp(), ExpiresAt = (now + Duration.FromHours(6)).ToTimestamp(),
+                Texts = { new WarningText { Language = "zh-CN", Headline = "台风红色预警" } },
+            },
+        });
+        return await Officer.EmergencyPublishAsync(new WarningActionRequest { RequestId = $"p-{Guid.NewGuid():N}", WarningId = draft.Id });
+    }
+
+    private Task<DeliveryStatus> DeliveredAsync(string warningId) =>
+        Eventually.Until(async () => await Officer.GetDeliveryStatusAsync(new GetWarningRequest { WarningId = warningId }),
+            s => s.Channels.Count > 0 && s.Channels.All(c => c.Status == "delivered"), $"{warningId} delivered");
+
+    [Fact]
+    public void The_broker_reconnect_policy_is_the_platforms_own() => Assert.True(BrokerReconnect.Applied);
+
+    [Fact]
+    public async Task Copies_of_one_delivery_at_the_same_time_call_the_gateway_once()
+    {
+        var receipts = new List<DeliverySucceeded>();
+        var bus = _platform.Services.GetRequiredService<IBus>();
+        var handle = bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition(), KebabCaseEndpointNameFormatter.Instance,
+            e => e.Handler<DeliverySucceeded>(c => { lock (receipts) { receipts.Add(c.Message); } return Task.CompletedTask; }));
+        await handle.Ready;
+        await using var recorder = await BusRecorder.ConnectAsync(bus);
+        _gateway.SlowDown("sms", TimeSpan.FromSeconds(1));
+
+        var warning = await PublishAsync();
+        var published = await Eventually.Until(() => Task.FromResult(recorder.Of<WarningPublished>(warning.Id)), p => p.Count > 0, "the WarningPublished event");
+        var sms = await bus.GetSendEndpoint(new Uri("queue:dispatch-sms"));
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => sms.Send(published[0])));
+
+        await DeliveredAsync(warning.Id);
+        // The original and every copy end with a receipt (the copies once they see it delivered).
+        await Eventually.Until(() => Task.FromResult(receipts.Count(r => r.WarningId == warning.Id)), n => n >= 4, "a receipt for every copy");
+        Assert.Single(_gateway.For("sms"), r => r.IdempotencyKey == $"{warning.Id}:v1:sms");
+        await handle.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_store_outage_after_the_gateway_accepted_does_not_call_it_again()
+    {
+        _store.FailCompletions(3);
+
+        var warning = await PublishAsync();
+
+        await DeliveredAsync(warning.Id);
+        Assert.Single(_gateway.For("sms"), r => r.IdempotencyKey == $"{warning.Id}:v1:sms");
+        Assert.Equal(0, _store.CompletionFailuresLeft);
+    }
+
+    [Fact]
+    public async Task What_any_consumer_gives_up_on_is_listed_and_can_be_requeued()
+    {
+        _store.PoisonArea = "delivery-status"; // the receipts consumer of the issuing module fails, not dispatch
+
+        var warning = await PublishAsync();
+
+        var dead = await Eventually.Until(async () => await Operator.ListDeadLettersAsync(new ListDeadLettersRequest()),
+            l => l.DeadLetters.Any(d => d.Queue == "issuing-delivery-receipts" && d.MessageType == nameof(DeliverySucceeded)), "the receipt's dead letter");
+        var letter = dead.DeadLetters.First(d => d.Queue == "issuing-delivery-receipts");
+        Assert.Contains("poison", letter.Error);
+        Assert.NotEmpty(letter.MessageId);
+
+        _store.PoisonArea = null;
+        await Operator.RequeueDeadLetterAsync(new RequeueDeadLetterRequest { RequestId = $"r-{Guid.NewGuid():N}", Id = letter.Id });
+
+        await DeliveredAsync(warning.Id);
+        Assert.Single(_gateway.For("sms"), r => r.IdempotencyKey == $"{warning.Id}:v1:sms");
+    }
+
+    [Fact]
+    public async Task A_store_that_is_away_answers_unavailable_with_a_retry_delay()
+    {
+        _store.Down = true;
+        try
+        {
+            var error = await Assert.ThrowsAsync<RpcException>(async () => await Officer.GetWarningAsync(new GetWarningRequest { WarningId = "w-any" }));
+            RpcAssert.Refused(error, StatusCode.Unavailable, "UNAVAILABLE");
+            Assert.NotNull(error.GetRpcStatus()?.GetDetail<Google.Rpc.RetryInfo>());
+        }
+        finally
+        {
+            _store.Down = false;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _platform.DisposeAsync();
+        await _gateway.DisposeAsync();
+        await _backplane.DisposeAsync();
+    }
+
+    /// <summary>A real store that fails on cue: down altogether, a number of completions, or non-transiently for one area's writes.</summary>
+    public sealed class FlakyStore(IStateStore inner) : ForwardingStateStore(inner)
+    {
+        private int _completionFailures;
+
+        public volatile bool Down;
+
+        public volatile string? PoisonArea;
+
+        public int CompletionFailuresLeft => Volatile.Read(ref _completionFailures);
+
+        public void FailCompletions(int count) => Volatile.Write(ref _completionFailures, count);
+
+        private static RedisConnectionException Outage() => new(ConnectionFailureType.SocketFailure, CommandFlags.None, "test: the store is away");
+
+        public override Task<string?> GetAsync(StoreKey key) => Down ? throw Outage() : base.GetAsync(key);
+
+        public override Task CompleteOnceAsync(StoreKey done, string result, Duration remember) =>
+            TakeCompletionFailure() ? throw Outage() : base.CompleteOnceAsync(done, result, remember);
+
+        private bool TakeCompletionFailure()
+        {
+            int left;
+            do
+            {
+                left = Volatile.Read(ref _completionFailures);
+                if (left <= 0)
+                {
+                    return false;
+                }
+            }
+            while (Interlocked.CompareExchange(ref _completionFailures, left - 1, left) != left);
+            return true;
+        }
+
+        public override Task<bool> CommitAsync(IReadOnlyList<StoreCondition> conditions, IReadOnlyList<StoreWrite> writes) =>
+            PoisonArea is { } area && writes.Any(w => w.Key.Area == area)
+                ? throw new InvalidOperationException("test: poison write")
+                : base.CommitAsync(conditions, writes);
+    }
+}
