@@ -13,6 +13,9 @@ int subscribersArg = args.SkipWhile(a => a != "--subscribers").Skip(1).Select(in
 int secondsArg = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse).FirstOrDefault();
 // --only ingest|dispatch|list|feed: one platform step alone (with --seconds), e.g. to profile it.
 string? only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+// --durability always: the platform runs with Redis:Durability=Always (fsync on every write), to
+// measure its cost; the server is set back to everysec at the end.
+string durability = args.SkipWhile(a => a != "--durability").Skip(1).FirstOrDefault() ?? "EverySecond";
 var settings = new LoadSettings(
     Duration: TimeSpan.FromSeconds(secondsArg > 0 ? secondsArg : quick ? 4 : 10),
     Concurrency: 32,
@@ -33,6 +36,7 @@ await using (var gateway = await TestGateway.StartAsync())
         ["Logging:LogLevel:Default"] = "Warning",
         ["Identity:RateLimit:MutatingCallsPerMinute"] = "100000000",
         ["Identity:RateLimit:Burst"] = "1000000",
+        ["Redis:Durability"] = durability,
     };
     foreach (var channel in PlatformLoad.Channels)
     {
@@ -40,6 +44,7 @@ await using (var gateway = await TestGateway.StartAsync())
         platformSettings[$"Dispatch:Gateways:{channel}:Secret"] = "load";
     }
 
+    await using var restoreFsync = new RestoreEverySecondFsync(durability);
     await using var platform = await TestPlatform.StartAsync(backplane, settings: platformSettings, instanceName: "load-main");
     await using var editor = await TestPlatform.StartAsync(backplane, modules: "publication-list", settings: platformSettings, instanceName: "load-editor");
     await Task.Delay(TimeSpan.FromSeconds(2));
@@ -116,3 +121,21 @@ var report = Report.Build(figures, idleRss, settings, wall.Elapsed, quick);
 Console.WriteLine(json ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : report.ToText());
 
 public sealed record LoadSettings(TimeSpan Duration, int Concurrency, double[] Rates, int Burst, int Edits, int Subscribers, int FeedWarnings);
+
+/// <summary>After a run with <c>--durability always</c>, puts the shared dev Redis back to <c>appendfsync everysec</c>.</summary>
+public sealed class RestoreEverySecondFsync(string durability) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        if (!string.Equals(durability, "Always", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{Backplane.RedisPort},allowAdmin=true");
+        foreach (var endpoint in redis.GetEndPoints())
+        {
+            await redis.GetServer(endpoint).ConfigSetAsync("appendfsync", "everysec");
+        }
+    }
+}

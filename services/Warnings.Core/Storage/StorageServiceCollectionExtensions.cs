@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -21,6 +22,7 @@ public static class StorageServiceCollectionExtensions
         {
             o.RedisConfiguration = configuration["Redis:Configuration"];
             o.KeyPrefix = configuration["Store:KeyPrefix"] is { Length: > 0 } prefix ? prefix : o.KeyPrefix;
+            o.Durability = configuration["Redis:Durability"] is { Length: > 0 } durability ? durability : o.Durability;
         });
 
         if (string.IsNullOrWhiteSpace(configuration["Redis:Configuration"]))
@@ -31,9 +33,11 @@ public static class StorageServiceCollectionExtensions
         {
             services.AddSingleton<IConnectionMultiplexer>(sp =>
             {
-                string configuration = sp.GetRequiredService<IOptions<StoreOptions>>().Value.RedisConfiguration!;
+                var store = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
+                string configuration = store.RedisConfiguration!;
                 var redis = ConfigurationOptions.Parse(configuration);
                 redis.AbortOnConnectFail = false;
+                redis.AllowAdmin |= store.FsyncAlways; // CONFIG SET appendfsync
                 ApplyOutageDefaults(redis, configuration);
                 return ConnectionMultiplexer.Connect(redis);
             });
@@ -73,12 +77,26 @@ public static class StorageServiceCollectionExtensions
 
     // Resolving the multiplexer at start makes the connection eager: readiness reflects Redis from
     // the first second, and the first request does not pay for the connect.
-    private sealed class ConnectRedisAtStart(IServiceProvider services) : IHostedService
+    private sealed class ConnectRedisAtStart(IServiceProvider services, IOptions<StoreOptions> options, ILogger<StoreOptions> logger) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken)
+        public async Task StartAsync(CancellationToken cancellationToken)
         {
-            services.GetRequiredService<IConnectionMultiplexer>();
-            return Task.CompletedTask;
+            var redis = services.GetRequiredService<IConnectionMultiplexer>();
+            if (!options.Value.FsyncAlways)
+            {
+                return;
+            }
+
+            foreach (var endpoint in redis.GetEndPoints())
+            {
+                var server = redis.GetServer(endpoint);
+                if (server.IsConnected && !server.IsReplica)
+                {
+                    await server.ConfigSetAsync("appendonly", "yes");
+                    await server.ConfigSetAsync("appendfsync", "always");
+                    logger.LogInformation("Redis {Endpoint}: appendfsync always (Redis:Durability=Always)", endpoint);
+                }
+            }
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -12,6 +12,16 @@ public sealed class StoreOptions
     /// <summary>Prefix of every key (<c>Store__KeyPrefix</c>, default <c>wrn</c>).</summary>
     public string KeyPrefix { get; set; } = "wrn";
 
+    /// <summary>
+    /// <c>Redis__Durability</c>: <c>EverySecond</c> (default; Redis's <c>appendfsync everysec</c>: a host
+    /// or power failure can lose up to about a second of acknowledged commits) or <c>Always</c> (the
+    /// platform sets <c>appendfsync always</c> on the server at start, so every acknowledged commit is
+    /// on disk; costs throughput, see docs/performance.md). Server-wide: it applies to every client.
+    /// </summary>
+    public string Durability { get; set; } = "EverySecond";
+
+    public bool FsyncAlways => string.Equals(Durability, "Always", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>"Redis" or "InMemory", as the banner and PlatformInfo report it.</summary>
     public string Kind => string.IsNullOrWhiteSpace(RedisConfiguration) ? "InMemory" : "Redis";
 }
