@@ -85,6 +85,7 @@ public sealed class AuditLog(IStateStore store, IClock clock, IOptions<AuditOpti
                     if (result.Appended)
                     {
                         lastHash = previous;
+                        await CheckpointAsync(result.Ids[^1], previous);
                         for (int i = 0; i < batch.Count; i++)
                         {
                             batch[i].Done.TrySetResult(new StoredAuditRecord(result.Ids[i], records[i].Hash, records[i].Record));
@@ -115,6 +116,23 @@ public sealed class AuditLog(IStateStore store, IClock clock, IOptions<AuditOpti
         }
     }
 
+    // After every committed batch (one SET per batch, not per entry: batches grow with the load), so
+    // nothing but the entries of the very last moment can be cut off unseen.
+    private async Task CheckpointAsync(string entryId, string hash)
+    {
+        Volatile.Write(ref _lastWritten, entryId);
+        try
+        {
+            await store.SetAsync(AuditCheckpoint.Key, AuditCheckpoint.Create(_chainKey, entryId, hash).ToJson());
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Could not write the audit checkpoint ({Error}); the next append writes it", e.Message);
+        }
+    }
+
+    private string? _lastWritten;
+
     /// <summary>True for a string shaped like the page tokens <see cref="ListAsync"/> hands out (entry ids).</summary>
     public static bool IsPageToken(string token) => LogIds.IsValid(token);
 
@@ -128,6 +146,13 @@ public sealed class AuditLog(IStateStore store, IClock clock, IOptions<AuditOpti
     /// <summary>Walks the whole chain from the first entry and reports the first one that does not verify.</summary>
     public async Task<AuditChainVerification> VerifyAsync(CancellationToken cancellationToken = default)
     {
+        var checkpoint = AuditCheckpoint.Parse(await store.GetAsync(AuditCheckpoint.Key));
+        if (checkpoint is not null && !checkpoint.IsAuthentic(_chainKey))
+        {
+            return new AuditChainVerification(false, 0, checkpoint.EntryId, "the log's checkpoint was altered: its signature does not verify");
+        }
+
+        bool checkpointSeen = false;
         string previousHash = "";
         string? lastId = null;
         long checkedCount = 0;
@@ -152,6 +177,7 @@ public sealed class AuditLog(IStateStore store, IClock clock, IOptions<AuditOpti
                     return new AuditChainVerification(false, checkedCount, entry.Id, "the entry's content does not match its hash: it was altered");
                 }
 
+                checkpointSeen |= checkpoint is not null && entry.Id == checkpoint.EntryId && entry.Hash == checkpoint.Hash;
                 previousHash = entry.Hash;
                 lastId = entry.Id;
                 checkedCount++;
@@ -161,6 +187,17 @@ public sealed class AuditLog(IStateStore store, IClock clock, IOptions<AuditOpti
             {
                 break;
             }
+        }
+
+        if (checkpoint is not null && !checkpointSeen)
+        {
+            return new AuditChainVerification(false, checkedCount, checkpoint.EntryId,
+                $"the log was cut short: it no longer reaches its checkpoint entry {checkpoint.EntryId} (entries after {lastId ?? "the start"} were removed, or the log was deleted)");
+        }
+
+        if (checkpoint is null && (checkedCount > 0 || Volatile.Read(ref _lastWritten) is not null))
+        {
+            return new AuditChainVerification(false, checkedCount, lastId ?? "", "the log's checkpoint is missing: it was deleted (with or without the log)");
         }
 
         long appended = await store.CountAppendedToLogAsync(Log);

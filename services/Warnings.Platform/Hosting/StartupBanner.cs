@@ -11,10 +11,17 @@ internal sealed class StartupBanner(
     PlatformEndpoints endpoints,
     IOptions<BusOptions> bus,
     IOptions<StoreOptions> store,
+    IOptions<Warnings.Core.Audit.AuditOptions> audit,
     ILogger<StartupBanner> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (store.Value.Kind == "Redis" && string.IsNullOrWhiteSpace(audit.Value.ChainKey))
+        {
+            // Without the key, whoever can write to Redis can rebuild a consistent chain (and checkpoint) after editing it.
+            logger.LogWarning("Audit:ChainKey is not set: the audit chain and its checkpoint use plain SHA-256, which someone with write access to Redis can recompute. Set Audit__ChainKey (base64, 32+ bytes) in production.");
+        }
+
         lifetime.ApplicationStarted.Register(() => logger.LogInformation(
             "Warnings platform {Instance} started. Modules: {Modules}. Transport: {Transport}. Store: {Store} (key prefix {Prefix}). gRPC: {Grpc}. HTTP: {Http}",
             instance.Name,

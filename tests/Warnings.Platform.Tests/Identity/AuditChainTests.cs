@@ -154,7 +154,53 @@ public sealed class AuditTamperingTests : IAsyncLifetime
         var result = await Audit.VerifyAuditChainAsync(new VerifyAuditChainRequest());
 
         Assert.False(result.Intact);
-        Assert.Contains("1 entries were deleted", result.Problem);
+        Assert.Contains("deleted", result.Problem); // the checkpoint no longer reached, or the stream's counter ahead
+    }
+
+    [Fact]
+    public async Task Cutting_off_the_tail_and_resetting_the_stream_counter_is_reported()
+    {
+        var db = _backplane.RedisDatabase;
+        await db.StreamDeleteAsync(LogKey, [_entries[^1].Id]);
+        await db.ExecuteAsync("XSETID", LogKey, _entries[^2].Id.ToString(), "ENTRIESADDED", "3");
+
+        var result = await Audit.VerifyAuditChainAsync(new VerifyAuditChainRequest());
+
+        Assert.False(result.Intact);
+        Assert.Contains("cut short", result.Problem);
+    }
+
+    [Fact]
+    public async Task Deleting_the_whole_log_is_reported()
+    {
+        await _backplane.RedisDatabase.KeyDeleteAsync(LogKey);
+
+        var result = await Audit.VerifyAuditChainAsync(new VerifyAuditChainRequest());
+
+        Assert.False(result.Intact);
+    }
+
+    [Fact]
+    public async Task Deleting_the_log_with_its_checkpoint_is_reported()
+    {
+        await _backplane.RedisDatabase.KeyDeleteAsync([LogKey, $"{_backplane.KeyPrefix}:audit:checkpoint"]);
+
+        var result = await Audit.VerifyAuditChainAsync(new VerifyAuditChainRequest());
+
+        Assert.False(result.Intact);
+        Assert.Contains("checkpoint is missing", result.Problem);
+    }
+
+    [Fact]
+    public async Task A_checkpoint_moved_back_without_the_key_is_reported()
+    {
+        string forged = $$"""{"entryId":"{{_entries[1].Id}}","hash":"{{_entries[1]["hash"]}}","mac":"{{new string('0', 64)}}"}""";
+        await _backplane.RedisDatabase.StringSetAsync($"{_backplane.KeyPrefix}:audit:checkpoint", forged);
+
+        var result = await Audit.VerifyAuditChainAsync(new VerifyAuditChainRequest());
+
+        Assert.False(result.Intact);
+        Assert.Contains("checkpoint was altered", result.Problem);
     }
 
     public async Task DisposeAsync()
