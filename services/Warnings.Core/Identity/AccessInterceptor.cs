@@ -17,10 +17,11 @@ namespace Warnings.Core.Identity;
 /// The one gate in front of every gRPC method. In order: authenticate (API key or JWT, already
 /// evaluated by the authentication middleware), find the method's <see cref="RpcAccessAttribute"/>,
 /// check the caller's roles, rate-limit mutating calls per principal, run the call, and append one
-/// audit entry for every mutating call (allowed or refused) and every refused credential.
+/// audit entry for every mutating call (allowed or refused) and every refused credential (at a
+/// bounded rate per client address, see <see cref="RefusalAuditThrottle"/>).
 /// The gRPC health and reflection services are open: probes and tooling need no key.
 /// </summary>
-public sealed class AccessInterceptor(AuditLog audit, MutatingCallLimiter limiter, ILogger<AccessInterceptor> logger) : Interceptor
+public sealed class AccessInterceptor(AuditLog audit, MutatingCallLimiter limiter, RefusalAuditThrottle refusals, ILogger<AccessInterceptor> logger) : Interceptor
 {
     private static readonly string[] OpenServicePrefixes = ["/grpc.health.v1.", "/grpc.reflection."];
 
@@ -74,10 +75,12 @@ public sealed class AccessInterceptor(AuditLog audit, MutatingCallLimiter limite
                 null => (IdentityReasons.CredentialsMissing, "This call needs credentials: 'authorization: ApiKey <key>' or 'authorization: Bearer <jwt>'."),
             };
             var refusal = GrpcErrors.Build(Code.Unauthenticated, reason, message);
-            // A presented-but-bad credential is always worth a record; a missing one only on mutating calls.
-            if (mutating || authentication.Failure is not null)
+            // A presented-but-bad credential is always worth a record, a missing one only on mutating
+            // calls; per client address at a bounded rate, repeats folded into the next entry.
+            string address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            if ((mutating || authentication.Failure is not null) && refusals.ShouldRecord(address, out long folded))
             {
-                await RecordAsync(entry, http, refusal);
+                await RecordAsync(entry with { Target = folded > 0 ? $"client {address}; {folded} more refusals from it since its last entry" : $"client {address}" }, http, refusal);
             }
 
             throw refusal;
@@ -149,7 +152,7 @@ public sealed class AccessInterceptor(AuditLog audit, MutatingCallLimiter limite
         {
             // Bounded: a client's deadline is typically 5 s, and it should hear UNAVAILABLE before then.
             using var timeout = new CancellationTokenSource(AuditTimeout);
-            await audit.AppendAsync(entry with { Outcome = outcome, Reason = reason, Target = details?.Target, ListVersion = details?.ListVersion }, timeout.Token);
+            await audit.AppendAsync(entry with { Outcome = outcome, Reason = reason, Target = details?.Target ?? entry.Target, ListVersion = details?.ListVersion }, timeout.Token);
             return true;
         }
         catch (Exception e)

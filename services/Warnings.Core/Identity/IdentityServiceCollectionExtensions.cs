@@ -29,6 +29,7 @@ public static class IdentityServiceCollectionExtensions
         services.AddSingleton<ApiKeyRegistry>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton(new MutatingCallLimiter(identity.RateLimit));
+        services.AddSingleton<RefusalAuditThrottle>();
         services.AddScoped<CallAudit>();
 
         var authentication = services.AddAuthentication(PolicyScheme)
