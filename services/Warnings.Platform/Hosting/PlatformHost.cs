@@ -92,6 +92,7 @@ public static class PlatformHost
         var app = builder.Build();
         app.UsePlatformRestDocs();
         app.UseAuthentication();
+        app.UsePlatformRestGuard();
         app.UseAuthorization();
         app.MapPlatformHealth();
         app.MapPlatformMetrics();

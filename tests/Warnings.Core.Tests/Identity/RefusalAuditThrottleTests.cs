@@ -9,7 +9,7 @@ public class RefusalAuditThrottleTests
     {
         using var throttle = new RefusalAuditThrottle();
 
-        var recorded = Enumerable.Range(0, 1000).Count(_ => throttle.ShouldRecord("203.0.113.9", out _));
+        var recorded = Enumerable.Range(0, 1000).Count(i => throttle.ShouldRecord("203.0.113.9", out _));
 
         Assert.Equal(10, recorded);
         Assert.True(throttle.ShouldRecord("198.51.100.1", out long folded));

@@ -76,6 +76,31 @@ public sealed class RestTests(EmbeddedPlatformFixture fixture) : IClassFixture<E
     }
 
     [Fact]
+    public async Task A_body_without_credentials_is_refused_before_it_is_read()
+    {
+        // A body the server would choke on if it parsed it: it never gets that far.
+        var (status, body) = await SendAsync(HttpMethod.Post, "/v1/warnings", new { requestId = "rest-anon", content = new string('x', 100_000) }, role: null);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("CREDENTIALS_MISSING", (string?)body!["details"]![0]!["reason"]);
+        Assert.Equal(16, (int?)body["code"]);
+    }
+
+    [Fact]
+    public async Task A_body_over_the_gRPC_limit_is_refused_from_its_length()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/warnings") { Content = new ByteArrayContent(new byte[5 * 1024 * 1024]) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("ApiKey", TestIdentities.Keys[Roles.DutyOfficer]);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.ExpectContinue = true; // the answer comes before the body is sent, as careful clients ask
+
+        using var response = await fixture.Platform.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("BODY_TOO_LARGE", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task The_OpenAPI_document_lists_every_unary_RPC_with_its_description()
     {
         var (status, document) = await SendAsync(HttpMethod.Get, "/openapi.json", role: null);

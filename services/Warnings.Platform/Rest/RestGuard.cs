@@ -1,0 +1,102 @@
+using Google.Protobuf;
+using Google.Rpc;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Features;
+using Warnings.Core.Audit;
+using Warnings.Core.Grpc;
+using Warnings.Core.Identity;
+
+namespace Warnings.Platform.Rest;
+
+/// <summary>
+/// In front of REST (JSON transcoding reads and parses the whole body before the gRPC interceptors
+/// run): a body larger than the gRPC limit is refused from its Content-Length or as it streams in,
+/// and a call that carries a body but no valid credentials is refused before a byte of it is read.
+/// Refusals have the same google.rpc.Status shape as every other error on this port.
+/// </summary>
+public static class RestGuard
+{
+    /// <summary>The same limit as a gRPC message (grpc-dotnet's default receive size).</summary>
+    public const long MaxBodyBytes = 4 * 1024 * 1024;
+
+    private static readonly JsonFormatter StatusJson = new(JsonFormatter.Settings.Default.WithTypeRegistry(
+        Google.Protobuf.Reflection.TypeRegistry.FromFiles(ErrorDetailsReflection.Descriptor)));
+
+    public static IApplicationBuilder UsePlatformRestGuard(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        if (!http.Request.Path.StartsWithSegments("/v1") || !HasBody(http.Request))
+        {
+            await next(http);
+            return;
+        }
+
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = MaxBodyBytes;
+        }
+
+        if (http.Request.ContentLength > MaxBodyBytes)
+        {
+            await RefuseAsync(http, StatusCodes.Status413PayloadTooLarge, Code.ResourceExhausted, "BODY_TOO_LARGE",
+                $"The request body is larger than {MaxBodyBytes / (1024 * 1024)} MiB.");
+            return;
+        }
+
+        var authentication = await http.AuthenticateAsync();
+        if (PlatformPrincipal.From(authentication.Principal) is null)
+        {
+            // Without a valid credential the call cannot succeed, so it is refused (and audited, as the
+            // interceptor would) before its body is read.
+            string reason = authentication.Failure switch
+            {
+                CredentialRejectedException rejected => rejected.Reason,
+                null => IdentityReasons.CredentialsMissing,
+                _ => IdentityReasons.TokenInvalid,
+            };
+            await AuditAsync(http, reason);
+            http.Response.Headers.WWWAuthenticate = "ApiKey, Bearer";
+            await RefuseAsync(http, StatusCodes.Status401Unauthorized, Code.Unauthenticated, reason,
+                authentication.Failure is null
+                    ? "This call needs credentials: 'Authorization: ApiKey <key>' or 'Authorization: Bearer <jwt>'."
+                    : "The credentials are not valid.");
+            return;
+        }
+
+        await next(http);
+    });
+
+    private static async Task AuditAsync(HttpContext http, string reason)
+    {
+        string address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        if (!http.RequestServices.GetRequiredService<RefusalAuditThrottle>().ShouldRecord(address, out long folded))
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+            await http.RequestServices.GetRequiredService<AuditLog>().AppendAsync(new AuditRecord(default, null, [], $"{http.Request.Method} {http.Request.Path}",
+                folded > 0 ? $"client {address}; {folded} more refusals from it since its last entry" : $"client {address}",
+                "UNAUTHENTICATED", reason, null, null, ""), timeout.Token);
+        }
+        catch (Exception e)
+        {
+            http.RequestServices.GetRequiredService<ILogger<AuditLog>>().LogError(e, "Could not append the audit entry of a refused REST call");
+        }
+    }
+
+    private static bool HasBody(Microsoft.AspNetCore.Http.HttpRequest request) =>
+        request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+
+    private static async Task RefuseAsync(HttpContext http, int httpStatus, Code code, string reason, string message)
+    {
+        var status = new Google.Rpc.Status { Code = (int)code, Message = message };
+        status.Details.Add(Google.Protobuf.WellKnownTypes.Any.Pack(new ErrorInfo { Domain = GrpcErrors.Domain, Reason = reason }));
+        http.Response.StatusCode = httpStatus;
+        http.Response.ContentType = "application/json";
+        // Closing the connection stops a client that would go on sending the body nobody reads.
+        http.Response.Headers.Connection = "close";
+        await http.Response.WriteAsync(StatusJson.Format(status));
+    }
+}
