@@ -19,6 +19,15 @@ public sealed class DispatchModule : IPlatformModule
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("Dispatch").Get<DispatchOptions>() ?? new DispatchOptions();
+        foreach (var (channel, gateway) in options.Gateways)
+        {
+            // An unsigned call would be accepted by no careful gateway, and would be forgeable by anyone.
+            if (!string.IsNullOrWhiteSpace(gateway.Url) && string.IsNullOrWhiteSpace(gateway.Secret))
+            {
+                throw new PlatformConfigurationException($"Dispatch:Gateways:{channel}:Url is set but Dispatch:Gateways:{channel}:Secret is empty: a gateway's calls are always signed.");
+            }
+        }
+
         services.AddSingleton(options);
         services.AddSingleton<CellAreas>();
         services.AddSingleton<LoggingGateway>();
@@ -26,7 +35,10 @@ public sealed class DispatchModule : IPlatformModule
         foreach (var channel in Channels.All.Select(Channels.NameOf))
         {
             // Per channel: its own connection pool and circuit breaker, so one gateway's trouble stays its own.
-            services.AddHttpClient($"gateway-{channel}").AddStandardResilienceHandler(o =>
+            // Never follow a redirect: the gateway URL is the one place a warning may be sent.
+            services.AddHttpClient($"gateway-{channel}")
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false })
+                .AddStandardResilienceHandler(o =>
             {
                 o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
                 o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(20);

@@ -1,3 +1,4 @@
+using Warnings.Core.Modules;
 using System.Net;
 using Grpc.Health.V1;
 using Warnings.Contracts.V1;
@@ -36,6 +37,7 @@ public class HostConfigurationTests
     [InlineData("Bus:Transport", "Kafka", "Bus:Transport")]
     [InlineData("Platform:GrpcUrl", "not a url", "Platform:GrpcUrl")]
     [InlineData("Platform:HttpUrl", "http://example.org:80", "host must be an IP address")]
+    [InlineData("Dispatch:Gateways:sms:Url", "http://127.0.0.1:9/sms", "Dispatch:Gateways:sms:Secret is empty")]
     public async Task A_bad_setting_stops_the_host_with_a_message_naming_it(string key, string value, string expected)
     {
         var error = await Assert.ThrowsAsync<PlatformConfigurationException>(async () =>

@@ -1,3 +1,4 @@
+using Warnings.Core.Modules;
 using Warnings.Platform.Rest;
 using NodaTime;
 using Warnings.Core.Commands;

@@ -1,3 +1,5 @@
+using Warnings.Core.Modules;
+
 namespace Warnings.Platform.Messaging;
 
 /// <summary>The message bus, bound from the <c>Bus</c> configuration section.</summary>
@@ -25,7 +27,7 @@ public sealed class BusOptions
         null or "" => string.IsNullOrWhiteSpace(RabbitMq.Host) ? BusTransport.InMemory : BusTransport.RabbitMq,
         "inmemory" => BusTransport.InMemory,
         "rabbitmq" => BusTransport.RabbitMq,
-        _ => throw new Hosting.PlatformConfigurationException($"Bus:Transport must be InMemory or RabbitMq, not '{Transport}'."),
+        _ => throw new PlatformConfigurationException($"Bus:Transport must be InMemory or RabbitMq, not '{Transport}'."),
     };
 
     public string Describe() => EffectiveTransport == BusTransport.RabbitMq

@@ -48,6 +48,7 @@ public sealed class ClusterTests : IAsyncLifetime
         foreach (var channel in new[] { "sms", "website" })
         {
             _environment[$"Dispatch__Gateways__{channel}__Url"] = $"{_gateway.Url}/{channel}";
+            _environment[$"Dispatch__Gateways__{channel}__Secret"] = "test-secret";
         }
 
         var (exitCode, output, error) = await DevSh.RunAsync(["cluster"], _environment);

@@ -34,6 +34,7 @@ public sealed class DeadLetterTests : IAsyncLifetime
         foreach (var channel in new[] { "sms", "tv", "website" })
         {
             settings[$"Dispatch:Gateways:{channel}:Url"] = $"{_gateway.Url}/{channel}";
+            settings[$"Dispatch:Gateways:{channel}:Secret"] = "test-secret";
         }
 
         _platform = await TestPlatform.StartAsync(_backplane, clock: _clock, settings: settings);

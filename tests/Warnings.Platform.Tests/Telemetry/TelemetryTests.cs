@@ -33,6 +33,7 @@ public sealed class TelemetryTests : IAsyncLifetime
         foreach (var channel in new[] { "sms", "website" })
         {
             settings[$"Dispatch:Gateways:{channel}:Url"] = $"{_gateway.Url}/{channel}";
+            settings[$"Dispatch:Gateways:{channel}:Secret"] = "test-secret";
         }
 
         _platform = await TestPlatform.StartAsync(_backplane, clock: new FakeClock(SystemClock.Instance.GetCurrentInstant()), settings: settings,
