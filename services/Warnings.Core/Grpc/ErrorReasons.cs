@@ -13,6 +13,12 @@ public static class ErrorReasons
     /// <summary>The named resource does not exist (or the caller may not know that it does).</summary>
     public const string NotFound = "NOT_FOUND";
 
+    /// <summary>INVALID_ARGUMENT: a page token the service did not give out (e.g. beyond the last item).</summary>
+    public const string PageTokenInvalid = "PAGE_TOKEN_INVALID";
+
+    /// <summary>INVALID_ARGUMENT: a version beyond the current one was named.</summary>
+    public const string VersionBeyondCurrent = "VERSION_BEYOND_CURRENT";
+
     /// <summary>The server failed; the message carries a reference for the logs, never details.</summary>
     public const string Internal = "INTERNAL";
 }
