@@ -86,7 +86,7 @@ public sealed class WarningGrpcService(
                 problems.Add(field, reason);
             }
 
-            problems.ThrowIfAny("CAP_NOT_IMPORTABLE");
+            problems.ThrowIfAny(read.ErrorReason);
         }
 
         return await CreateDraft(new CreateDraftRequest { RequestId = request.RequestId, Content = read.Content }, context);

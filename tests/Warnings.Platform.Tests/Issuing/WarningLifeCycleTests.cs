@@ -310,6 +310,18 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task A_cap_alert_with_a_DTD_is_refused_with_its_own_reason()
+    {
+        const string laughs = "<?xml version=\"1.0\"?><!DOCTYPE alert [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
+            + "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"><identifier>&b;</identifier></alert>";
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).ImportCapDraftAsync(new ImportCapDraftRequest { RequestId = Id(), CapXml = laughs }).ResponseAsync);
+
+        RpcAssert.Refused(error, StatusCode.InvalidArgument, "CAP_DTD_NOT_ALLOWED");
+        Assert.Equal("cap_xml", Assert.Single(error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations).Field);
+    }
+
+    [Fact]
     public async Task Network_wide_sms_needs_the_municipal_approval_before_publication()
     {
         var reviewed = await ReviewedAsync(Content("red", "typhoon", ["sms", "network_sms"]));
