@@ -22,6 +22,11 @@ public sealed class FeedsModule : IPlatformModule
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("Feeds").Get<FeedsOptions>() ?? new FeedsOptions();
+        if (configuration["Platform:HttpUrl"] is { Length: > 0 } httpUrl)
+        {
+            options.HttpEndpointUrl = httpUrl;
+        }
+
         services.AddSingleton(options);
         CapDocuments.Add(services);
         services.AddSingleton<FeedStream>();

@@ -21,8 +21,15 @@ public sealed class FeedsOptions
     /// <summary>Atom and CAP responses: Cache-Control max-age of the Atom feed.</summary>
     public TimeSpan AtomMaxAge { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The address partners reach the HTTP endpoint at, for links in the Atom feed; empty: the request's own.</summary>
+    /// <summary>
+    /// The address partners reach the HTTP endpoint at, for links in the Atom feed; empty: the
+    /// configured HTTP endpoint (<c>Platform:HttpUrl</c>). Never the request's Host header: the feed
+    /// is cached publicly, so a forged Host would poison it for everyone.
+    /// </summary>
     public string PublicBaseUrl { get; set; } = "";
+
+    /// <summary><c>Platform:HttpUrl</c>, as configured (set by the module, not bound from <c>Feeds</c>).</summary>
+    internal string HttpEndpointUrl { get; set; } = "http://127.0.0.1:5101";
 
     public WebhookOptions Webhooks { get; set; } = new();
 }

@@ -104,6 +104,32 @@ public static class FeedHttpEndpoints
     private static HashSet<string> Values(Microsoft.Extensions.Primitives.StringValues values) =>
         values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToHashSet(StringComparer.Ordinal);
 
-    private static string BaseUrl(HttpContext http, FeedsOptions options) =>
-        options.PublicBaseUrl.Length > 0 ? options.PublicBaseUrl.TrimEnd('/') : $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+    /// <summary>
+    /// <c>Feeds:PublicBaseUrl</c>, else the configured HTTP endpoint. Nothing the client sends (Host,
+    /// X-Forwarded-*) goes into it; only where the configuration leaves it open (port 0, a wildcard
+    /// address) is the connection's own local address used.
+    /// </summary>
+    internal static string BaseUrl(HttpContext http, FeedsOptions options)
+    {
+        if (options.PublicBaseUrl.Length > 0)
+        {
+            return options.PublicBaseUrl.TrimEnd('/');
+        }
+
+        if (!Uri.TryCreate(options.HttpEndpointUrl.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var configured))
+        {
+            configured = new Uri("http://127.0.0.1:5101");
+        }
+
+        string host = configured.Host;
+        if (host is "0.0.0.0" or "[::]" or "::")
+        {
+            host = http.Connection.LocalIpAddress is { } local
+                ? (local.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{local.MapToIPv6()}]" : local.ToString())
+                : "127.0.0.1";
+        }
+
+        int port = configured.Port is > 0 ? configured.Port : http.Connection.LocalPort;
+        return $"{configured.Scheme}://{host}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}{configured.AbsolutePath.TrimEnd('/')}";
+    }
 }
