@@ -81,10 +81,16 @@ public static class FeedHttpEndpoints
         return Cached(http, xml, CapMediaType, $"{(entry.Restricted ? "private" : "public")}, max-age=86400, immutable");
     }
 
-    /// <summary>Public warnings are for everyone; restricted ones for the platform's roles and for partners entitled to them.</summary>
+    /// <summary>
+    /// The roles that read every warning's CAP document (as <c>WarningService.GetCap</c> and the whole
+    /// gRPC feed allow them); partners read restricted ones within their entitlement, and no other
+    /// role reads them at all.
+    /// </summary>
+    public static readonly IReadOnlyCollection<string> RestrictedReaders = [Roles.Operator, Roles.Analyst, Roles.DutyOfficer, Roles.Approver];
+
+    /// <summary>Public warnings are for everyone; restricted ones for <see cref="RestrictedReaders"/> and for partners entitled to them.</summary>
     private static bool MaySee(PlatformPrincipal? viewer, FeedEntry entry) =>
-        !entry.Restricted
-        || (viewer is not null && (!FeedSelection.IsPartnerOnly(viewer) || (viewer.Entitlements ?? Entitlements.None).Covers(entry.Hazard, entry.Level, entry.Districts)));
+        !entry.Restricted || (viewer is not null && viewer.MayReceive(entry.Hazard, entry.Level, entry.Districts, RestrictedReaders));
 
     private static IResult Cached(HttpContext http, string body, string contentType, string cacheControl)
     {

@@ -30,7 +30,8 @@ public sealed class WebhookCommands(Commands commands, WebhookStore webhooks, Fe
             .Check(validUrl, "url", options.Webhooks.AllowHttp ? "must be an absolute http:// or https:// URL without credentials" : "must be an absolute https:// URL without credentials")
             .Check(request.Secret.Length is >= MinSecretLength and <= 256, "secret", $"must be {MinSecretLength} to 256 characters")
             .ThrowIfAny();
-        var selection = FeedSelection.For(caller, request.Filter ?? new FeedFilter());
+        // Only partners register webhooks, so no role widens a webhook beyond the partner's entitlement.
+        var selection = FeedSelection.For(caller, request.Filter ?? new FeedFilter(), broadRoles: []);
         long startAfter = await feed.StartAfterAsync(request.ResumeToken, "resume_token");
 
         var created = await commands.RunAsync($"{caller.Id}:RegisterWebhook", request.RequestId, () =>
