@@ -47,6 +47,13 @@ public sealed class WebhookOptions
     /// <summary>One POST's timeout.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Allow http:// URLs (loopback tests, internal networks); https:// is always allowed.</summary>
-    public bool AllowHttp { get; set; } = true;
+    /// <summary>Allow http:// URLs (tests, internal networks); https:// is always allowed.</summary>
+    public bool AllowHttp { get; set; }
+
+    /// <summary>
+    /// Destinations let through although they are loopback, private, link-local...: <c>host</c> or
+    /// <c>host:port</c> (matched against the URL's host as written), or CIDR ranges (matched against
+    /// the addresses a host resolves to). See <see cref="Webhooks.WebhookDestinations"/>.
+    /// </summary>
+    public List<string> AllowedDestinations { get; set; } = [];
 }
