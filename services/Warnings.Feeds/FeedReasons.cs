@@ -9,6 +9,9 @@ public static class FeedReasons
     /// <summary>The server is stopping; resume (on another instance) with the token of the last message received.</summary>
     public const string ServerStopping = "FEED_SERVER_STOPPING";
 
+    /// <summary>INVALID_ARGUMENT: the webhook URL points at a loopback, private, link-local... destination that is not allowed.</summary>
+    public const string WebhookDestinationNotAllowed = "WEBHOOK_DESTINATION_NOT_ALLOWED";
+
     /// <summary>The webhook is deleted; nothing more can be done with it.</summary>
     public const string WebhookDeleted = "WEBHOOK_DELETED";
 }

@@ -22,6 +22,11 @@ public sealed class FeedsModule : IPlatformModule
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("Feeds").Get<FeedsOptions>() ?? new FeedsOptions();
+        if (configuration["Platform:HttpUrl"] is { Length: > 0 } httpUrl)
+        {
+            options.HttpEndpointUrl = httpUrl;
+        }
+
         services.AddSingleton(options);
         CapDocuments.Add(services);
         services.AddSingleton<FeedStream>();
@@ -31,8 +36,18 @@ public sealed class FeedsModule : IPlatformModule
         services.AddSingleton<WebhookStore>();
         services.AddScoped<WebhookCommands>();
         services.AddHostedService<WebhookDelivery>();
+        var destinations = new WebhookDestinations(options.Webhooks.AllowedDestinations);
+        services.AddSingleton(destinations);
+        // Partners choose these URLs: no redirects (a 3xx is a failed delivery), no proxy (the
+        // connect step must see the real destination), and every connection through the
+        // destination rule, checked on the resolved addresses the socket then connects to.
         services.AddHttpClient(WebhookDelivery.HttpClientName, c => c.Timeout = options.Webhooks.Timeout)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseProxy = false,
+                ConnectCallback = destinations.ConnectAsync,
+            });
     }
 
     public void AddConsumers(IBusRegistrationConfigurator bus) => bus.AddConsumer<FeedAppender, FeedAppenderDefinition>();

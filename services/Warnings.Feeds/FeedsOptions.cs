@@ -21,8 +21,15 @@ public sealed class FeedsOptions
     /// <summary>Atom and CAP responses: Cache-Control max-age of the Atom feed.</summary>
     public TimeSpan AtomMaxAge { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>The address partners reach the HTTP endpoint at, for links in the Atom feed; empty: the request's own.</summary>
+    /// <summary>
+    /// The address partners reach the HTTP endpoint at, for links in the Atom feed; empty: the
+    /// configured HTTP endpoint (<c>Platform:HttpUrl</c>). Never the request's Host header: the feed
+    /// is cached publicly, so a forged Host would poison it for everyone.
+    /// </summary>
     public string PublicBaseUrl { get; set; } = "";
+
+    /// <summary><c>Platform:HttpUrl</c>, as configured (set by the module, not bound from <c>Feeds</c>).</summary>
+    internal string HttpEndpointUrl { get; set; } = "http://127.0.0.1:5101";
 
     public WebhookOptions Webhooks { get; set; } = new();
 }
@@ -40,6 +47,13 @@ public sealed class WebhookOptions
     /// <summary>One POST's timeout.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Allow http:// URLs (loopback tests, internal networks); https:// is always allowed.</summary>
-    public bool AllowHttp { get; set; } = true;
+    /// <summary>Allow http:// URLs (tests, internal networks); https:// is always allowed.</summary>
+    public bool AllowHttp { get; set; }
+
+    /// <summary>
+    /// Destinations let through although they are loopback, private, link-local...: <c>host</c> or
+    /// <c>host:port</c> (matched against the URL's host as written), or CIDR ranges (matched against
+    /// the addresses a host resolves to). See <see cref="Webhooks.WebhookDestinations"/>.
+    /// </summary>
+    public List<string> AllowedDestinations { get; set; } = [];
 }

@@ -31,9 +31,27 @@ public static class TestIdentities
     public static string PrincipalId(string role) => $"test-{role}";
 
     /// <summary>A signed JWT from the trusted issuer (test code may read the wall clock; the platform's logic does not).</summary>
-    public static string MintJwt(string subject, IEnumerable<string> roles, DateTime expires, DateTime? notBefore = null, byte[]? signingKey = null, string? department = null, string? district = null)
+    /// <remarks><paramref name="roles"/> may be several (a principal holding all of them); <paramref name="hazards"/>,
+    /// <paramref name="districts"/> and <paramref name="minLevel"/> are a partner's entitlement.</remarks>
+    public static string MintJwt(string subject, IEnumerable<string> roles, DateTime expires, DateTime? notBefore = null, byte[]? signingKey = null, string? department = null, string? district = null,
+        IEnumerable<string>? hazards = null, IEnumerable<string>? districts = null, string? minLevel = null)
     {
         var claims = new Dictionary<string, object> { ["sub"] = subject, ["role"] = roles.ToArray() };
+        if (hazards is not null)
+        {
+            claims["hazards"] = hazards.ToArray();
+        }
+
+        if (districts is not null)
+        {
+            claims["districts"] = districts.ToArray();
+        }
+
+        if (minLevel is not null)
+        {
+            claims["min_level"] = minLevel;
+        }
+
         if (department is not null)
         {
             claims["department"] = department;

@@ -19,6 +19,12 @@ public static class ErrorReasons
     /// </summary>
     public const string Unavailable = "UNAVAILABLE";
 
+    /// <summary>INVALID_ARGUMENT: a page token the service did not give out (e.g. beyond the last item).</summary>
+    public const string PageTokenInvalid = "PAGE_TOKEN_INVALID";
+
+    /// <summary>INVALID_ARGUMENT: a version beyond the current one was named.</summary>
+    public const string VersionBeyondCurrent = "VERSION_BEYOND_CURRENT";
+
     /// <summary>The server failed; the message carries a reference for the logs, never details.</summary>
     public const string Internal = "INTERNAL";
 }

@@ -20,6 +20,9 @@ public sealed record PlatformPrincipal(
 {
     public bool HasRole(string role) => Roles.Contains(role);
 
+    /// <summary>True when the principal holds at least one of <paramref name="roles"/>.</summary>
+    public bool HasAnyRole(params IEnumerable<string> roles) => roles.Any(Roles.Contains);
+
     /// <summary>The claims an authentication handler issues for this principal.</summary>
     public ClaimsPrincipal ToClaimsPrincipal(string authenticationType)
     {

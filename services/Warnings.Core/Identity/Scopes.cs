@@ -46,6 +46,24 @@ public static class Scopes
     }
 
     /// <summary>
+    /// Whether <paramref name="caller"/> may read something of <paramref name="district"/>: in full
+    /// through one of <paramref name="broadRoles"/> (the roles allowed that very read in full), or as a
+    /// <c>district_reporter</c> of that district (or of the city). Holding some other role grants
+    /// nothing: a principal with several roles sees exactly the union of what each role sees.
+    /// </summary>
+    public static bool MayReadDistrict(this PlatformPrincipal caller, string district, params IEnumerable<string> broadRoles) =>
+        caller.HasAnyRole(broadRoles) || (caller.HasRole(Roles.DistrictReporter) && caller.MayActForDistrict(district));
+
+    /// <summary>
+    /// Whether <paramref name="caller"/> may receive a warning of this hazard, level and area: in full
+    /// through one of <paramref name="broadRoles"/>, or as a <c>partner</c> whose entitlement covers
+    /// it. Other roles grant nothing (the union of what each role sees).
+    /// </summary>
+    public static bool MayReceive(this PlatformPrincipal caller, string hazard, string? level, IEnumerable<string> districts, params IEnumerable<string> broadRoles) =>
+        caller.HasAnyRole(broadRoles)
+        || (caller.HasRole(Roles.Partner) && (caller.Entitlements ?? Entitlements.None).Covers(hazard, level, districts));
+
+    /// <summary>
     /// The filter a partner gets when it asks for <paramref name="requested"/>: empty parts mean
     /// "everything I am entitled to". Asking for a hazard, district or level beyond the entitlement is
     /// refused (PERMISSION_DENIED <c>ENTITLEMENT_EXCEEDED</c>, listing what is beyond) rather than
@@ -53,7 +71,8 @@ public static class Scopes
     /// </summary>
     public static Entitlements RestrictToEntitlement(this PlatformPrincipal caller, Entitlements requested)
     {
-        var entitled = caller.Entitlements ?? Entitlements.None;
+        // Only the partner role carries an entitlement; a principal without it is entitled to nothing.
+        var entitled = caller.HasRole(Roles.Partner) ? caller.Entitlements ?? Entitlements.None : Entitlements.None;
         var beyond = new List<string>();
         beyond.AddRange(requested.Hazards.Where(h => !entitled.CoversHazard(h)).Select(h => $"hazard {h}"));
         beyond.AddRange(requested.Districts.Where(d => !entitled.CoversDistrict(d)).Select(d => $"district {d}"));

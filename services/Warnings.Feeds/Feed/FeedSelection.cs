@@ -16,11 +16,13 @@ public sealed record FeedSelection(Entitlements Scope, IReadOnlySet<FeedMessageK
     private static readonly Entitlements Everything = new(new HashSet<string> { Entitlements.AllHazards }, new HashSet<string> { Scopes.CityWide }, WarningLevels.Blue);
 
     /// <summary>
-    /// The selection for <paramref name="caller"/>. A partner's filter is intersected with its
-    /// entitlement (empty parts mean "all I am entitled to"; asking beyond it is PERMISSION_DENIED);
-    /// the platform's own roles may ask for anything. Malformed filters are INVALID_ARGUMENT.
+    /// The selection for <paramref name="caller"/>. A caller holding one of <paramref name="broadRoles"/>
+    /// (the roles allowed this very read in full) may ask for anything; everyone else gets the
+    /// partner entitlement: the filter is intersected with it (empty parts mean "all I am entitled
+    /// to"; asking beyond it is PERMISSION_DENIED), and a caller without the partner role is entitled
+    /// to nothing. Other roles a principal holds widen nothing. Malformed filters are INVALID_ARGUMENT.
     /// </summary>
-    public static FeedSelection For(PlatformPrincipal caller, FeedFilter filter, string field = "filter")
+    public static FeedSelection For(PlatformPrincipal caller, FeedFilter filter, IReadOnlyCollection<string> broadRoles, string field = "filter")
     {
         new FieldViolations()
             .Check(filter.MinLevel.Length == 0 || WarningLevels.IsKnown(filter.MinLevel), $"{field}.min_level", "must be blue, yellow, orange or red")
@@ -28,7 +30,7 @@ public sealed record FeedSelection(Entitlements Scope, IReadOnlySet<FeedMessageK
             .Check(filter.Hazards.All(h => h.Length > 0) && filter.Districts.All(d => d.Length > 0), field, "must not contain empty codes")
             .ThrowIfAny();
         var requested = new Entitlements(filter.Hazards.ToHashSet(), filter.Districts.ToHashSet(), filter.MinLevel);
-        var scope = IsPartnerOnly(caller)
+        var scope = !caller.HasAnyRole(broadRoles)
             ? caller.RestrictToEntitlement(requested)
             : new Entitlements(
                 requested.Hazards.Count > 0 ? requested.Hazards : Everything.Hazards,
@@ -52,7 +54,4 @@ public sealed record FeedSelection(Entitlements Scope, IReadOnlySet<FeedMessageK
 
     public bool Matches(FeedEntry entry) =>
         (Kinds.Count == 0 || Kinds.Contains(entry.Kind)) && Scope.Covers(entry.Hazard, entry.Level, entry.Districts);
-
-    /// <summary>Partners are held to their entitlement; a principal that also holds a platform role is not a partner only.</summary>
-    public static bool IsPartnerOnly(PlatformPrincipal caller) => caller.Roles.All(r => r == Roles.Partner);
 }

@@ -11,10 +11,13 @@ namespace Warnings.Feeds.Grpc;
 /// <summary>The partner feed over gRPC (resumable server stream) and the management of webhooks.</summary>
 public sealed class FeedGrpcService(FeedStream feed, FeedHub hub, WebhookCommands webhooks, FeedsOptions options) : FeedService.FeedServiceBase
 {
+    /// <summary>The roles that read the whole feed; partners read it within their entitlement.</summary>
+    public static readonly IReadOnlyCollection<string> WholeFeedReaders = [Roles.Operator, Roles.Analyst];
+
     [RpcAccess(Roles.Partner, Roles.Operator, Roles.Analyst)]
     public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<FeedMessage> responseStream, ServerCallContext context)
     {
-        var selection = FeedSelection.For(context.Caller(), request.Filter ?? new FeedFilter());
+        var selection = FeedSelection.For(context.Caller(), request.Filter ?? new FeedFilter(), WholeFeedReaders);
         // Registered before the backlog is read, so nothing appended in between is missed.
         using var live = hub.Subscribe(selection);
         long position = await feed.StartAfterAsync(request.ResumeToken, "resume_token");

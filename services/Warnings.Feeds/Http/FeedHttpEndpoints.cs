@@ -81,10 +81,16 @@ public static class FeedHttpEndpoints
         return Cached(http, xml, CapMediaType, $"{(entry.Restricted ? "private" : "public")}, max-age=86400, immutable");
     }
 
-    /// <summary>Public warnings are for everyone; restricted ones for the platform's roles and for partners entitled to them.</summary>
+    /// <summary>
+    /// The roles that read every warning's CAP document (as <c>WarningService.GetCap</c> and the whole
+    /// gRPC feed allow them); partners read restricted ones within their entitlement, and no other
+    /// role reads them at all.
+    /// </summary>
+    public static readonly IReadOnlyCollection<string> RestrictedReaders = [Roles.Operator, Roles.Analyst, Roles.DutyOfficer, Roles.Approver];
+
+    /// <summary>Public warnings are for everyone; restricted ones for <see cref="RestrictedReaders"/> and for partners entitled to them.</summary>
     private static bool MaySee(PlatformPrincipal? viewer, FeedEntry entry) =>
-        !entry.Restricted
-        || (viewer is not null && (!FeedSelection.IsPartnerOnly(viewer) || (viewer.Entitlements ?? Entitlements.None).Covers(entry.Hazard, entry.Level, entry.Districts)));
+        !entry.Restricted || (viewer is not null && viewer.MayReceive(entry.Hazard, entry.Level, entry.Districts, RestrictedReaders));
 
     private static IResult Cached(HttpContext http, string body, string contentType, string cacheControl)
     {
@@ -104,6 +110,32 @@ public static class FeedHttpEndpoints
     private static HashSet<string> Values(Microsoft.Extensions.Primitives.StringValues values) =>
         values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToHashSet(StringComparer.Ordinal);
 
-    private static string BaseUrl(HttpContext http, FeedsOptions options) =>
-        options.PublicBaseUrl.Length > 0 ? options.PublicBaseUrl.TrimEnd('/') : $"{http.Request.Scheme}://{http.Request.Host}{http.Request.PathBase}";
+    /// <summary>
+    /// <c>Feeds:PublicBaseUrl</c>, else the configured HTTP endpoint. Nothing the client sends (Host,
+    /// X-Forwarded-*) goes into it; only where the configuration leaves it open (port 0, a wildcard
+    /// address) is the connection's own local address used.
+    /// </summary>
+    internal static string BaseUrl(HttpContext http, FeedsOptions options)
+    {
+        if (options.PublicBaseUrl.Length > 0)
+        {
+            return options.PublicBaseUrl.TrimEnd('/');
+        }
+
+        if (!Uri.TryCreate(options.HttpEndpointUrl.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var configured))
+        {
+            configured = new Uri("http://127.0.0.1:5101");
+        }
+
+        string host = configured.Host;
+        if (host is "0.0.0.0" or "[::]" or "::")
+        {
+            host = http.Connection.LocalIpAddress is { } local
+                ? (local.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{local.MapToIPv6()}]" : local.ToString())
+                : "127.0.0.1";
+        }
+
+        int port = configured.Port is > 0 ? configured.Port : http.Connection.LocalPort;
+        return $"{configured.Scheme}://{host}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}{configured.AbsolutePath.TrimEnd('/')}";
+    }
 }

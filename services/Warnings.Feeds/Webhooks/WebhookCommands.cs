@@ -15,7 +15,7 @@ namespace Warnings.Feeds.Webhooks;
 /// webhooks only (another partner's is NOT_FOUND); operators on all. Changes are commands: once per
 /// request id, conditional on the webhook being as read.
 /// </summary>
-public sealed class WebhookCommands(Commands commands, WebhookStore webhooks, FeedStream feed, IStateStore store, FeedsOptions options, IClock clock, CallAudit audit)
+public sealed class WebhookCommands(Commands commands, WebhookStore webhooks, FeedStream feed, IStateStore store, FeedsOptions options, WebhookDestinations destinations, IClock clock, CallAudit audit)
 {
     private const int MinSecretLength = 32;
 
@@ -30,7 +30,14 @@ public sealed class WebhookCommands(Commands commands, WebhookStore webhooks, Fe
             .Check(validUrl, "url", options.Webhooks.AllowHttp ? "must be an absolute http:// or https:// URL without credentials" : "must be an absolute https:// URL without credentials")
             .Check(request.Secret.Length is >= MinSecretLength and <= 256, "secret", $"must be {MinSecretLength} to 256 characters")
             .ThrowIfAny();
-        var selection = FeedSelection.For(caller, request.Filter ?? new FeedFilter());
+        // Literal addresses are refused here; names are checked each time a delivery connects.
+        if (destinations.RefusesAtRegistration(url!) is { } refusal)
+        {
+            new FieldViolations().Add("url", refusal).ThrowIfAny(FeedReasons.WebhookDestinationNotAllowed);
+        }
+
+        // Only partners register webhooks, so no role widens a webhook beyond the partner's entitlement.
+        var selection = FeedSelection.For(caller, request.Filter ?? new FeedFilter(), broadRoles: []);
         long startAfter = await feed.StartAfterAsync(request.ResumeToken, "resume_token");
 
         var created = await commands.RunAsync($"{caller.Id}:RegisterWebhook", request.RequestId, () =>

@@ -174,12 +174,42 @@ public sealed class WebhookDelivery(WebhookStore webhooks, FeedStream feed, ISta
         try
         {
             using var response = await clients.CreateClient(HttpClientName).SendAsync(request, cancellationToken);
-            return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+            // The status only: the reason phrase and body are the target's text (never reflected).
+            return response.IsSuccessStatusCode ? null : string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode}");
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or WebhookDestinationNotAllowedException && !cancellationToken.IsCancellationRequested)
         {
-            return e is TaskCanceledException ? $"no answer within {options.Webhooks.Timeout.TotalSeconds:0.#} s" : e.Message;
+            logger.LogInformation(e, "Webhook {Id} delivery to its partner failed", webhook.Id);
+            return FailureClass(e);
         }
+    }
+
+    /// <summary>
+    /// A failed delivery as the partner sees it in <c>last_error</c>: a class of failure only
+    /// ("timeout", "connection refused", "destination not allowed", "TLS", "connection failed"),
+    /// never an exception's message, which could carry what the target said or what the network
+    /// looks like from inside.
+    /// </summary>
+    public static string FailureClass(Exception failure)
+    {
+        for (var e = failure; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case WebhookDestinationNotAllowedException:
+                    return WebhookDestinations.NotAllowed;
+                case System.Security.Authentication.AuthenticationException:
+                    return "TLS";
+                case System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused }:
+                    return "connection refused";
+                case System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.TimedOut }:
+                case TimeoutException:
+                case OperationCanceledException:
+                    return "timeout";
+            }
+        }
+
+        return failure is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } ? "TLS" : "connection failed";
     }
 
     /// <summary>publish, update, lift or expire: what happened to the version the CAP document describes.</summary>

@@ -16,12 +16,24 @@ public static class CapReader
 {
     private static readonly XNamespace Cap = CapWriter.Cap;
 
-    public sealed record Result(WarningContent? Content, IReadOnlyList<(string Field, string Reason)> Problems);
+    /// <summary>ErrorInfo reason of a CAP document refused for carrying a DTD.</summary>
+    public const string DtdNotAllowed = "CAP_DTD_NOT_ALLOWED";
+
+    /// <summary>ErrorInfo reason of a CAP document that cannot become a draft.</summary>
+    public const string NotImportable = "CAP_NOT_IMPORTABLE";
+
+    /// <summary>The draft, or every problem and the reason code to refuse with.</summary>
+    public sealed record Result(WarningContent? Content, IReadOnlyList<(string Field, string Reason)> Problems, string ErrorReason = NotImportable);
 
     public static Result ToDraft(string xml, Contracts.V1.PublicationList list)
     {
         var problems = new List<(string, string)>();
-        var (document, schemaErrors) = CapSchema.Parse(xml);
+        var (document, schemaErrors) = CapSchema.Parse(xml, out bool isDtd);
+        if (isDtd)
+        {
+            return new Result(null, [("cap_xml", schemaErrors[0])], DtdNotAllowed);
+        }
+
         if (document?.Root is not { } alert || alert.Name != Cap + "alert")
         {
             return new Result(null, [("cap_xml", document is null ? schemaErrors[0] : "the root element is not a CAP 1.2 <alert>")]);

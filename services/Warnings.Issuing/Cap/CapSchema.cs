@@ -25,17 +25,44 @@ public static class CapSchema
         return errors;
     }
 
-    /// <summary>Parses and validates CAP text; a document that is not XML gets one error.</summary>
-    public static (XDocument? Document, IReadOnlyList<string> Errors) Parse(string xml)
+    /// <summary>What <see cref="Parse"/> says about a document that carries a DTD.</summary>
+    public const string DtdRefused = "a DTD (<!DOCTYPE ...>) is not allowed: CAP 1.2 needs none, and entity expansion is refused";
+
+    // No DTDs (entity expansion: "billion laughs"), no resolver (nothing fetched from files or the
+    // network), and a cap on what a document may expand to even so.
+    private static readonly XmlReaderSettings ReaderSettings = new()
     {
+        DtdProcessing = DtdProcessing.Prohibit,
+        XmlResolver = null,
+        MaxCharactersFromEntities = 1024,
+    };
+
+    /// <summary>
+    /// Parses and validates CAP text; a document that is not XML gets one error, and so does one
+    /// with a DTD (<see cref="DtdRefused"/>; <c>IsDtd</c> is then true).
+    /// </summary>
+    public static (XDocument? Document, IReadOnlyList<string> Errors) Parse(string xml) => Parse(xml, out _);
+
+    public static (XDocument? Document, IReadOnlyList<string> Errors) Parse(string xml, out bool isDtd)
+    {
+        isDtd = false;
         try
         {
-            var document = XDocument.Parse(xml, LoadOptions.SetLineInfo);
+            using var reader = XmlReader.Create(new StringReader(xml), ReaderSettings);
+            var document = XDocument.Load(reader, LoadOptions.SetLineInfo);
             return (document, Validate(document));
+        }
+        catch (XmlException) when (HasDtd(xml))
+        {
+            isDtd = true;
+            return (null, [DtdRefused]);
         }
         catch (XmlException e)
         {
             return (null, [$"not well-formed XML: {e.Message}"]);
         }
     }
+
+    // The reader refuses a DTD with an XmlException; this tells that refusal from other malformations.
+    private static bool HasDtd(string xml) => xml.Contains("<!DOCTYPE", StringComparison.OrdinalIgnoreCase);
 }

@@ -17,7 +17,18 @@ public static class ContentRules
     public const int MaxContact = 200;
     public static readonly IReadOnlyList<string> Languages = ["zh-CN", "en"];
 
-    /// <summary>Adds the problems of <paramref name="content"/> (under <paramref name="prefix"/>) to <paramref name="problems"/>.</summary>
+    /// <summary>Points of one polygon, closing point included (the crossing check is quadratic in them).</summary>
+    public const int MaxPolygonPoints = 1000;
+
+    /// <summary>Polygons and circles of one warning together.</summary>
+    public const int MaxShapes = 20;
+
+    /// <summary>
+    /// Adds the problems of <paramref name="content"/> (under <paramref name="prefix"/>) to
+    /// <paramref name="problems"/>: everything that costs little (linear in the request, with the
+    /// sizes bounded). Whether a polygon crosses itself is <see cref="CheckShapes"/>, which callers run
+    /// only once the caller's scope has been checked.
+    /// </summary>
     public static void Check(WarningContent? content, IReadOnlySet<string> knownDistricts, FieldViolations problems, string prefix = "content")
     {
         if (content is null)
@@ -46,28 +57,30 @@ public static class ContentRules
             problems.Check(expires > onset, $"{prefix}.expires_at", "must be after onset_at");
         }
 
+        problems.Check(content.Polygons.Count + content.Circles.Count <= MaxShapes, $"{prefix}.polygons",
+            $"at most {MaxShapes} polygons and circles together (this has {content.Polygons.Count + content.Circles.Count})");
         for (int i = 0; i < content.Polygons.Count; i++)
         {
             var points = content.Polygons[i].Points;
             string at = $"{prefix}.polygons[{i}]";
-            if (!points.All(Geometry.IsOnEarth))
+            if (points.Count > MaxPolygonPoints)
             {
-                problems.Add($"{at}.points", "latitudes are -90 to 90 and longitudes -180 to 180");
+                problems.Add($"{at}.points", $"at most {MaxPolygonPoints} points (this has {points.Count})");
+            }
+            else if (!points.All(Geometry.IsOnEarth))
+            {
+                problems.Add($"{at}.points", "latitudes are -90 to 90 and longitudes -180 to 180 (finite numbers)");
             }
             else if (!Geometry.IsClosed(points))
             {
                 problems.Add($"{at}.points", "a polygon has at least 4 points and ends where it starts");
-            }
-            else if (Geometry.SelfIntersects(points))
-            {
-                problems.Add($"{at}.points", "the polygon's edges cross each other");
             }
         }
 
         for (int i = 0; i < content.Circles.Count; i++)
         {
             var circle = content.Circles[i];
-            problems.Check(circle.Center is not null && Geometry.IsOnEarth(circle.Center), $"{prefix}.circles[{i}].center", "a centre on Earth is required")
+            problems.Check(circle.Center is not null && Geometry.IsOnEarth(circle.Center), $"{prefix}.circles[{i}].center", "a centre on Earth (finite latitude -90 to 90, longitude -180 to 180) is required")
                 .Check(circle.RadiusKm is > 0 and <= Geometry.MaxRadiusKm, $"{prefix}.circles[{i}].radius_km", $"between 0 and {Geometry.MaxRadiusKm} km");
         }
 
@@ -81,6 +94,28 @@ public static class ContentRules
                 .Check(text.Headline.Trim().Length is > 0 and <= MaxHeadline, $"{at}.headline", $"1-{MaxHeadline} characters")
                 .Check(text.Description.Length <= MaxText, $"{at}.description", $"at most {MaxText} characters")
                 .Check(text.Instruction.Length <= MaxText, $"{at}.instruction", $"at most {MaxText} characters");
+        }
+    }
+
+    /// <summary>
+    /// The expensive part: whether a polygon's edges cross (quadratic in its points). Run after the
+    /// caller's scope check, and only on polygons that passed <see cref="Check"/> (within the limits,
+    /// on Earth, closed), so at most <see cref="MaxShapes"/> x <see cref="MaxPolygonPoints"/>² work.
+    /// </summary>
+    public static void CheckShapes(WarningContent? content, FieldViolations problems, string prefix = "content")
+    {
+        if (content is null || content.Polygons.Count + content.Circles.Count > MaxShapes)
+        {
+            return;
+        }
+
+        for (int i = 0; i < content.Polygons.Count; i++)
+        {
+            var points = content.Polygons[i].Points;
+            if (points.Count <= MaxPolygonPoints && points.All(Geometry.IsOnEarth) && Geometry.IsClosed(points) && Geometry.SelfIntersects(points))
+            {
+                problems.Add($"{prefix}.polygons[{i}].points", "the polygon's edges cross each other");
+            }
         }
     }
 }

@@ -44,8 +44,10 @@ public sealed class WarningGrpcService(
         var list = await snapshots.CurrentAsync();
         var problems = new FieldViolations().CheckId(request.RequestId);
         ContentRules.Check(request.Content, Districts(list), problems);
-        problems.ThrowIfAny();
+        // The caller's scope before the costly geometry: nobody outside the department makes it run.
         caller.RequireDepartment(department);
+        ContentRules.CheckShapes(request.Content, problems);
+        problems.ThrowIfAny();
 
         return await commands.RunAsync($"{caller.Id}:CreateDraft", request.RequestId, () =>
         {
@@ -86,7 +88,7 @@ public sealed class WarningGrpcService(
                 problems.Add(field, reason);
             }
 
-            problems.ThrowIfAny("CAP_NOT_IMPORTABLE");
+            problems.ThrowIfAny(read.ErrorReason);
         }
 
         return await CreateDraft(new CreateDraftRequest { RequestId = request.RequestId, Content = read.Content }, context);
@@ -98,7 +100,7 @@ public sealed class WarningGrpcService(
         var list = await snapshots.CurrentAsync();
         var problems = new FieldViolations();
         ContentRules.Check(request.Content, Districts(list), problems);
-        return await ChangeAsync(context, "EditDraft", request.RequestId, request.WarningId, problems, (history, caller, now) =>
+        return await ChangeAsync(context, "EditDraft", request.RequestId, request.WarningId, problems, shapes: request.Content, step: (history, caller, now) =>
         {
             RequireState(history, WarningState.Draft);
             history.Warning.Content = request.Content.Clone();
@@ -224,7 +226,7 @@ public sealed class WarningGrpcService(
         var list = await snapshots.CurrentAsync();
         var problems = new FieldViolations().Check(request.Note.Trim().Length > 0, "note", "say what changes, for the public and the record");
         ContentRules.Check(request.Content, Districts(list), problems);
-        return await ChangeAsync(context, "Update", request.RequestId, request.WarningId, problems, async (history, caller, now) =>
+        return await ChangeAsync(context, "Update", request.RequestId, request.WarningId, problems, shapes: request.Content, step: async (history, caller, now) =>
         {
             RequireState(history, WarningState.Published);
             var warning = history.Warning;
@@ -337,10 +339,18 @@ public sealed class WarningGrpcService(
     // One path for every step on an existing warning: validate the request, then inside the command
     // load the document, check the caller's department, apply the step, and commit on the condition
     // that the document is still exactly as read.
+    // With content (`shapes`), its cheap problems wait until the department is checked, and then
+    // the costly geometry is checked too, so nobody outside the department makes it run.
     private Task<Warning> ChangeAsync(ServerCallContext context, string method, string requestId, string warningId, FieldViolations problems,
-        Func<WarningHistory, PlatformPrincipal, Instant, Task<object?>> step, bool departmentScoped = true)
+        Func<WarningHistory, PlatformPrincipal, Instant, Task<object?>> step, bool departmentScoped = true, WarningContent? shapes = null)
     {
-        problems.CheckId(requestId).Check(warningId.Length > 0, "warning_id", "is required").ThrowIfAny();
+        bool idsValid = !new FieldViolations().CheckId(requestId).Check(warningId.Length > 0, "warning_id", "is required").Any;
+        problems.CheckId(requestId).Check(warningId.Length > 0, "warning_id", "is required");
+        if (shapes is null || !idsValid)
+        {
+            problems.ThrowIfAny();
+        }
+
         var caller = context.Caller();
         audit.Target = warningId;
         return commands.RunAsync($"{caller.Id}:{method}", requestId, async () =>
@@ -349,6 +359,12 @@ public sealed class WarningGrpcService(
             if (departmentScoped)
             {
                 caller.RequireDepartment(history.Warning.Department);
+            }
+
+            if (shapes is not null)
+            {
+                ContentRules.CheckShapes(shapes, problems);
+                problems.ThrowIfAny();
             }
 
             var now = clock.GetCurrentInstant();

@@ -25,6 +25,9 @@ public sealed class PublicationListGrpcService(
     private const int DefaultHistoryPage = 20;
     private const int MaxHistoryPage = 100;
 
+    /// <summary>At most this many versions are read for one page of history.</summary>
+    private const int MaxHistoryScan = 2 * MaxHistoryPage;
+
     [RpcAccess(Roles.AnyAuthenticated)]
     public override async Task<ListDocument> GetList(GetListRequest request, ServerCallContext context)
     {
@@ -126,22 +129,34 @@ public sealed class PublicationListGrpcService(
         long start = 0;
         new FieldViolations()
             .Check(request.PageSize is >= 0 and <= MaxHistoryPage, "page_size", $"must be 1-{MaxHistoryPage} (0 for {DefaultHistoryPage})")
-            .Check(request.PageToken.Length == 0 || (long.TryParse(request.PageToken, out start) && start > 0), "page_token", "is not a token this service gave out")
+            .Check(request.PageToken.Length == 0 || (long.TryParse(request.PageToken, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out start) && start > 0),
+                "page_token", "is not a token this service gave out")
             .ThrowIfAny();
 
         int size = request.PageSize == 0 ? DefaultHistoryPage : request.PageSize;
-        long from = request.PageToken.Length > 0 ? start : await repository.CurrentVersionAsync();
-        var response = new ListHistoryResponse();
-        for (long version = from; version > 0 && response.Changes.Count < size; version--)
+        long current = await repository.CurrentVersionAsync();
+        if (start > current)
         {
+            // Tokens are versions this service handed out, so never beyond the current one.
+            throw new FieldViolations().Add("page_token", $"is beyond the list's current version ({current}); it is not a token this service gave out")
+                .ToException(Warnings.Core.Grpc.ErrorReasons.PageTokenInvalid);
+        }
+
+        long from = request.PageToken.Length > 0 ? start : current;
+        var response = new ListHistoryResponse();
+        // Every version has its change record, so a page reads `size` versions; the bound only
+        // guards against a store with gaps, and the caller going away stops the walk.
+        long version = from;
+        for (int read = 0; version > 0 && response.Changes.Count < size && read < MaxHistoryScan; version--, read++)
+        {
+            context.CancellationToken.ThrowIfCancellationRequested();
             if (await repository.ChangeAsync(version) is { } change)
             {
                 response.Changes.Add(change);
             }
         }
 
-        long next = from - response.Changes.Count;
-        response.NextPageToken = next > 0 ? next.ToString(System.Globalization.CultureInfo.InvariantCulture) : "";
+        response.NextPageToken = version > 0 ? version.ToString(System.Globalization.CultureInfo.InvariantCulture) : "";
         return response;
     }
 
@@ -169,12 +184,23 @@ public sealed class PublicationListGrpcService(
     public override async Task WatchChanges(WatchChangesRequest request, IServerStreamWriter<ListChange> responseStream, ServerCallContext context)
     {
         new FieldViolations().Check(request.AfterVersion >= 0, "after_version", "must not be negative").ThrowIfAny();
+        long latest = (await snapshots.CurrentAsync()).Version;
+        if (request.AfterVersion > latest)
+        {
+            throw new FieldViolations().Add("after_version", $"is beyond the list's current version ({latest})").ToException(Warnings.Core.Grpc.ErrorReasons.VersionBeyondCurrent);
+        }
+
         long sent = request.AfterVersion;
         while (!context.CancellationToken.IsCancellationRequested)
         {
             long current = (await snapshots.CurrentAsync()).Version;
             for (long version = sent + 1; version <= current; version++)
             {
+                if (context.CancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+
                 if (await repository.ChangeAsync(version) is { } change)
                 {
                     await responseStream.WriteAsync(change, context.CancellationToken);

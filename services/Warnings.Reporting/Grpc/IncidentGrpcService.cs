@@ -295,9 +295,12 @@ public sealed class IncidentGrpcService(
         return timeline;
     }
 
-    // District reporters read their own district's incidents; the other reading roles read all.
-    private static bool MayRead(PlatformPrincipal caller, Incident incident) =>
-        caller.Roles.Any(r => r != Roles.DistrictReporter) || caller.MayActForDistrict(incident.District);
+    /// <summary>The roles that read every district's incidents; reporters read their own district's.</summary>
+    public static readonly IReadOnlyCollection<string> AllIncidentReaders = [Roles.Analyst, Roles.Operator, Roles.Approver, Roles.DutyOfficer];
+
+    // Only a role allowed to read everything reads everything: any other role a reporter also holds
+    // (list_admin, partner...) widens nothing.
+    private static bool MayRead(PlatformPrincipal caller, Incident incident) => caller.MayReadDistrict(incident.District, AllIncidentReaders);
 
     /// <summary>The incident as shown: local times in Asia/Shanghai.</summary>
     public static Incident Present(Incident incident)

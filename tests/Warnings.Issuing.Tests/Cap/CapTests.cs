@@ -171,6 +171,41 @@ public class CapTests
         Assert.Contains("well-formed", Assert.Single(CapReader.ToDraft("not xml", List).Problems).Reason);
     }
 
+    [Fact]
+    public void A_document_with_a_DTD_is_refused_before_any_entity_is_expanded()
+    {
+        // "Billion laughs": ten levels of ten references, 10^9 copies of "lol" if expanded.
+        var dtd = new System.Text.StringBuilder("<?xml version=\"1.0\"?><!DOCTYPE alert [<!ENTITY lol0 \"lol\">");
+        for (int i = 1; i <= 9; i++)
+        {
+            dtd.Append($"<!ENTITY lol{i} \"{string.Concat(Enumerable.Repeat($"&lol{i - 1};", 10))}\">");
+        }
+
+        dtd.Append("]><alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"><identifier>&lol9;</identifier></alert>");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var read = CapReader.ToDraft(dtd.ToString(), List);
+
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(1), $"took {started.Elapsed}");
+        Assert.Null(read.Content);
+        Assert.Equal(CapReader.DtdNotAllowed, read.ErrorReason);
+        var problem = Assert.Single(read.Problems);
+        Assert.Equal("cap_xml", problem.Field);
+        Assert.Contains("DTD", problem.Reason);
+    }
+
+    [Fact]
+    public void An_external_entity_is_never_resolved()
+    {
+        const string xxe = "<?xml version=\"1.0\"?><!DOCTYPE alert [<!ENTITY x SYSTEM \"file:///etc/hostname\">]>"
+            + "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"><identifier>&x;</identifier></alert>";
+
+        var read = CapReader.ToDraft(xxe, List);
+
+        Assert.Equal(CapReader.DtdNotAllowed, read.ErrorReason);
+        Assert.DoesNotContain(read.Problems, p => p.Reason.Contains(File.ReadAllText("/etc/hostname").Trim(), StringComparison.Ordinal));
+    }
+
     // A closed quadrilateral around a random point in Shanghai.
     private static GeoPolygon RandomPolygon(Random random)
     {

@@ -28,10 +28,17 @@ public sealed class FeedFixture : IAsyncLifetime
 
     public TestGateway Receiver { get; private set; } = null!;
 
+    /// <summary>A loopback port nothing listens on, allow-listed like the receiver (for "connection refused").</summary>
+    public int ClosedPort { get; private set; }
+
     public async Task InitializeAsync()
     {
         Backplane = await Backplane.CreateRealAsync();
         Receiver = await TestGateway.StartAsync();
+        var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        ClosedPort = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
         Platform = await TestPlatform.StartAsync(Backplane, clock: Clock, settings: new Dictionary<string, string?>
         {
             ["Feeds:SubscriberBuffer"] = SubscriberBuffer.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -40,6 +47,10 @@ public sealed class FeedFixture : IAsyncLifetime
             ["Feeds:Webhooks:InitialBackoff"] = "00:00:00.050",
             ["Feeds:Webhooks:MaxBackoff"] = "00:00:00.200",
             ["Feeds:Webhooks:Timeout"] = "00:00:02",
+            // The receiver is on loopback, which webhooks may not reach unless allowed: exactly its port.
+            ["Feeds:Webhooks:AllowHttp"] = "true",
+            ["Feeds:Webhooks:AllowedDestinations:0"] = new Uri(Receiver.Url).Authority,
+            ["Feeds:Webhooks:AllowedDestinations:1"] = $"127.0.0.1:{ClosedPort}",
         });
     }
 

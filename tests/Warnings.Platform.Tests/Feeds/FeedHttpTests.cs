@@ -91,6 +91,26 @@ public sealed class FeedHttpTests(FeedFixture fixture) : IClassFixture<FeedFixtu
     }
 
     [Fact]
+    public async Task The_Atom_feeds_links_ignore_the_requests_Host_header()
+    {
+        var warning = await fixture.PublishAsync("typhoon", "red", ["310101"]);
+        await InFeedAsync(warning);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/feeds/cap.atom");
+        request.Headers.Host = "attacker.example";
+        request.Headers.TryAddWithoutValidation("X-Forwarded-Host", "attacker.example");
+        using var response = await Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("attacker.example", body, StringComparison.Ordinal);
+        var links = XDocument.Parse(body).Root!.Descendants(Atom + "link").Select(l => (string)l.Attribute("href")!).ToList();
+        Assert.NotEmpty(links);
+        // No Feeds:PublicBaseUrl in this fixture: the configured HTTP endpoint (as bound, its port was 0).
+        Assert.All(links, href => Assert.StartsWith(fixture.Platform.HttpAddress.TrimEnd('/') + "/", href, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Every_path_hands_out_the_same_CAP_document_for_a_version()
     {
         var warning = await fixture.PublishAsync("typhoon", "orange", ["310101"]);

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Warnings.Contracts.V1;
 using Warnings.Core.Http;
+using Warnings.Feeds.Webhooks;
 using Warnings.Testing;
 using Roles = Warnings.Core.Identity.Roles;
 
@@ -59,8 +60,8 @@ public sealed class WebhookTests(FeedFixture fixture) : IClassFixture<FeedFixtur
 
         var suspended = await Eventually.Until(async () => await fixture.Feed().GetWebhookAsync(new GetWebhookRequest { Id = webhook.Id }), w => w.Status == "suspended", "the suspension");
         Assert.Equal(FeedFixture.SuspendAfterFailures, suspended.ConsecutiveFailures);
-        Assert.Contains("503", suspended.StatusReason);
-        Assert.Contains("503", suspended.LastError);
+        Assert.Contains("HTTP 503", suspended.StatusReason);
+        Assert.Equal("HTTP 503", suspended.LastError); // the status only, never the receiver's own words
         Assert.Equal(FeedFixture.SuspendAfterFailures, fixture.Receiver.For("partner-failing").Count);
 
         fixture.Receiver.FailNext("partner-failing", 0);
@@ -91,6 +92,78 @@ public sealed class WebhookTests(FeedFixture fixture) : IClassFixture<FeedFixtur
         Assert.True(fixture.Receiver.For("partner-hanging").Count <= FeedFixture.SuspendAfterFailures);
         await fixture.Feed().DeleteWebhookAsync(new WebhookActionRequest { RequestId = $"x-{Guid.NewGuid():N}", Id = hanging.Id });
         await fixture.Feed().DeleteWebhookAsync(new WebhookActionRequest { RequestId = $"x-{Guid.NewGuid():N}", Id = healthy.Id });
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:{other}/hook")]
+    [InlineData("http://[::1]:{port}/hook")]
+    [InlineData("http://[::ffff:127.0.0.1]:{port}/hook")]
+    [InlineData("http://localhost:{port}/hook")]
+    [InlineData("http://LOCALHOST./hook")]
+    [InlineData("http://api.localhost/hook")]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://10.0.0.5/hook")]
+    [InlineData("http://172.16.3.4/hook")]
+    [InlineData("http://192.168.1.1/hook")]
+    [InlineData("http://100.64.0.1/hook")]
+    [InlineData("http://0.0.0.0:{port}/hook")]
+    [InlineData("http://2130706433:{other}/hook")]
+    [InlineData("http://224.0.0.1/hook")]
+    [InlineData("http://[fe80::1]/hook")]
+    [InlineData("http://[fd00::1]/hook")]
+    [InlineData("http://[::]/hook")]
+    public async Task Registering_a_loopback_private_or_link_local_destination_is_refused(string template)
+    {
+        int port = new Uri(fixture.Receiver.Url).Port;
+        string url = template.Replace("{port}", port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{other}", (port == 65535 ? port - 1 : port + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await fixture.Feed().RegisterWebhookAsync(new RegisterWebhookRequest
+        {
+            RequestId = $"r-{Guid.NewGuid():N}", Url = url, Secret = Secret,
+        }));
+
+        RpcAssert.Refused(error, StatusCode.InvalidArgument, "WEBHOOK_DESTINATION_NOT_ALLOWED");
+        Assert.Equal("url", Assert.Single(error.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations).Field);
+        Assert.DoesNotContain((await fixture.Feed().ListWebhooksAsync(new ListWebhooksRequest())).Webhooks, w => w.Url == url);
+    }
+
+    [Fact]
+    public async Task A_name_that_resolves_to_loopback_is_refused_when_delivery_connects()
+    {
+        // This machine's own name resolves to a loopback or private address here (as a rebinding
+        // attacker's name would); it is not a literal, so registration takes it.
+        string name = System.Net.Dns.GetHostName();
+        var addresses = await System.Net.Dns.GetHostAddressesAsync(name);
+        // One forbidden address among the answers is enough to refuse the connection.
+        Assert.True(addresses.Any(WebhookDestinations.IsForbidden), $"{name} resolves to {string.Join(", ", (object[])addresses)}: not a loopback or private name");
+        int port = new Uri(fixture.Receiver.Url).Port;
+        var webhook = await fixture.Feed().RegisterWebhookAsync(new RegisterWebhookRequest
+        {
+            RequestId = $"r-{Guid.NewGuid():N}", Url = $"http://{name}:{port}/partner-rebinding", Secret = Secret,
+        });
+
+        await fixture.PublishAsync("typhoon", "red", ["310101"]);
+
+        var failed = await Eventually.Until(async () => await fixture.Feed().GetWebhookAsync(new GetWebhookRequest { Id = webhook.Id }), w => w.ConsecutiveFailures > 0, "a refused delivery");
+        Assert.Equal("destination not allowed", failed.LastError);
+        Assert.Empty(fixture.Receiver.For("partner-rebinding"));
+        await fixture.Feed().DeleteWebhookAsync(new WebhookActionRequest { RequestId = $"x-{Guid.NewGuid():N}", Id = webhook.Id });
+    }
+
+    [Fact]
+    public async Task A_closed_port_says_connection_refused_and_nothing_more()
+    {
+        var webhook = await fixture.Feed().RegisterWebhookAsync(new RegisterWebhookRequest
+        {
+            RequestId = $"r-{Guid.NewGuid():N}", Url = $"http://127.0.0.1:{fixture.ClosedPort}/nobody", Secret = Secret,
+        });
+
+        await fixture.PublishAsync("typhoon", "red", ["310101"]);
+
+        var failed = await Eventually.Until(async () => await fixture.Feed().GetWebhookAsync(new GetWebhookRequest { Id = webhook.Id }), w => w.ConsecutiveFailures > 0, "a failed delivery");
+        Assert.Equal("connection refused", failed.LastError);
+        await fixture.Feed().DeleteWebhookAsync(new WebhookActionRequest { RequestId = $"x-{Guid.NewGuid():N}", Id = webhook.Id });
     }
 
     [Fact]

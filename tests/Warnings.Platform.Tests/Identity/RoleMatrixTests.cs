@@ -5,8 +5,11 @@ using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Warnings.Contracts.Time;
 using Warnings.Contracts.V1;
 using Warnings.Core.Identity;
+using Warnings.Testing;
 
 namespace Warnings.Platform.Tests.Identity;
 
@@ -80,6 +83,140 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fixture) : IClassFixtur
         }
 
         Assert.True(wrong.Count == 0, string.Join(Environment.NewLine, wrong));
+    }
+
+    // A principal holding several roles, as the city SSO would issue it; partners carry the test partner's entitlement.
+    private CallInvoker AsPrincipal(string subject, string[] roles, string? district = null) =>
+        fixture.Platform.WithAuthorization($"Bearer {Jwt(subject, roles, district)}");
+
+    private static string Jwt(string subject, string[] roles, string? district = null) =>
+        roles.Contains(Roles.Partner)
+            ? TestIdentities.MintJwt(subject, roles, DateTime.UtcNow.AddMinutes(10), district: district, hazards: ["rainstorm", "typhoon"], districts: ["310101", "310104"], minLevel: "yellow")
+            : TestIdentities.MintJwt(subject, roles, DateTime.UtcNow.AddMinutes(10), district: district);
+
+    private async Task<string> PublishForPartnersOnlyAsync(string hazard)
+    {
+        var officer = fixture.Platform.Client(c => new WarningService.WarningServiceClient(c), Roles.DutyOfficer);
+        var now = fixture.Clock.GetCurrentInstant();
+        var draft = await officer.CreateDraftAsync(new CreateDraftRequest
+        {
+            RequestId = $"d-{Guid.NewGuid():N}",
+            Content = new WarningContent
+            {
+                Hazard = hazard, Level = "red", Districts = { "310101" }, Channels = { "partner_feed" },
+                OnsetAt = now.ToTimestamp(), ExpiresAt = (now + Duration.FromHours(6)).ToTimestamp(),
+                Texts = { new WarningText { Language = "zh-CN", Headline = $"{hazard} 红色预警" } },
+            },
+        });
+        await officer.EmergencyPublishAsync(new WarningActionRequest { RequestId = $"p-{Guid.NewGuid():N}", WarningId = draft.Id });
+
+        // The feed entry's identifier, once the feeds module has appended it.
+        var feed = fixture.Platform.Client(c => new FeedService.FeedServiceClient(c), Roles.Operator);
+        using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
+        using var call = feed.Subscribe(new SubscribeRequest { ResumeToken = "0" }, cancellationToken: timeout.Token);
+        while (await call.ResponseStream.MoveNext(timeout.Token))
+        {
+            if (call.ResponseStream.Current.WarningId == draft.Id)
+            {
+                return call.ResponseStream.Current.Identifier;
+            }
+        }
+
+        throw new InvalidOperationException($"{draft.Id} never reached the feed.");
+    }
+
+    private async Task<System.Net.HttpStatusCode> GetAlertAsync(string identifier, string jwt)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/alerts/{identifier}.xml");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", jwt);
+        using var response = await fixture.Platform.Http.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    [Theory]
+    [InlineData(Roles.DistrictReporter)]
+    [InlineData(Roles.ListAdmin)]
+    public async Task A_partner_with_another_role_stays_within_its_entitlement(string otherRole)
+    {
+        string outside = await PublishForPartnersOnlyAsync("gale");    // restricted, not in the entitlement
+        string inside = await PublishForPartnersOnlyAsync("typhoon");  // restricted, in the entitlement
+        string[] roles = [Roles.Partner, otherRole];
+        string jwt = Jwt($"multi-{otherRole}", roles, district: "310101");
+        var feed = new FeedService.FeedServiceClient(AsPrincipal($"multi-{otherRole}", roles, district: "310101"));
+
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, await GetAlertAsync(outside, jwt));
+        Assert.Equal(System.Net.HttpStatusCode.OK, await GetAlertAsync(inside, jwt));
+
+        using var atomRequest = new HttpRequestMessage(HttpMethod.Get, "/feeds/cap.atom");
+        atomRequest.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", jwt);
+        using var atom = await fixture.Platform.Http.SendAsync(atomRequest);
+        string atomBody = await atom.Content.ReadAsStringAsync();
+        Assert.DoesNotContain(outside, atomBody, StringComparison.Ordinal);
+        Assert.Contains(inside, atomBody, StringComparison.Ordinal);
+
+        using (var subscription = feed.Subscribe(new SubscribeRequest { ResumeToken = "0", Filter = new FeedFilter { Hazards = { "gale" } } }, deadline: DateTime.UtcNow.AddSeconds(10)))
+        {
+            var beyond = await Assert.ThrowsAsync<RpcException>(() => subscription.ResponseStream.MoveNext(CancellationToken.None));
+            RpcAssert.Refused(beyond, StatusCode.PermissionDenied, IdentityReasons.EntitlementExceeded);
+        }
+
+        var webhookBeyond = await Assert.ThrowsAsync<RpcException>(async () => await feed.RegisterWebhookAsync(new RegisterWebhookRequest
+        {
+            RequestId = $"r-{Guid.NewGuid():N}", Url = "https://partner.example/hook", Secret = new string('s', 40), Filter = new FeedFilter { Hazards = { "gale" } },
+        }));
+        RpcAssert.Refused(webhookBeyond, StatusCode.PermissionDenied, IdentityReasons.EntitlementExceeded);
+
+        var webhook = await feed.RegisterWebhookAsync(new RegisterWebhookRequest { RequestId = $"r-{Guid.NewGuid():N}", Url = "https://partner.example/hook", Secret = new string('s', 40) });
+        Assert.Equal(["rainstorm", "typhoon"], webhook.Filter.Hazards);
+        Assert.Equal(["310101", "310104"], webhook.Filter.Districts);
+        Assert.Equal("yellow", webhook.Filter.MinLevel);
+        await feed.DeleteWebhookAsync(new WebhookActionRequest { RequestId = $"x-{Guid.NewGuid():N}", Id = webhook.Id });
+    }
+
+    [Fact]
+    public async Task A_partner_that_is_also_an_analyst_sees_the_union_of_both()
+    {
+        string outside = await PublishForPartnersOnlyAsync("gale");
+        string[] roles = [Roles.Partner, Roles.Analyst];
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, await GetAlertAsync(outside, Jwt("partner-analyst", roles)));
+        var feed = new FeedService.FeedServiceClient(AsPrincipal("partner-analyst", roles));
+        using var subscription = feed.Subscribe(new SubscribeRequest { ResumeToken = "0", Filter = new FeedFilter { Hazards = { "gale" } } }, deadline: DateTime.UtcNow.AddSeconds(30));
+        Assert.True(await subscription.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal("gale", subscription.ResponseStream.Current.Hazard);
+    }
+
+    [Theory]
+    [InlineData(Roles.ListAdmin)]
+    [InlineData(Roles.Partner)]
+    public async Task A_reporter_with_another_role_reads_only_its_own_district(string otherRole)
+    {
+        var xuhuiReporter = new IncidentReportService.IncidentReportServiceClient(AsPrincipal("reporter-310104", [Roles.DistrictReporter], district: "310104"));
+        var now = fixture.Clock.GetCurrentInstant();
+        var receipt = await xuhuiReporter.SubmitInitialAsync(new SubmitInitialRequest
+        {
+            RequestId = $"i-{Guid.NewGuid():N}",
+            Body = new ReportBody
+            {
+                Category = "production_safety", OccurredAt = (now - Duration.FromMinutes(20)).ToTimestamp(), District = "310104", Address = "漕溪北路",
+                Location = new GeoPoint { Latitude = 31.18, Longitude = 121.44 }, ReportingUnit = "徐汇区应急管理局", Reporter = "张值班",
+                Totals = new IncidentCounts { Deaths = 1 }, Account = "仓库起火。",
+            },
+        });
+        string[] roles = [Roles.DistrictReporter, otherRole];
+        var huangpu = new IncidentReportService.IncidentReportServiceClient(AsPrincipal($"reporter-310101-{otherRole}", roles, district: "310101"));
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await huangpu.GetIncidentAsync(new GetIncidentRequest { IncidentId = receipt.Incident.Id }));
+        RpcAssert.Refused(error, StatusCode.NotFound, "INCIDENT_NOT_FOUND");
+        var timeline = await Assert.ThrowsAsync<RpcException>(async () => await huangpu.GetTimelineAsync(new GetIncidentRequest { IncidentId = receipt.Incident.Id }));
+        RpcAssert.Refused(timeline, StatusCode.NotFound, "INCIDENT_NOT_FOUND");
+        var listed = await huangpu.ListIncidentsAsync(new ListIncidentsRequest());
+        Assert.DoesNotContain(listed.Incidents, i => i.Id == receipt.Incident.Id);
+        Assert.All(listed.Incidents, i => Assert.Equal("310101", i.District));
+
+        // The union: a reporter who is also an analyst reads every district, as an analyst does.
+        var analystReporter = new IncidentReportService.IncidentReportServiceClient(AsPrincipal("reporter-analyst", [Roles.DistrictReporter, Roles.Analyst], district: "310101"));
+        Assert.Equal(receipt.Incident.Id, (await analystReporter.GetIncidentAsync(new GetIncidentRequest { IncidentId = receipt.Incident.Id })).Id);
     }
 
     // Calls any RPC with an empty request, whatever its kind, and returns the status it ends with.

@@ -310,6 +310,18 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task A_cap_alert_with_a_DTD_is_refused_with_its_own_reason()
+    {
+        const string laughs = "<?xml version=\"1.0\"?><!DOCTYPE alert [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
+            + "<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"><identifier>&b;</identifier></alert>";
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).ImportCapDraftAsync(new ImportCapDraftRequest { RequestId = Id(), CapXml = laughs }).ResponseAsync);
+
+        RpcAssert.Refused(error, StatusCode.InvalidArgument, "CAP_DTD_NOT_ALLOWED");
+        Assert.Equal("cap_xml", Assert.Single(error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations).Field);
+    }
+
+    [Fact]
     public async Task Network_wide_sms_needs_the_municipal_approval_before_publication()
     {
         var reviewed = await ReviewedAsync(Content("red", "typhoon", ["sms", "network_sms"]));
@@ -345,6 +357,93 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
         Assert.Contains("cross", violations["content.polygons[0].points"]);
         Assert.Contains("ends where it starts", violations["content.polygons[1].points"]);
         Assert.Contains("content.circles[0].radius_km", violations.Keys);
+    }
+
+    private static Polygon Ring(int points, double radius = 0.05)
+    {
+        // A closed, convex ring around the Bund: never crosses itself.
+        var ring = new Polygon();
+        for (int i = 0; i < points - 1; i++)
+        {
+            double angle = 2 * Math.PI * i / (points - 1);
+            ring.Points.Add(new GeoPoint { Latitude = 31.23 + (radius * Math.Sin(angle)), Longitude = 121.47 + (radius * Math.Cos(angle)) });
+        }
+
+        ring.Points.Add(ring.Points[0].Clone());
+        return ring;
+    }
+
+    [Fact]
+    public async Task Polygons_are_limited_in_points_and_warnings_in_shapes()
+    {
+        var largest = Content();
+        largest.Polygons.Add(Ring(1000));
+        var accepted = await DraftAsync(largest);
+        Assert.Equal(1000, accepted.Content.Polygons.Single().Points.Count);
+
+        var tooLarge = Content();
+        tooLarge.Polygons.Add(Ring(1001));
+        var points = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).CreateDraftAsync(new CreateDraftRequest { RequestId = Id(), Content = tooLarge }).ResponseAsync);
+        RpcAssert.Refused(points, StatusCode.InvalidArgument, "INVALID_REQUEST");
+        Assert.Contains("at most 1000 points", Assert.Single(points.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations, v => v.Field == "content.polygons[0].points").Description);
+
+        var tooMany = Content();
+        for (int i = 0; i < 21; i++)
+        {
+            tooMany.Circles.Add(new Circle { Center = new GeoPoint { Latitude = 31.2, Longitude = 121.4 + (i * 0.01) }, RadiusKm = 1 });
+        }
+
+        var shapes = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).CreateDraftAsync(new CreateDraftRequest { RequestId = Id(), Content = tooMany }).ResponseAsync);
+        Assert.Contains("at most 20 polygons and circles", Assert.Single(shapes.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations, v => v.Field == "content.polygons").Description);
+    }
+
+    [Fact]
+    public async Task Coordinates_that_are_not_finite_or_not_on_Earth_are_refused()
+    {
+        var content = Content();
+        var nan = Ring(8);
+        nan.Points[2].Latitude = double.NaN;
+        var infinite = Ring(8);
+        infinite.Points[3].Longitude = double.PositiveInfinity;
+        var beyond = Ring(8);
+        beyond.Points[1].Latitude = 91;
+        content.Polygons.Add(nan);
+        content.Polygons.Add(infinite);
+        content.Polygons.Add(beyond);
+        content.Circles.Add(new Circle { Center = new GeoPoint { Latitude = double.NegativeInfinity, Longitude = 121.4 }, RadiusKm = 1 });
+        content.Circles.Add(new Circle { Center = new GeoPoint { Latitude = 31.2, Longitude = 121.4 }, RadiusKm = double.NaN });
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).CreateDraftAsync(new CreateDraftRequest { RequestId = Id(), Content = content }).ResponseAsync);
+
+        RpcAssert.Refused(error, StatusCode.InvalidArgument, "INVALID_REQUEST");
+        var fields = error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field).ToList();
+        Assert.Contains("content.polygons[0].points", fields);
+        Assert.Contains("content.polygons[1].points", fields);
+        Assert.Contains("content.polygons[2].points", fields);
+        Assert.Contains("content.circles[0].center", fields);
+        Assert.Contains("content.circles[1].radius_km", fields);
+    }
+
+    [Fact]
+    public async Task The_department_is_checked_before_the_geometry()
+    {
+        string outsider = TestIdentities.MintJwt("other.officer", [Roles.DutyOfficer], DateTime.UtcNow.AddMinutes(10), department: "SWB");
+        var asOutsider = new WarningService.WarningServiceClient(fixture.Platform.WithAuthorization($"Bearer {outsider}"));
+        var crossing = Content();
+        crossing.Polygons.Add(new Polygon { Points = { new GeoPoint { Latitude = 31.2, Longitude = 121.4 }, new GeoPoint { Latitude = 31.3, Longitude = 121.5 },
+            new GeoPoint { Latitude = 31.3, Longitude = 121.4 }, new GeoPoint { Latitude = 31.2, Longitude = 121.5 }, new GeoPoint { Latitude = 31.2, Longitude = 121.4 } } });
+
+        var create = await Assert.ThrowsAsync<RpcException>(() => asOutsider.CreateDraftAsync(new CreateDraftRequest { RequestId = Id(), Department = TestIdentities.Department, Content = crossing }).ResponseAsync);
+        RpcAssert.Refused(create, StatusCode.PermissionDenied, "DEPARTMENT_OUT_OF_SCOPE");
+
+        var draft = await DraftAsync(Content());
+        var edit = await Assert.ThrowsAsync<RpcException>(() => asOutsider.EditDraftAsync(new EditDraftRequest { RequestId = Id(), WarningId = draft.Id, Content = crossing }).ResponseAsync);
+        RpcAssert.Refused(edit, StatusCode.PermissionDenied, "DEPARTMENT_OUT_OF_SCOPE");
+
+        // Within the department the same content is refused for what it is.
+        var own = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).EditDraftAsync(new EditDraftRequest { RequestId = Id(), WarningId = draft.Id, Content = crossing }).ResponseAsync);
+        RpcAssert.Refused(own, StatusCode.InvalidArgument, "INVALID_REQUEST");
+        Assert.Contains("cross", Assert.Single(own.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations).Description);
     }
 }
 

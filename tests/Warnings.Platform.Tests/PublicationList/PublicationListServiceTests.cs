@@ -213,6 +213,36 @@ public abstract class PublicationListServiceTests<TFixture>(TFixture fixture) : 
     }
 
     [Fact]
+    public async Task A_history_page_token_beyond_the_current_version_is_refused_at_once()
+    {
+        long current = await CurrentVersionAsync();
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        // A deadline, so a server that walks a hundred million versions fails the test instead of hanging it.
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await Client(Roles.Analyst).ListHistoryAsync(
+            new ListHistoryRequest { PageToken = "100000000" }, deadline: DateTime.UtcNow.AddSeconds(5)));
+
+        RpcAssert.Refused(error, StatusCode.InvalidArgument, "PAGE_TOKEN_INVALID");
+        Assert.Equal("page_token", Assert.Single(error.GetRpcStatus()!.GetDetail<BadRequest>()!.FieldViolations).Field);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(2), $"took {started.Elapsed}");
+
+        // The current version itself is still a valid place to start, and pages chain down to version 1.
+        var page = await Client(Roles.Analyst).ListHistoryAsync(new ListHistoryRequest { PageToken = current.ToString(System.Globalization.CultureInfo.InvariantCulture), PageSize = 1 });
+        Assert.Equal(current, Assert.Single(page.Changes).Version);
+        Assert.Equal(current > 1 ? (current - 1).ToString(System.Globalization.CultureInfo.InvariantCulture) : "", page.NextPageToken);
+    }
+
+    [Fact]
+    public async Task Watching_from_beyond_the_current_version_is_refused()
+    {
+        using var watch = Client(Roles.Analyst).WatchChanges(new WatchChangesRequest { AfterVersion = 100000000 }, deadline: DateTime.UtcNow.AddSeconds(5));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => watch.ResponseStream.MoveNext(CancellationToken.None));
+
+        RpcAssert.Refused(error, StatusCode.InvalidArgument, "VERSION_BEYOND_CURRENT");
+    }
+
+    [Fact]
     public async Task An_exported_list_imports_back_as_a_new_version()
     {
         var exported = await Client().GetListAsync(new GetListRequest());
