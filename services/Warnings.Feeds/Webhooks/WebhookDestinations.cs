@@ -71,11 +71,11 @@ public sealed class WebhookDestinations
             {
                 _networks.Add(IPNetwork.TryParse(raw, out var network)
                     ? network
-                    : throw new InvalidOperationException($"Feeds:Webhooks:AllowedDestinations: '{raw}' is not a CIDR range (e.g. 10.1.2.0/24)."));
+                    : throw new Warnings.Core.Modules.PlatformConfigurationException($"Feeds:Webhooks:AllowedDestinations: '{raw}' is not a CIDR range (e.g. 10.1.2.0/24)."));
             }
             else
             {
-                _hosts.Add(ParseHostAndPort(raw) ?? throw new InvalidOperationException($"Feeds:Webhooks:AllowedDestinations: '{raw}' is not host, host:port, or a CIDR range."));
+                _hosts.Add(ParseHostAndPort(raw) ?? throw new Warnings.Core.Modules.PlatformConfigurationException($"Feeds:Webhooks:AllowedDestinations: '{raw}' is not host, host:port, or a CIDR range."));
             }
         }
     }

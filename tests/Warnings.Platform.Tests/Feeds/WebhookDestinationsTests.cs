@@ -53,8 +53,8 @@ public sealed class WebhookDestinationsTests
         Assert.NotNull(destinations.RefusesAtRegistration(new Uri("http://[::1]:9001/x")));
         Assert.Null(destinations.RefusesAtRegistration(new Uri("https://hooks.internal/x")));
         Assert.Null(destinations.RefusesAtRegistration(new Uri("https://partner.example/x"))); // names are judged at connect time
-        Assert.Throws<InvalidOperationException>(() => new WebhookDestinations(["10.0.0.0/33"]));
-        Assert.Throws<InvalidOperationException>(() => new WebhookDestinations(["not a host"]));
+        Assert.Throws<Warnings.Core.Modules.PlatformConfigurationException>(() => new WebhookDestinations(["10.0.0.0/33"]));
+        Assert.Throws<Warnings.Core.Modules.PlatformConfigurationException>(() => new WebhookDestinations(["not a host"]));
     }
 
     [Theory]
