@@ -163,10 +163,10 @@ public sealed class CellAreas(DispatchOptions options)
 }
 
 /// <summary>Each channel's gateway: HTTP when configured, else the logging gateway.</summary>
-public sealed class GatewayDirectory(DispatchOptions options, IHttpClientFactory clients, LoggingGateway logging)
+public sealed class GatewayDirectory(DispatchOptions options, IHttpClientFactory clients, LoggingGateway logging, IClock clock)
 {
     public IChannelGateway For(string channel) =>
         options.Gateways.TryGetValue(channel, out var gateway) && !string.IsNullOrWhiteSpace(gateway.Url)
-            ? new HttpGateway(clients.CreateClient($"gateway-{channel}"), new Uri(gateway.Url), Warnings.Core.Http.WebhookSignature.SecretBytes(gateway.Secret))
+            ? new HttpGateway(clients.CreateClient($"gateway-{channel}"), new Uri(gateway.Url), Warnings.Core.Http.WebhookSignature.SecretBytes(gateway.Secret), clock)
             : logging;
 }

@@ -18,7 +18,7 @@ namespace Warnings.Testing;
 /// </summary>
 public sealed class TestGateway : IAsyncDisposable
 {
-    public sealed record Received(string Channel, string IdempotencyKey, string Signature, byte[] Body, long ReceivedAtTicks);
+    public sealed record Received(string Channel, string IdempotencyKey, string Signature, byte[] Body, long ReceivedAtTicks, string Timestamp = "");
 
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<Received> _received = new();
@@ -41,9 +41,11 @@ public sealed class TestGateway : IAsyncDisposable
         {
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body);
+            string timestamp = request.Headers[WebhookSignature.TimestampHeader].ToString();
             gateway._received.Enqueue(new Received(channel, request.Headers["Idempotency-Key"].ToString(), request.Headers[WebhookSignature.Header].ToString(), body.ToArray(),
-                System.Diagnostics.Stopwatch.GetTimestamp()));
-            if (gateway._secrets.TryGetValue(channel, out var secret) && !WebhookSignature.Verify(secret, body.ToArray(), request.Headers[WebhookSignature.Header]))
+                System.Diagnostics.Stopwatch.GetTimestamp(), timestamp));
+            if (gateway._secrets.TryGetValue(channel, out var secret)
+                && !WebhookSignature.Verify(secret, timestamp, body.ToArray(), request.Headers[WebhookSignature.Header], NodaTime.SystemClock.Instance.GetCurrentInstant()))
             {
                 Interlocked.Increment(ref gateway._badSignatures);
                 return Results.StatusCode(401);

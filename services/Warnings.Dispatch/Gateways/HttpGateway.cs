@@ -10,7 +10,7 @@ namespace Warnings.Dispatch.Gateways;
 /// header, signed with the channel's secret as <see cref="WebhookSignature"/> says. Timeouts, jittered retries and a circuit breaker come from the HttpClient's
 /// standard resilience pipeline (Microsoft.Extensions.Http.Resilience).
 /// </summary>
-public sealed class HttpGateway(HttpClient client, Uri url, byte[] secret) : IChannelGateway
+public sealed class HttpGateway(HttpClient client, Uri url, byte[] secret, NodaTime.IClock clock) : IChannelGateway
 {
     // UTF-8 as is: gateways (and their logs) read Chinese text, not \u escapes. The body is JSON, never HTML.
     private static readonly JsonSerializerOptions BodyJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -21,7 +21,7 @@ public sealed class HttpGateway(HttpClient client, Uri url, byte[] secret) : ICh
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         request.Headers.Add("Idempotency-Key", idempotencyKey);
-        request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(secret, body));
+        WebhookSignature.Apply(request, secret, clock.GetCurrentInstant(), body);
         using var response = await client.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {

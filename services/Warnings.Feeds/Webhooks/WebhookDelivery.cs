@@ -166,7 +166,7 @@ public sealed class WebhookDelivery(WebhookStore webhooks, FeedStream feed, ISta
         byte[] body = Encoding.UTF8.GetBytes(entry.Entry.CapXml);
         using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/cap+xml") { CharSet = "utf-8" };
-        request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(WebhookSignature.SecretBytes(secret), body));
+        WebhookSignature.Apply(request, WebhookSignature.SecretBytes(secret), clock.GetCurrentInstant(), body);
         request.Headers.Add("Idempotency-Key", $"{entry.Entry.Identifier}:{KindName(entry.Entry.Kind)}");
         request.Headers.Add("X-Warnings-Message-Kind", KindName(entry.Entry.Kind));
         request.Headers.Add("X-Warnings-Feed-Sequence", FeedStream.TokenOf(entry.Sequence));

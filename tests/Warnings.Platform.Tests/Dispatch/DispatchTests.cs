@@ -70,7 +70,9 @@ public sealed class DispatchTests : IAsyncLifetime
         Assert.All(received, r =>
         {
             Assert.Equal($"{warning.Id}:v1:{r.Channel}", r.IdempotencyKey);
-            Assert.True(WebhookSignature.Verify(Encoding.UTF8.GetBytes($"secret-{r.Channel}"), r.Body, r.Signature));
+            // Signed with the platform's clock (a fake one here): verified at the instant it says it was sent.
+            var sentAt = NodaTime.Instant.FromUnixTimeSeconds(long.Parse(r.Timestamp, System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(WebhookSignature.Verify(Encoding.UTF8.GetBytes($"secret-{r.Channel}"), r.Timestamp, r.Body, r.Signature, sentAt));
         });
 
         await Officer.LiftAsync(new LiftRequest { RequestId = $"l-{Guid.NewGuid():N}", WarningId = warning.Id, Reason = "台风远离" });

@@ -42,7 +42,7 @@ public sealed class WebhookTests(FeedFixture fixture) : IClassFixture<FeedFixtur
         var status = await Eventually.Until(async () => await fixture.Feed().GetWebhookAsync(new GetWebhookRequest { Id = webhook.Id }), w => w.Behind == 0, "the webhook caught up");
 
         Assert.Equal(0, fixture.Receiver.BadSignatures);
-        Assert.All(received, r => Assert.True(WebhookSignature.Verify(WebhookSignature.SecretBytes(Secret), r.Body, r.Signature)));
+        Assert.All(received, r => Assert.True(WebhookSignature.Verify(WebhookSignature.SecretBytes(Secret), r.Timestamp, r.Body, r.Signature, NodaTime.SystemClock.Instance.GetCurrentInstant())));
         Assert.DoesNotContain(received, r => System.Text.Encoding.UTF8.GetString(r.Body).Contains(outside.Id, StringComparison.Ordinal));
         Assert.Equal([$":publish", ":publish", ":lift"], received.Select(r => r.IdempotencyKey[r.IdempotencyKey.LastIndexOf(':')..]));
         var cap = await fixture.Officer.GetCapAsync(new GetCapRequest { WarningId = restricted.Id });
