@@ -289,7 +289,7 @@ cmd_chaos() {
   command -v redis-server >/dev/null 2>&1 && [ -x "$rabbit_bin/rabbitmq-server" ] \
     || die "rabbitmq-server or redis-server missing: run 'infra/dev.sh install'"
   log "building the platform and the chaos harness (Release)"
-  dotnet build "$repo/tests/Warnings.Chaos" -c Release -nologo -v q >&2
+  dotnet build "$repo/tests/Warnings.Chaos" -c Release -nologo -v q -clp:ErrorsOnly >&2
   exec dotnet "$repo/tests/Warnings.Chaos/bin/Release/net10.0/Warnings.Chaos.dll" "$@"
 }
 
@@ -304,5 +304,5 @@ case "${1:-}" in
   cluster) cmd_cluster ;;
   cluster-down) cmd_cluster_down ;;
   chaos) shift; cmd_chaos "$@" ;;
-  *) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

@@ -78,7 +78,7 @@ public sealed class ChaosRunner(IChaosInfrastructure infrastructure, string plat
         var loadRun = load.RunAsync(stopLoad.Token, grace: TimeSpan.FromSeconds(20));
         try
         {
-            await Eventually.Until(() => Task.FromResult(gateway.Requests.Count), n => n > 0, "the first delivery under load", TimeSpan.FromSeconds(60));
+            await Eventually.Until(() => Task.FromResult((gateway.Requests.Count, Load: load.Describe())), s => s.Count > 0, "the first delivery under load", TimeSpan.FromSeconds(60));
             context.Log("load running, first delivery seen; injecting the fault");
             await scenario.InjectAsync(context);
             await ScenarioContext.KeepLoadAsync(timings.LoadAfterFault);

@@ -35,6 +35,11 @@ public sealed class LoadDriver(CallInvoker officer, CallInvoker municipal, CallI
 
     public PatientCalls Calls { get; private set; } = new(CancellationToken.None);
 
+    /// <summary>One line on how the load is going, for the progress log and for timeouts.</summary>
+    public string Describe() =>
+        $"{AcknowledgedWarnings.Count} warnings and {AcknowledgedReports.Count} reports acknowledged, {_inFlight.Count} in flight, {Calls.Retries} retries"
+        + string.Concat(Calls.Refusals.Select(r => $"; {r.Value}x {r.Key}"));
+
     /// <summary>
     /// Issues load until <paramref name="stop"/>; then lets calls in flight finish for up to
     /// <paramref name="grace"/> (still retrying) before abandoning them unacknowledged.
@@ -86,7 +91,17 @@ public sealed class LoadDriver(CallInvoker officer, CallInvoker municipal, CallI
                 continue;
             }
 
-            var task = Task.Run(start);
+            var task = Task.Run(async () =>
+            {
+                try
+                {
+                    await start();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Calls.Refusals.AddOrUpdate($"unexpected {e.GetType().Name}: {e.Message}", 1, (_, n) => n + 1);
+                }
+            });
             _inFlight.TryAdd(task, true);
             _ = task.ContinueWith(t => _inFlight.TryRemove(t, out _), TaskScheduler.Default);
         }

@@ -23,6 +23,7 @@ public sealed class PlatformProcess : IAsyncDisposable
     {
         _dll = dll;
         LogPath = logPath;
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
         DevKeysFile = Path.Combine(infrastructure.DataDirectory, "dev-api-keys.json");
         int grpcPort = ChildProcesses.FreePort();
         _httpPort = ChildProcesses.FreePort();

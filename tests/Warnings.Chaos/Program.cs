@@ -23,7 +23,7 @@ if (scenarios.Count == 0)
 }
 
 string repository = Repository.Root();
-string dll = Path.Combine(repository, "services", "Warnings.Platform", "bin", "Release", "net10.0", "Warnings.Platform.dll");
+string dll = Repository.PlatformDll("Release");
 if (!File.Exists(dll))
 {
     Console.Error.WriteLine($"{dll} is missing: run 'dotnet build services/Warnings.Platform -c Release' first");
@@ -44,7 +44,17 @@ await using (var infrastructure = DevShInfrastructure.FromEnvironment(repository
         foreach (var scenario in scenarios)
         {
             Log($"{scenario.Name} #{run}: {scenario.Description}");
-            var result = await runner.RunAsync(scenario, run);
+            ScenarioResult result;
+            try
+            {
+                result = await runner.RunAsync(scenario, run);
+            }
+            catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException)
+            {
+                Log($"{scenario.Name} #{run} aborted: {e}");
+                result = ScenarioResult.Aborted(scenario.Name, run, e);
+            }
+
             results.Add(result);
             Log($"{scenario.Name} #{run} done: {result.AcknowledgedWarnings} warnings, {result.Lost} lost, {result.Duplicates} duplicates");
         }
@@ -58,19 +68,3 @@ Console.WriteLine(json
     ? JsonSerializer.Serialize(new { results, thresholds, violations, passed = violations.Count == 0 }, new JsonSerializerOptions { WriteIndented = true })
     : ResultTable.ToText(results, thresholds));
 return violations.Count == 0 ? 0 : 1;
-
-internal static class Repository
-{
-    public static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Warnings.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return Directory.GetCurrentDirectory();
-    }
-}

@@ -23,6 +23,10 @@ public sealed record ScenarioResult(
     IReadOnlyList<string> Notes)
 {
     public int Lost => LostDeliveries + LostReports;
+
+    /// <summary>A run the harness could not finish (e.g. the platform did not start again): it fails.</summary>
+    public static ScenarioResult Aborted(string scenario, int run, Exception error) =>
+        new(scenario, run, 0, 0, 0, 0, 0, 0, 0, 0, null, false, "not checked", 0, 0, [$"aborted: {error.GetType().Name}: {error.Message}"]);
 }
 
 /// <summary>What a run may show before it fails (the harness's exit code, the short test's assertions).</summary>
