@@ -80,8 +80,10 @@ public sealed class DevShInfrastructure(int rabbitMqPort, int redisPort, string 
 
     public async Task<long> RestartRedisAsync()
     {
+        // Watched while dev.sh runs: after Redis, 'up' also checks the broker, which takes seconds.
+        var answering = ChildProcesses.WaitUntilAsync(() => ChildProcesses.RedisAnswersAsync(redisPort), TimeSpan.FromSeconds(60), "redis");
         await DevShAsync("up");
-        return await ChildProcesses.WaitUntilAsync(() => ChildProcesses.RedisAnswersAsync(redisPort), TimeSpan.FromSeconds(30), "redis");
+        return await answering;
     }
 
     public Task KillRabbitMqAsync() => ChildProcesses.KillHardAsync(ChildProcesses.ReadPidFile(Path.Combine(dataDirectory, "rabbitmq", "rabbitmq.pid")));

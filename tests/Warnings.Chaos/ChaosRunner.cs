@@ -52,7 +52,7 @@ public sealed class ChaosRunner(IChaosInfrastructure infrastructure, string plat
         string logPath = Path.Combine(infrastructure.DataDirectory, "logs", $"{scenario.Name}-{run}-{keyPrefix}.log");
         await using var platform = new PlatformProcess(platformDll, infrastructure, vhost, keyPrefix, gateway.Url, logPath);
         log($"{scenario.Name} #{run}: vhost {vhost}, key prefix {keyPrefix}, platform log {logPath}");
-        await platform.StartAsync();
+        long scenarioStart = await platform.StartAsync();
         var keys = platform.ApiKeys();
         using var channel = GrpcChannel.ForAddress(platform.GrpcAddress, new GrpcChannelOptions
         {
@@ -69,7 +69,7 @@ public sealed class ChaosRunner(IChaosInfrastructure infrastructure, string plat
             m.Add("authorization", authorization);
             return m;
         });
-        string municipalJwt = TestIdentities.MintJwt("semb.chaos", [Roles.Approver], DateTime.UtcNow.AddHours(2), department: "SEMB");
+        string municipalJwt = TestIdentities.MintJwt("semb.chaos", [Roles.Approver], DateTime.UtcNow.AddHours(2), notBefore: DateTime.UtcNow.AddMinutes(-1), department: "SEMB");
         var load = new LoadDriver(As($"ApiKey {keys[Roles.DutyOfficer]}"), As($"Bearer {municipalJwt}"), As($"ApiKey {keys[Roles.DistrictReporter]}"), rates);
         var operatorInvoker = As($"ApiKey {keys[Roles.Operator]}");
 
@@ -104,6 +104,7 @@ public sealed class ChaosRunner(IChaosInfrastructure infrastructure, string plat
         await QuietAsync(gateway);
         var requests = gateway.Requests;
         var (duplicates, inFlight) = GatewayLedger.Duplicates(requests, context.PlatformKills);
+        notes.AddRange(GatewayLedger.DescribeDuplicates(requests, context.PlatformKills, scenarioStart));
         notes.AddRange(load.Calls.Refusals.Select(r => $"refused {r.Value}x: {r.Key}"));
         if (!platform.IsRunning)
         {

@@ -100,6 +100,28 @@ public static class GatewayLedger
         return (duplicates, inFlight);
     }
 
+    /// <summary>
+    /// Evidence for the report: a few duplicated keys with the time of each POST, in seconds relative to
+    /// the nearest platform SIGKILL (negative: before it), or to the scenario's start when none was killed.
+    /// </summary>
+    public static IEnumerable<string> DescribeDuplicates(IReadOnlyList<TestGateway.Received> requests, IReadOnlyList<long> platformKills, long scenarioStart, int examples = 5)
+    {
+        var duplicated = requests.GroupBy(r => r.IdempotencyKey).Where(g => g.Count() > 1).ToList();
+        if (duplicated.Count == 0)
+        {
+            yield break;
+        }
+
+        long Reference(long at) => platformKills.Count == 0 ? scenarioStart : platformKills.MinBy(k => Math.Abs(k - at));
+        string Relative(long at) => (Stopwatch.GetElapsedTime(Reference(at), at) * (at >= Reference(at) ? 1 : -1)).TotalSeconds.ToString("+0.00;-0.00", System.Globalization.CultureInfo.InvariantCulture);
+        string reference = platformKills.Count == 0 ? "s after the start" : "s from the nearest platform kill";
+        yield return $"{duplicated.Count} keys POSTed more than once; e.g. ({reference}):";
+        foreach (var key in duplicated.OrderBy(g => g.Min(r => r.ReceivedAtTicks)).Take(examples))
+        {
+            yield return $"  {key.Key}: {string.Join(", ", key.OrderBy(r => r.ReceivedAtTicks).Select(r => Relative(r.ReceivedAtTicks)))}";
+        }
+    }
+
     /// <summary>The worst, over recoveries, of "recovered to the next POST at the gateway"; null when one had none.</summary>
     public static double? FirstDeliverySeconds(IReadOnlyList<TestGateway.Received> requests, IReadOnlyList<long> recoveries)
     {
