@@ -101,10 +101,18 @@ public sealed class ChaosRunner(IChaosInfrastructure infrastructure, string plat
             notes.Add(e.Message);
         }
 
-        await QuietAsync(gateway);
+        try
+        {
+            await QuietAsync(gateway);
+        }
+        catch (TimeoutException e)
+        {
+            notes.Add(e.Message);
+        }
+
         var requests = gateway.Requests;
         var (duplicates, inFlight) = GatewayLedger.Duplicates(requests, context.PlatformKills);
-        notes.AddRange(GatewayLedger.DescribeDuplicates(requests, context.PlatformKills, scenarioStart));
+        notes.AddRange(GatewayLedger.DescribeDuplicates(requests, context.Faults, scenarioStart));
         notes.AddRange(load.Calls.Refusals.Select(r => $"refused {r.Value}x: {r.Key}"));
         if (!platform.IsRunning)
         {

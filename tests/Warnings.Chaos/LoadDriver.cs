@@ -97,7 +97,7 @@ public sealed class LoadDriver(CallInvoker officer, CallInvoker municipal, CallI
                 {
                     await start();
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e)
                 {
                     Calls.Refusals.AddOrUpdate($"unexpected {e.GetType().Name}: {e.Message}", 1, (_, n) => n + 1);
                 }

@@ -38,7 +38,7 @@ public sealed class PatientCalls(CancellationToken scenarioEnd)
                 Refusals.AddOrUpdate($"{what}: {e.StatusCode} {e.Status.Detail}", 1, (_, n) => n + 1);
                 return null;
             }
-            catch (Exception e) when (e is HttpRequestException or IOException && !scenarioEnd.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException && !scenarioEnd.IsCancellationRequested)
             {
                 Interlocked.Increment(ref _retries); // a connection error the client did not map to a status
             }

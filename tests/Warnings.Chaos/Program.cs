@@ -49,7 +49,7 @@ await using (var infrastructure = DevShInfrastructure.FromEnvironment(repository
             {
                 result = await runner.RunAsync(scenario, run);
             }
-            catch (Exception e) when (e is InvalidOperationException or TimeoutException or IOException)
+            catch (Exception e)
             {
                 Log($"{scenario.Name} #{run} aborted: {e}");
                 result = ScenarioResult.Aborted(scenario.Name, run, e);

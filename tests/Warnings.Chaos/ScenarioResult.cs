@@ -102,9 +102,9 @@ public static class GatewayLedger
 
     /// <summary>
     /// Evidence for the report: a few duplicated keys with the time of each POST, in seconds relative to
-    /// the nearest platform SIGKILL (negative: before it), or to the scenario's start when none was killed.
+    /// the nearest kill of the platform, Redis or the broker (negative: before it).
     /// </summary>
-    public static IEnumerable<string> DescribeDuplicates(IReadOnlyList<TestGateway.Received> requests, IReadOnlyList<long> platformKills, long scenarioStart, int examples = 5)
+    public static IEnumerable<string> DescribeDuplicates(IReadOnlyList<TestGateway.Received> requests, IReadOnlyList<long> faults, long scenarioStart, int examples = 5)
     {
         var duplicated = requests.GroupBy(r => r.IdempotencyKey).Where(g => g.Count() > 1).ToList();
         if (duplicated.Count == 0)
@@ -112,9 +112,9 @@ public static class GatewayLedger
             yield break;
         }
 
-        long Reference(long at) => platformKills.Count == 0 ? scenarioStart : platformKills.MinBy(k => Math.Abs(k - at));
+        long Reference(long at) => faults.Count == 0 ? scenarioStart : faults.MinBy(k => Math.Abs(k - at));
         string Relative(long at) => (Stopwatch.GetElapsedTime(Reference(at), at) * (at >= Reference(at) ? 1 : -1)).TotalSeconds.ToString("+0.00;-0.00", System.Globalization.CultureInfo.InvariantCulture);
-        string reference = platformKills.Count == 0 ? "s after the start" : "s from the nearest platform kill";
+        string reference = faults.Count == 0 ? "s after the start" : "s from the nearest kill";
         yield return $"{duplicated.Count} keys POSTed more than once; e.g. ({reference}):";
         foreach (var key in duplicated.OrderBy(g => g.Min(r => r.ReceivedAtTicks)).Take(examples))
         {
