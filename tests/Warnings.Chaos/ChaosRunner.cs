@@ -122,7 +122,19 @@ public sealed class ChaosRunner(IChaosInfrastructure infrastructure, string plat
         using var checks = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var patient = new PatientCalls(checks.Token);
         int lostReports = await LostReportsAsync(patient, operatorInvoker, load.AcknowledgedReports.Values.ToHashSet());
-        int parked = await ParkedAsync(vhost);
+        var queues = await QueueDepthsAsync(vhost);
+        int parked = queues.Where(q => q.Key.EndsWith("_error", StringComparison.Ordinal)).Sum(q => q.Value);
+        // Where undelivered work sits, when some does: a queue nobody consumes, or not even published.
+        var waiting = queues.Where(q => q.Value > 0 && !q.Key.EndsWith("_error", StringComparison.Ordinal)).ToList();
+        if (waiting.Count > 0)
+        {
+            notes.Add($"still queued at the end: {string.Join(", ", waiting.Select(q => $"{q.Key} {q.Value}"))}");
+        }
+
+        if (!await platform.ReadyAsync())
+        {
+            notes.Add("the platform's /readyz did not answer 200 at the end");
+        }
         var deadLetters = await patient.UntilOkAsync("ListDeadLetters", o => new DispatchService.DispatchServiceClient(operatorInvoker).ListDeadLettersAsync(new ListDeadLettersRequest(), o));
         int shown = deadLetters?.DeadLetters.Count(d => d.RequeuedAt is null) ?? 0;
         var audit = await patient.UntilOkAsync("VerifyAuditChain", o => new AuditService.AuditServiceClient(operatorInvoker).VerifyAuditChainAsync(new VerifyAuditChainRequest(), o));
@@ -167,13 +179,14 @@ public sealed class ChaosRunner(IChaosInfrastructure infrastructure, string plat
         return lost;
     }
 
-    // Messages parked in the vhost's *_error queues (list_queues prints "name<TAB>messages" lines).
-    private async Task<int> ParkedAsync(string vhost)
+    // Messages per queue of the vhost (list_queues prints "name<TAB>messages" lines); parked ones are in *_error queues.
+    private async Task<Dictionary<string, int>> QueueDepthsAsync(string vhost)
     {
         string output = await infrastructure.CtlAsync("list_queues", "-p", vhost, "name", "messages");
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split('\t', ' '))
-            .Where(f => f.Length >= 2 && f[0].EndsWith("_error", StringComparison.Ordinal))
-            .Sum(f => int.TryParse(f[^1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : 0);
+            .Where(f => f.Length >= 2 && int.TryParse(f[^1], NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            .GroupBy(f => f[0])
+            .ToDictionary(g => g.Key, g => g.Sum(f => int.Parse(f[^1], CultureInfo.InvariantCulture)));
     }
 }

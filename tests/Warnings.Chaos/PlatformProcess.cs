@@ -84,7 +84,7 @@ public sealed class PlatformProcess : IAsyncDisposable
         }, TimeSpan.FromSeconds(120), $"the platform's /readyz (log {LogPath})");
     }
 
-    private async Task<bool> ReadyAsync()
+    public async Task<bool> ReadyAsync()
     {
         try
         {
