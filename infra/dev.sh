@@ -11,12 +11,14 @@
 #   infra/dev.sh ctl ...   rabbitmqctl against the dev broker (tests use it to make throwaway vhosts)
 #   infra/dev.sh cluster   up, then every module as its own process (two issuing replicas) against them
 #   infra/dev.sh cluster-down   stop those processes
+#   infra/dev.sh chaos ... the chaos harness on its own RabbitMQ and Redis (args go to it, e.g. --only redis-5s)
 #
 # Ports and folders can be overridden: WARNINGS_RABBITMQ_PORT (5672), WARNINGS_REDIS_PORT (6379),
 # WARNINGS_DATA_DIR (<repo>/.data, ignored by git). The cluster: WARNINGS_CLUSTER_NAME (dev),
 # WARNINGS_CLUSTER_BASE_PORT (5200: process i listens on base+2i for gRPC, base+2i+1 for HTTP),
 # WARNINGS_CLUSTER_VHOST (/), WARNINGS_CLUSTER_PREFIX (wrn); any other Section__Key variable in the
-# environment reaches every process.
+# environment reaches every process. The chaos harness: WARNINGS_CHAOS_RABBITMQ_PORT (5682),
+# WARNINGS_CHAOS_REDIS_PORT (6389), WARNINGS_CHAOS_DATA_DIR (<repo>/.data/chaos).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -276,6 +278,21 @@ cmd_cluster_down() {
   log "cluster ${WARNINGS_CLUSTER_NAME:-dev} stopped (logs kept in $dir)"
 }
 
+# The chaos harness kills its broker and Redis, so it gets its own (own ports, node name and data
+# folder), started and stopped by the harness through this script with the override variables.
+cmd_chaos() {
+  export WARNINGS_RABBITMQ_PORT=${WARNINGS_CHAOS_RABBITMQ_PORT:-5682}
+  export WARNINGS_REDIS_PORT=${WARNINGS_CHAOS_REDIS_PORT:-6389}
+  export WARNINGS_RABBITMQ_NODE=warnings-chaos@localhost
+  export WARNINGS_DATA_DIR=${WARNINGS_CHAOS_DATA_DIR:-$repo/.data/chaos}
+  export WARNINGS_TEST_DEV_SH=$repo/infra/dev.sh
+  command -v redis-server >/dev/null 2>&1 && [ -x "$rabbit_bin/rabbitmq-server" ] \
+    || die "rabbitmq-server or redis-server missing: run 'infra/dev.sh install'"
+  log "building the platform and the chaos harness (Release)"
+  dotnet build "$repo/tests/Warnings.Chaos" -c Release -nologo -v q -clp:ErrorsOnly >&2
+  exec dotnet "$repo/tests/Warnings.Chaos/bin/Release/net10.0/Warnings.Chaos.dll" "$@"
+}
+
 case "${1:-}" in
   install) cmd_install ;;
   up) cmd_up ;;
@@ -286,5 +303,6 @@ case "${1:-}" in
   ctl) shift; ctl "$@" ;;
   cluster) cmd_cluster ;;
   cluster-down) cmd_cluster_down ;;
-  *) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  chaos) shift; cmd_chaos "$@" ;;
+  *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
