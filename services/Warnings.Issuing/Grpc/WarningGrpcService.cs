@@ -240,6 +240,12 @@ public sealed class WarningGrpcService(
             // The updater is the second pair of eyes on an update; a level that needs a leader needs an approver.
             var decision = await DecideAsync(proposed, fastTrack: false, new CandidateSignOffs(true, caller.HasRole(Roles.Approver), warning.MunicipalApprovedBy.Length > 0), now,
                 leaderRefusal: true);
+            // ...which the maker cannot be for an update that reaches further than the version in force.
+            if (UpdateRules.Escalations(warning.Content, request.Content) is { Count: > 0 } escalations)
+            {
+                RequireSecondPerson(history, caller, $"widen it alone ({string.Join("; ", escalations)}): another officer or an approver must make this update");
+            }
+
             warning.Content = request.Content.Clone();
             var version = AddVersion(history, "Update", caller, now, decision, request.Note.Trim());
             history.Steps.Add(Step(now, caller, "updated", request.Note.Trim()));

@@ -162,6 +162,33 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task The_maker_of_a_fast_tracked_warning_cannot_widen_it_alone_but_can_correct_it()
+    {
+        var blue = Content("blue", "gale");
+        var draft = await DraftAsync(blue);
+        await As(Roles.DutyOfficer).EmergencyPublishAsync(new WarningActionRequest { RequestId = Id(), WarningId = draft.Id });
+        var wider = Content("yellow", "gale", channels: ["website", "sms", "tv"]);
+        wider.Districts.Clear();
+        wider.Districts.Add("310000");
+
+        var alone = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).UpdateAsync(
+            new UpdateWarningRequest { RequestId = Id(), WarningId = draft.Id, Content = wider, Note = "city-wide" }).ResponseAsync);
+        RpcAssert.Refused(alone, StatusCode.PermissionDenied, "FOUR_EYES");
+        Assert.Contains("channels added", alone.Status.Detail);
+
+        var corrected = blue.Clone();
+        corrected.Texts[0].Headline += "（更正）";
+        var correction = await As(Roles.DutyOfficer).UpdateAsync(new UpdateWarningRequest { RequestId = Id(), WarningId = draft.Id, Content = corrected, Note = "typo" });
+        Assert.Equal(2, correction.Version);
+
+        string colleague = TestIdentities.MintJwt("second.officer", [Roles.DutyOfficer], DateTime.UtcNow.AddMinutes(10), department: TestIdentities.Department);
+        var byColleague = await new WarningService.WarningServiceClient(fixture.Platform.WithAuthorization($"Bearer {colleague}")).UpdateAsync(
+            new UpdateWarningRequest { RequestId = Id(), WarningId = draft.Id, Content = wider, Note = "city-wide" });
+        Assert.Equal(3, byColleague.Version);
+        Assert.Equal("yellow", byColleague.Content.Level);
+    }
+
+    [Fact]
     public async Task A_lift_ends_the_warning_with_a_cancel_version()
     {
         var reviewed = await ReviewedAsync(Content());
