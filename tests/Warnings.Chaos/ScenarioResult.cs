@@ -70,6 +70,12 @@ public static class GatewayLedger
     /// <summary>A duplicate whose first POST came this soon before a SIGKILL of the platform was in flight at the kill.</summary>
     public static readonly TimeSpan InFlightWindow = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// ...or this soon after it: the kill time is taken as the signal is sent, and a request the
+    /// process had already written reaches the gateway a few milliseconds later (seen: +0.00 to +0.01 s).
+    /// </summary>
+    public static readonly TimeSpan SignalDelivery = TimeSpan.FromMilliseconds(250);
+
     public static int Delivered(IReadOnlyList<TestGateway.Received> requests, IEnumerable<string> warningIds)
     {
         var received = Pairs(requests);
@@ -86,7 +92,9 @@ public static class GatewayLedger
         foreach (var key in requests.GroupBy(r => r.IdempotencyKey).Where(g => g.Count() > 1))
         {
             long first = key.Min(r => r.ReceivedAtTicks);
-            bool atKill = platformKills.Any(kill => first <= kill && Stopwatch.GetElapsedTime(first, kill) <= InFlightWindow);
+            bool atKill = platformKills.Any(kill => first <= kill
+                ? Stopwatch.GetElapsedTime(first, kill) <= InFlightWindow
+                : Stopwatch.GetElapsedTime(kill, first) <= SignalDelivery);
             if (atKill)
             {
                 inFlight += key.Count() - 1;
