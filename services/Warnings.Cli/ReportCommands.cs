@@ -62,7 +62,15 @@ internal static class ReportCommands
         }, IncidentId);
         Add("list", "Incidents (open and closed)", async (s, p, ct) =>
         {
-            var list = await Client(s).ListIncidentsAsync(new ListIncidentsRequest(), cancellationToken: ct);
+            // Every page, so the list is whole.
+            var list = await Client(s).ListIncidentsAsync(new ListIncidentsRequest { PageSize = 500 }, cancellationToken: ct);
+            while (list.NextPageToken.Length > 0)
+            {
+                var next = await Client(s).ListIncidentsAsync(new ListIncidentsRequest { PageSize = 500, PageToken = list.NextPageToken }, cancellationToken: ct);
+                list.Incidents.AddRange(next.Incidents);
+                list.NextPageToken = next.NextPageToken;
+            }
+
             s.Print(list, () =>
             {
                 var table = new Table().AddColumns("id", "district", "category", "class", "state", "reports", "next due");

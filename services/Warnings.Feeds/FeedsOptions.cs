@@ -47,6 +47,9 @@ public sealed class WebhookOptions
     /// <summary>One POST's timeout.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Webhooks one partner may have (deleted ones do not count); more is RESOURCE_EXHAUSTED <c>WEBHOOK_LIMIT_REACHED</c>.</summary>
+    public int MaxPerPartner { get; set; } = 10;
+
     /// <summary>Allow http:// URLs (tests, internal networks); https:// is always allowed.</summary>
     public bool AllowHttp { get; set; }
 

@@ -42,4 +42,47 @@ public class GrpcErrorsTests
         Assert.Equal("LIST_VERSION_STALE", info.Reason);
         Assert.Equal("7", info.Metadata["current_version"]);
     }
+
+    [Fact]
+    public void Fifty_thousand_violations_become_a_hundred_and_one_that_counts_the_rest()
+    {
+        var problems = new FieldViolations();
+        for (int i = 0; i < 50_000; i++)
+        {
+            problems.Add($"districts[{i}]", $"unknown district '{new string('x', 1000)}'");
+        }
+
+        var error = Assert.Throws<RpcException>(() => problems.ThrowIfAny());
+
+        var violations = error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations;
+        Assert.Equal(FieldViolations.MaxViolations + 1, violations.Count);
+        Assert.Equal("and 49900 more", violations[^1].Description);
+        Assert.All(violations, v => Assert.True(v.Description.Length <= FieldViolations.MaxDescriptionLength + 3));
+        Assert.True(error.GetRpcStatus()!.CalculateSize() < 64 * 1024);
+        Assert.True(error.Status.Detail.Length < 4096);
+    }
+
+    [Fact]
+    public void Grpc_errors_cap_a_long_violation_list_built_elsewhere()
+    {
+        var many = Enumerable.Range(0, 5000).Select(i => new BadRequest.Types.FieldViolation { Field = $"f{i}", Description = "bad" }).ToList();
+
+        var violations = GrpcErrors.InvalidArgument(many).GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations;
+
+        Assert.Equal(FieldViolations.MaxViolations + 1, violations.Count);
+        Assert.Equal("and 4900 more", violations[^1].Description);
+    }
+
+    [Theory]
+    [InlineData(253402300799L, false)] // 9999-12-31
+    [InlineData(7258118400L, false)] // 2200-01-01
+    [InlineData(-1L, false)] // 1969
+    [InlineData(1700000000L, true)]
+    public void Instants_are_held_to_years_1970_to_2199(long seconds, bool ok)
+    {
+        var problems = new FieldViolations().CheckInstant(new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = seconds }, "to", out var instant);
+
+        Assert.Equal(!ok, problems.Any);
+        Assert.Equal(ok ? NodaTime.Instant.FromUnixTimeSeconds(seconds) : default, instant);
+    }
 }

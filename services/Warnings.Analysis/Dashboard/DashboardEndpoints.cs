@@ -13,9 +13,12 @@ namespace Warnings.Analysis.Dashboard;
 /// <summary>
 /// The situation dashboard on the HTTP port: <c>/dashboard</c> (the page, with the district map),
 /// <c>/dashboard/state</c> (its data as JSON), <c>/dashboard/events</c> (server-sent events: "changed"
-/// whenever a projection changes, so the page updates without a reload) and a login page that puts
-/// the viewer's API key in an HttpOnly cookie valid for <c>/dashboard</c> only. Viewers: analysts,
-/// approvers (leadership), duty officers and operators.
+/// whenever a projection changes, so the page updates without a reload) and a login page that starts
+/// a server-side session (<see cref="DashboardSessions"/>): the HttpOnly, SameSite=Strict cookie valid for
+/// <c>/dashboard</c> only holds a random session id, never the key; signing out deletes the session, and
+/// revoking the key ends it. The login form is same-origin only (Origin or Referer) and carries a token
+/// that must match its cookie. No dashboard page may be framed. Viewers: analysts, approvers
+/// (leadership), duty officers and operators.
 /// </summary>
 public static class DashboardEndpoints
 {
@@ -25,10 +28,25 @@ public static class DashboardEndpoints
     public static void MapDashboard(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup(ApiKeyAuthenticationHandler.DashboardPath).AllowAnonymous();
-        group.MapGet("/login", () => Page("login.html", ""));
-        group.MapPost("/login", LoginAsync).DisableAntiforgery();
-        group.MapPost("/logout", (HttpContext http) =>
+        group.AddEndpointFilter(async (context, next) =>
         {
+            var headers = context.HttpContext.Response.Headers;
+            headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+            headers.XFrameOptions = "DENY";
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "same-origin";
+            headers.CacheControl = "no-store";
+            return await next(context);
+        });
+        group.MapGet("/login", (HttpContext http) => LoginPage(http, ""));
+        group.MapPost("/login", LoginAsync).DisableAntiforgery();
+        group.MapPost("/logout", async (HttpContext http, DashboardSessions sessions) =>
+        {
+            if (http.Request.Cookies.TryGetValue(ApiKeyAuthenticationHandler.DashboardCookie, out var session))
+            {
+                await sessions.RevokeAsync(session);
+            }
+
             http.Response.Cookies.Delete(ApiKeyAuthenticationHandler.DashboardCookie, CookieOptions(http));
             return Results.Redirect($"{ApiKeyAuthenticationHandler.DashboardPath}/login");
         }).DisableAntiforgery();
@@ -41,17 +59,71 @@ public static class DashboardEndpoints
         group.MapGet("/events", EventsAsync);
     }
 
-    private static async Task<IResult> LoginAsync(HttpContext http, ApiKeyRegistry keys)
+    private static async Task<IResult> LoginAsync(HttpContext http, ApiKeyRegistry keys, DashboardSessions sessions)
     {
-        var form = await http.Request.ReadFormAsync();
-        string key = form["key"].ToString().Trim();
-        if (key.Length == 0 || await keys.CheckAsync(key) is not { Status: ApiKeyStatus.Valid } check || !check.Record!.ToPrincipal().Roles.Overlaps(ViewerRoles))
+        if (!SameOrigin(http))
         {
-            return Page("login.html", "<p class=\"error\">这个密钥不能查看态势图。 This key cannot view the dashboard.</p>", StatusCodes.Status401Unauthorized);
+            return Results.Text("A dashboard sign-in must come from the dashboard's own login page.", statusCode: StatusCodes.Status403Forbidden);
         }
 
-        http.Response.Cookies.Append(ApiKeyAuthenticationHandler.DashboardCookie, key, CookieOptions(http));
+        if (!http.Request.HasFormContentType)
+        {
+            return Results.Text("The login takes a form (application/x-www-form-urlencoded).", statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(http.RequestAborted);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return Results.Text("The form could not be read.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        string token = form[FormTokenField].ToString();
+        if (!http.Request.Cookies.TryGetValue(FormTokenCookie, out var expected) || expected.Length < 40 || token.Length != expected.Length
+            || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(token), System.Text.Encoding.ASCII.GetBytes(expected)))
+        {
+            return LoginPage(http, "<p class=\"error\">请重新登录。 The sign-in form expired; please sign in again.</p>", StatusCodes.Status400BadRequest);
+        }
+
+        string key = form["key"].ToString().Trim();
+        if (key.Length == 0 || key.Length > 256 || await keys.CheckAsync(key) is not { Status: ApiKeyStatus.Valid } check || !check.Record!.ToPrincipal().Roles.Overlaps(ViewerRoles))
+        {
+            return LoginPage(http, "<p class=\"error\">这个密钥不能查看态势图。 This key cannot view the dashboard.</p>", StatusCodes.Status401Unauthorized);
+        }
+
+        http.Response.Cookies.Delete(FormTokenCookie, CookieOptions(http));
+        http.Response.Cookies.Append(ApiKeyAuthenticationHandler.DashboardCookie, await sessions.CreateAsync(check.Record), CookieOptions(http));
         return Results.Redirect(ApiKeyAuthenticationHandler.DashboardPath);
+    }
+
+    private const string FormTokenCookie = "warnings_dashboard_form";
+    private const string FormTokenField = "form_token";
+
+    // The login page with a fresh form token, also set as a cookie: a cross-site form cannot read
+    // the page to learn it (double submit), besides being refused for its Origin.
+    private static IResult LoginPage(HttpContext http, string message, int status = StatusCodes.Status200OK)
+    {
+        string token = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        http.Response.Cookies.Append(FormTokenCookie, token, CookieOptions(http));
+        return Page("login.html", $"{message}<input type=\"hidden\" name=\"{FormTokenField}\" value=\"{token}\">", status);
+    }
+
+    // A state-changing POST must name this very origin: in Origin (every current browser sends it on
+    // a form POST), or else in Referer. A request with neither is refused.
+    private static bool SameOrigin(HttpContext http)
+    {
+        string self = $"{http.Request.Scheme}://{http.Request.Host}";
+        string? origin = http.Request.Headers.Origin;
+        if (!string.IsNullOrEmpty(origin))
+        {
+            return string.Equals(origin, self, StringComparison.OrdinalIgnoreCase);
+        }
+
+        return Uri.TryCreate(http.Request.Headers.Referer.ToString(), UriKind.Absolute, out var referer)
+            && string.Equals(referer.GetLeftPart(UriPartial.Authority), self, StringComparison.OrdinalIgnoreCase);
     }
 
     private static async Task EventsAsync(HttpContext http, DashboardChanges changes)
@@ -87,7 +159,7 @@ public static class DashboardEndpoints
         SameSite = SameSiteMode.Strict,
         Secure = http.Request.IsHttps,
         Path = ApiKeyAuthenticationHandler.DashboardPath,
-        MaxAge = TimeSpan.FromHours(12),
+        MaxAge = DashboardSessions.Lifetime.ToTimeSpan(),
     };
 
     private static IResult Page(string resource, string insert, int status = StatusCodes.Status200OK)

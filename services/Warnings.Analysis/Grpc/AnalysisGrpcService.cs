@@ -93,17 +93,16 @@ public sealed class AnalysisGrpcService(ProjectionStore projections, Projector p
 
     private Instant At(Google.Protobuf.WellKnownTypes.Timestamp? at)
     {
-        Instant value = default;
-        new FieldViolations().Check(at is null || TimestampConversions.TryToInstant(at, out value), "at", "is not a valid timestamp").ThrowIfAny();
+        new FieldViolations().CheckInstant(at, "at", out var value).ThrowIfAny();
         return at is null ? clock.GetCurrentInstant() : value;
     }
 
     private static (Instant From, Instant To) Period(Google.Protobuf.WellKnownTypes.Timestamp? from, Google.Protobuf.WellKnownTypes.Timestamp? to, Instant defaultFrom, Instant defaultTo)
     {
-        Instant f = defaultFrom, t = defaultTo;
+        // Years 1970-2199 only: far-off instants overflow the calendar arithmetic of the reports.
         new FieldViolations()
-            .Check(from is null || TimestampConversions.TryToInstant(from, out f), "from", "is not a valid timestamp")
-            .Check(to is null || TimestampConversions.TryToInstant(to, out t), "to", "is not a valid timestamp")
+            .CheckInstant(from, "from", out var f)
+            .CheckInstant(to, "to", out var t)
             .ThrowIfAny();
         f = from is null ? defaultFrom : f;
         t = to is null ? defaultTo : t;

@@ -19,11 +19,18 @@ public static class GrpcErrors
     /// <summary>INVALID_ARGUMENT listing every bad field at once.</summary>
     public static RpcException InvalidArgument(IReadOnlyCollection<BadRequest.Types.FieldViolation> violations, string reason = ErrorReasons.InvalidRequest)
     {
+        // Error details travel in trailers, which clients cap (a few KB to 16 KB): keep them bounded.
+        if (violations.Count > FieldViolations.MaxViolations + 1)
+        {
+            violations = [.. violations.Take(FieldViolations.MaxViolations),
+                new BadRequest.Types.FieldViolation { Field = "*", Description = $"and {violations.Count - FieldViolations.MaxViolations} more" }];
+        }
+
         var badRequest = new BadRequest();
         badRequest.FieldViolations.AddRange(violations);
         string message = violations.Count == 1
             ? $"Invalid {violations.First().Field}: {violations.First().Description}"
-            : $"{violations.Count} invalid fields: {string.Join("; ", violations.Select(v => $"{v.Field}: {v.Description}"))}";
+            : $"{violations.Count} invalid fields: {string.Join("; ", violations.Take(10).Select(v => $"{v.Field}: {v.Description}"))}{(violations.Count > 10 ? "; ..." : "")}";
         return Build(Code.InvalidArgument, reason, message, metadata: null, badRequest);
     }
 

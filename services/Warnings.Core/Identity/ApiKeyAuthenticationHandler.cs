@@ -13,14 +13,16 @@ public sealed class CredentialRejectedException(string reason, string message) :
 
 /// <summary>
 /// Authenticates <c>authorization: ApiKey &lt;key&gt;</c> (an HTTP header, or gRPC metadata), and the
-/// dashboard's login cookie on <c>/dashboard</c> pages only (a browser's EventSource cannot send headers;
-/// the cookie is HttpOnly, SameSite=Strict and scoped to that path).
+/// dashboard's session cookie on <c>/dashboard</c> pages only (a browser's EventSource cannot send headers;
+/// the cookie is HttpOnly, SameSite=Strict, scoped to that path, and holds a session id, never a key:
+/// see <see cref="DashboardSessions"/>).
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyRegistry registry) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    ApiKeyRegistry registry,
+    DashboardSessions sessions) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string DashboardCookie = "warnings_dashboard";
@@ -32,7 +34,7 @@ public sealed class ApiKeyAuthenticationHandler(
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrWhiteSpace(header) && Request.Path.StartsWithSegments(DashboardPath) && Request.Cookies.TryGetValue(DashboardCookie, out var cookie) && cookie.Length > 0)
         {
-            header = HeaderPrefix + cookie;
+            return Result(await sessions.CheckAsync(cookie));
         }
 
         if (string.IsNullOrWhiteSpace(header))
@@ -51,15 +53,17 @@ public sealed class ApiKeyAuthenticationHandler(
             return Reject(IdentityReasons.CredentialsUnsupported, "The authorization header must be 'ApiKey <key>' or 'Bearer <jwt>'.");
         }
 
-        var check = await registry.CheckAsync(header[HeaderPrefix.Length..].Trim());
-        return check.Status switch
+        return Result(await registry.CheckAsync(header[HeaderPrefix.Length..].Trim()));
+    }
+
+    private static AuthenticateResult Result(ApiKeyCheck check) =>
+        check.Status switch
         {
             ApiKeyStatus.Valid => AuthenticateResult.Success(new AuthenticationTicket(check.Record!.ToPrincipal().ToClaimsPrincipal(SchemeName), SchemeName)),
             ApiKeyStatus.Revoked => Reject(IdentityReasons.ApiKeyRevoked, $"API key {check.Record!.KeyId} was revoked."),
             ApiKeyStatus.Expired => Reject(IdentityReasons.ApiKeyExpired, $"API key {check.Record!.KeyId} has expired."),
             _ => Reject(IdentityReasons.ApiKeyInvalid, "The API key is not recognised."),
         };
-    }
 
     private static AuthenticateResult Reject(string reason, string message) => AuthenticateResult.Fail(new CredentialRejectedException(reason, message));
 }

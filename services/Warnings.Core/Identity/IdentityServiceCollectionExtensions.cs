@@ -27,6 +27,7 @@ public static class IdentityServiceCollectionExtensions
         services.Configure<IdentityOptions>(section);
         services.Configure<AuditOptions>(configuration.GetSection(AuditOptions.Section));
         services.AddSingleton<ApiKeyRegistry>();
+        services.AddSingleton<DashboardSessions>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton(new MutatingCallLimiter(identity.RateLimit));
         services.AddSingleton<RefusalAuditThrottle>();

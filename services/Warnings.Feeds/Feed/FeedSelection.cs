@@ -22,8 +22,18 @@ public sealed record FeedSelection(Entitlements Scope, IReadOnlySet<FeedMessageK
     /// to"; asking beyond it is PERMISSION_DENIED), and a caller without the partner role is entitled
     /// to nothing. Other roles a principal holds widen nothing. Malformed filters are INVALID_ARGUMENT.
     /// </summary>
+    /// <summary>At most this many hazards, districts or kinds in one filter.</summary>
+    public const int MaxCodes = 100;
+
     public static FeedSelection For(PlatformPrincipal caller, FeedFilter filter, IReadOnlyCollection<string> broadRoles, string field = "filter")
     {
+        // Bounded first, so a filter of 50,000 codes costs nothing and answers briefly.
+        new FieldViolations()
+            .CheckCount(filter.Hazards.Count, $"{field}.hazards", MaxCodes)
+            .CheckCount(filter.Districts.Count, $"{field}.districts", MaxCodes)
+            .CheckCount(filter.Kinds.Count, $"{field}.kinds", MaxCodes)
+            .Check(filter.Hazards.All(h => h.Length <= 64) && filter.Districts.All(d => d.Length <= 64), field, "codes are at most 64 characters")
+            .ThrowIfAny();
         new FieldViolations()
             .Check(filter.MinLevel.Length == 0 || WarningLevels.IsKnown(filter.MinLevel), $"{field}.min_level", "must be blue, yellow, orange or red")
             .Check(!filter.Kinds.Contains(FeedMessageKind.Unspecified), $"{field}.kinds", "must not contain FEED_MESSAGE_KIND_UNSPECIFIED")

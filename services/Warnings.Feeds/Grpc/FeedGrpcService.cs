@@ -102,7 +102,7 @@ public sealed class FeedGrpcService(FeedStream feed, FeedHub hub, WebhookCommand
     public override Task<Webhook> GetWebhook(GetWebhookRequest request, ServerCallContext context) => webhooks.GetAsync(request.Id, context.Caller());
 
     [RpcAccess(Roles.Partner, Roles.Operator)]
-    public override Task<ListWebhooksResponse> ListWebhooks(ListWebhooksRequest request, ServerCallContext context) => webhooks.ListAsync(context.Caller());
+    public override Task<ListWebhooksResponse> ListWebhooks(ListWebhooksRequest request, ServerCallContext context) => webhooks.ListAsync(request, context.Caller());
 
     [RpcAccess(Roles.Partner, Roles.Operator, Mutating = true)]
     public override Task<Webhook> ResumeWebhook(WebhookActionRequest request, ServerCallContext context) => webhooks.ResumeAsync(request, context);

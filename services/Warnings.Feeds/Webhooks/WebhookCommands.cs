@@ -40,8 +40,27 @@ public sealed class WebhookCommands(Commands commands, WebhookStore webhooks, Fe
         var selection = FeedSelection.For(caller, request.Filter ?? new FeedFilter(), broadRoles: []);
         long startAfter = await feed.StartAfterAsync(request.ResumeToken, "resume_token");
 
-        var created = await commands.RunAsync($"{caller.Id}:RegisterWebhook", request.RequestId, () =>
+        var applied = selection.ToFilter();
+        var created = await commands.RunAsync($"{caller.Id}:RegisterWebhook", request.RequestId, async () =>
         {
+            // The partner's guard key changes with every registration, so two concurrent ones cannot
+            // both pass the limit or both register one (URL, filter): the loser plans again.
+            var guard = new StoreKey("webhook-partner", caller.Id);
+            string? guarded = await store.GetAsync(guard);
+            var live = (await webhooks.AllAsync()).Where(w => w.Partner == caller.Id && w.Status != WebhookStore.Deleted).ToList();
+            if (live.FirstOrDefault(w => w.Url == url!.ToString() && w.Filter.Equals(applied)) is { } existing)
+            {
+                throw GrpcErrors.Build(Google.Rpc.Code.AlreadyExists, FeedReasons.WebhookAlreadyRegistered,
+                    $"Webhook {existing.Id} already delivers this filter to this URL.", new Dictionary<string, string> { ["id"] = existing.Id });
+            }
+
+            if (live.Count >= options.Webhooks.MaxPerPartner)
+            {
+                throw GrpcErrors.Build(Google.Rpc.Code.ResourceExhausted, FeedReasons.WebhookLimitReached,
+                    $"A partner may have {options.Webhooks.MaxPerPartner} webhooks; delete one before registering another.",
+                    new Dictionary<string, string> { ["limit"] = options.Webhooks.MaxPerPartner.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            }
+
             string id = $"wh-{Guid.NewGuid():N}"[..19];
             audit.Target = id;
             var webhook = new Webhook
@@ -49,13 +68,14 @@ public sealed class WebhookCommands(Commands commands, WebhookStore webhooks, Fe
                 Id = id,
                 Partner = caller.Id,
                 Url = url!.ToString(),
-                Filter = selection.ToFilter(),
+                Filter = applied,
                 Status = WebhookStore.Active,
                 DeliveredSequence = startAfter,
                 CreatedAt = clock.GetCurrentInstant().ToTimestamp(),
             };
             var (conditions, writes) = webhooks.Create(id, webhook);
-            return Task.FromResult(new CommandPlan<Webhook>(webhook, conditions, [.. writes, new StoreWrite(WebhookStore.SecretKey(id), request.Secret)], []));
+            return new CommandPlan<Webhook>(webhook, [.. conditions, new StoreCondition(guard, guarded)],
+                [.. writes, new StoreWrite(WebhookStore.SecretKey(id), request.Secret), new StoreWrite(guard, string.Join(",", [.. live.Select(w => w.Id), id]))], []);
         });
         await store.PublishAsync(WebhookStore.NudgeChannel, created.Id);
         return await WithBehindAsync(created);
@@ -63,15 +83,16 @@ public sealed class WebhookCommands(Commands commands, WebhookStore webhooks, Fe
 
     public async Task<Webhook> GetAsync(string id, PlatformPrincipal caller) => await WithBehindAsync((await LoadOwnAsync(id, caller)).Document);
 
-    public async Task<ListWebhooksResponse> ListAsync(PlatformPrincipal caller)
+    public async Task<ListWebhooksResponse> ListAsync(ListWebhooksRequest request, PlatformPrincipal caller)
     {
-        var response = new ListWebhooksResponse();
-        foreach (var webhook in await webhooks.AllAsync())
+        var problems = new FieldViolations();
+        var page = Paging.Read(request.PageSize, request.PageToken, problems);
+        problems.ThrowIfAny();
+        var (shown, next) = page.Take(await webhooks.AllAsync(), webhook => MaySee(caller, webhook) && webhook.Status != WebhookStore.Deleted);
+        var response = new ListWebhooksResponse { NextPageToken = next };
+        foreach (var webhook in shown)
         {
-            if (MaySee(caller, webhook) && webhook.Status != WebhookStore.Deleted)
-            {
-                response.Webhooks.Add(await WithBehindAsync(webhook));
-            }
+            response.Webhooks.Add(await WithBehindAsync(webhook));
         }
 
         return response;

@@ -91,6 +91,7 @@ public static class PlatformHost
         }
 
         var app = builder.Build();
+        app.UseMiddleware<Warnings.Core.Grpc.MalformedRequestMiddleware>();
         app.UsePlatformRestDocs();
         app.UseAuthentication();
         app.UsePlatformRestGuard();
@@ -114,6 +115,10 @@ public static class PlatformHost
     private static void ConfigureLogging(WebApplicationBuilder builder)
     {
         builder.Logging.ClearProviders();
+        // grpc-dotnet logs a request message it cannot parse (before any interceptor) with its stack
+        // trace at Error, per request; every service-method exception is logged by ErrorMappingInterceptor
+        // instead, so this category would only repeat that (see MalformedRequestMiddleware).
+        builder.Logging.AddFilter("Grpc.AspNetCore.Server.ServerCallHandler", LogLevel.Critical);
         builder.Logging.AddSimpleConsole(o =>
         {
             o.SingleLine = true;

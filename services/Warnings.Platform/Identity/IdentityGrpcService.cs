@@ -115,8 +115,13 @@ public sealed partial class IdentityGrpcService(ApiKeyRegistry registry, IStateS
     [RpcAccess(Roles.Operator)]
     public override async Task<ListApiKeysResponse> ListApiKeys(ListApiKeysRequest request, ServerCallContext context)
     {
-        var response = new ListApiKeysResponse();
-        response.Keys.AddRange((await registry.ListStoredAsync()).Select(ToProto));
+        var problems = new FieldViolations();
+        var page = Paging.Read(request.PageSize, request.PageToken, problems);
+        problems.ThrowIfAny();
+        // Oldest first, so a key issued while a client pages through comes on a later page.
+        var (keys, next) = page.Take(await registry.ListStoredAsync(), _ => true);
+        var response = new ListApiKeysResponse { NextPageToken = next };
+        response.Keys.AddRange(keys.Select(ToProto));
         return response;
     }
 

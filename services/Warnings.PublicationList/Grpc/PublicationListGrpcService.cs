@@ -25,6 +25,12 @@ public sealed class PublicationListGrpcService(
     private const int DefaultHistoryPage = 20;
     private const int MaxHistoryPage = 100;
 
+    /// <summary>At most this many districts in one <c>Check</c> (the city has 16; 310000 covers them all).</summary>
+    private const int MaxCheckAreas = 100;
+
+    /// <summary>At most this many channels in one <c>Check</c>.</summary>
+    private const int MaxCheckChannels = 20;
+
     /// <summary>At most this many versions are read for one page of history.</summary>
     private const int MaxHistoryScan = 2 * MaxHistoryPage;
 
@@ -32,8 +38,7 @@ public sealed class PublicationListGrpcService(
     public override async Task<ListDocument> GetList(GetListRequest request, ServerCallContext context)
     {
         var problems = new FieldViolations().Check(request.Version >= 0, "version", "must not be negative");
-        Instant at = default;
-        problems.Check(request.At is null || TimestampConversions.TryToInstant(request.At, out at), "at", "is not a valid timestamp");
+        problems.CheckInstant(request.At, "at", out var at);
         problems.ThrowIfAny();
 
         long version = request.Version > 0 ? request.Version : request.At is not null ? await repository.VersionAtAsync(at) : (await snapshots.CurrentAsync()).Version;
@@ -312,21 +317,30 @@ public sealed class PublicationListGrpcService(
             .Check(request.Hazard.Length > 0, "hazard", "is required")
             .Check(request.Level.Length == 0 || WarningLevels.IsKnown(request.Level), "level", "must be blue, yellow, orange, red, or empty for a notice")
             .Check(request.Areas.Count > 0, "areas", "at least one district code (310000 for the whole city)")
-            .Check(request.Channels.Count > 0, "channels", "at least one channel");
+            .Check(request.Channels.Count > 0, "channels", "at least one channel")
+            .CheckCount(request.Areas.Count, "areas", MaxCheckAreas)
+            .CheckCount(request.Channels.Count, "channels", MaxCheckChannels)
+            .CheckCount(request.Languages.Count, "languages", MaxCheckChannels);
+        if (request.Areas.Count > MaxCheckAreas || request.Channels.Count > MaxCheckChannels)
+        {
+            problems.ThrowIfAny(); // too many to look at each
+        }
+
         for (int i = 0; i < request.Areas.Count; i++)
         {
             problems.Check(request.Areas[i].Length == 6 && request.Areas[i].All(char.IsAsciiDigit), $"areas[{i}]", "must be a 6-digit district code");
         }
 
-        problems.Check(TimestampConversions.TryToInstant(request.OnsetAt, out var onset), "onset_at", "a valid timestamp is required");
-        problems.Check(TimestampConversions.TryToInstant(request.ExpiresAt, out var expires), "expires_at", "a valid timestamp is required");
+        problems.CheckInstant(request.OnsetAt, "onset_at", out var onset, optional: false);
+        problems.CheckInstant(request.ExpiresAt, "expires_at", out var expires, optional: false);
         if (request.OnsetAt is not null && request.ExpiresAt is not null)
         {
             problems.Check(expires > onset, "expires_at", "must be after onset_at");
         }
 
         var at = clock.GetCurrentInstant();
-        problems.Check(request.At is null || TimestampConversions.TryToInstant(request.At, out at), "at", "is not a valid timestamp");
+        problems.CheckInstant(request.At, "at", out var requestedAt);
+        at = request.At is null ? at : requestedAt;
         problems.ThrowIfAny();
         return (new PublicationCandidate
         {

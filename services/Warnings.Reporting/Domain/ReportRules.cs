@@ -10,9 +10,37 @@ namespace Warnings.Reporting.Domain;
 /// field violation of one INVALID_ARGUMENT (reason <c>REPORT_INVALID</c>), so a district learns of all
 /// its missing items at once (prevention of 漏报) and nothing is written.
 /// </summary>
+/// <summary>The lengths of a report's texts (they flow into documents, lists and the dashboard).</summary>
+public static class ReportLimits
+{
+    /// <summary>Codes: category, district, severity class.</summary>
+    public const int MaxCodeLength = 64;
+
+    /// <summary>Names and addresses: address, enterprise, reporting unit, reporter, signing official.</summary>
+    public const int MaxNameLength = 200;
+
+    /// <summary>Descriptions: account, measures, trend, requests for help, reasons.</summary>
+    public const int MaxTextLength = 2000;
+}
+
 public static class ReportRules
 {
     public const string Reason = "REPORT_INVALID";
+
+    /// <summary>Every text of the body within <see cref="ReportLimits"/>.</summary>
+    public static void CheckLengths(ReportBody body, FieldViolations problems) =>
+        problems.CheckLength(body.Category, "body.category", ReportLimits.MaxCodeLength)
+            .CheckLength(body.District, "body.district", ReportLimits.MaxCodeLength)
+            .CheckLength(body.Address, "body.address", ReportLimits.MaxNameLength)
+            .CheckLength(body.Enterprise, "body.enterprise", ReportLimits.MaxNameLength)
+            .CheckLength(body.ReportingUnit, "body.reporting_unit", ReportLimits.MaxNameLength)
+            .CheckLength(body.Reporter, "body.reporter", ReportLimits.MaxNameLength)
+            .CheckLength(body.SigningOfficial, "body.signing_official", ReportLimits.MaxNameLength)
+            .CheckLength(body.Account, "body.account", ReportLimits.MaxTextLength)
+            .CheckLength(body.Measures, "body.measures", ReportLimits.MaxTextLength)
+            .CheckLength(body.Trend, "body.trend", ReportLimits.MaxTextLength)
+            .CheckLength(body.RequestsForHelp, "body.requests_for_help", ReportLimits.MaxTextLength)
+            .CheckLength(body.CountChangeReason, "body.count_change_reason", ReportLimits.MaxTextLength);
 
     /// <summary>The items each kind of report must carry.</summary>
     public static void CheckRequired(ReportKind kind, ReportBody? body, FieldViolations problems)
@@ -39,7 +67,9 @@ public static class ReportRules
             problems.Check(body.SigningOfficial.Trim().Length > 0, "body.signing_official", "a final report is signed by an official");
         }
 
+        CheckLengths(body, problems);
         var t = body.Totals ?? new IncidentCounts();
+        problems.Check(double.IsFinite(t.CropAreaHectares), "body.totals.crop_area_hectares", "must be a finite number");
         problems.Check(t.Deaths >= 0 && t.Missing >= 0 && t.SeriouslyInjured >= 0 && t.Trapped >= 0 && t.AffectedPopulation >= 0
                 && t.Relocated >= 0 && t.HousesCollapsed >= 0 && t.HousesDamaged >= 0 && t.CropAreaHectares >= 0 && t.DirectLossYuan >= 0,
             "body.totals", "counts cannot be negative");
@@ -53,7 +83,12 @@ public static class ReportRules
             problems.Add("body.district", $"unknown district '{body.District}'");
         }
 
-        if (body.Location is { } location)
+        if (body.Location is { } point && !(double.IsFinite(point.Latitude) && double.IsFinite(point.Longitude)
+            && Math.Abs(point.Latitude) <= 90 && Math.Abs(point.Longitude) <= 180))
+        {
+            problems.Add("body.location", "latitude and longitude must be finite numbers on Earth");
+        }
+        else if (body.Location is { } location)
         {
             if (!map.InCity(location.Latitude, location.Longitude) && (!map.Knows(body.District) || map.DistanceKm(body.District, location.Latitude, location.Longitude) > options.FarFromDistrictKm))
             {
@@ -67,11 +102,9 @@ public static class ReportRules
 
         if (body.OccurredAt is not null)
         {
-            if (!TimestampConversions.TryToInstant(body.OccurredAt, out var occurred))
-            {
-                problems.Add("body.occurred_at", "is not a valid timestamp");
-            }
-            else if (occurred > now + Duration.FromTimeSpan(options.FutureTolerance))
+            var before = problems.Count;
+            problems.CheckInstant(body.OccurredAt, "body.occurred_at", out var occurred);
+            if (problems.Count == before && occurred > now + Duration.FromTimeSpan(options.FutureTolerance))
             {
                 problems.Add("body.occurred_at", "is in the future");
             }

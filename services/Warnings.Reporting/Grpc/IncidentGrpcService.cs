@@ -87,7 +87,7 @@ public sealed class IncidentGrpcService(
     [RpcAccess(Roles.DistrictReporter, Mutating = true)]
     public override Task<ReportReceipt> CorrectReport(CorrectReportRequest request, ServerCallContext context) =>
         ChangeAsync(context, "CorrectReport", request.RequestId, request.IncidentId, request.Body,
-            new FieldViolations().Check(request.Reason.Trim().Length > 0, "reason", "say why the report is corrected").Check(request.Sequence > 0, "sequence", "name the report to correct"),
+            new FieldViolations().Check(request.Reason.Trim().Length > 0, "reason", "say why the report is corrected").CheckLength(request.Reason, "reason", ReportLimits.MaxTextLength).Check(request.Sequence > 0, "sequence", "name the report to correct"),
             kind: null,
             (timeline, list, now) =>
             {
@@ -123,30 +123,33 @@ public sealed class IncidentGrpcService(
     [RpcAccess(Roles.DistrictReporter, Roles.Analyst, Roles.Operator, Roles.Approver, Roles.DutyOfficer)]
     public override async Task<ListIncidentsResponse> ListIncidents(ListIncidentsRequest request, ServerCallContext context)
     {
-        Instant from = Instant.MinValue, to = Instant.MaxValue;
-        new FieldViolations()
+        var problems = new FieldViolations()
             .Check(request.OpenState is >= 0 and <= 2, "open_state", "0 all, 1 open, 2 closed")
-            .Check(request.OccurredFrom is null || TimestampConversions.TryToInstant(request.OccurredFrom, out from), "occurred_from", "is not a valid timestamp")
-            .Check(request.OccurredTo is null || TimestampConversions.TryToInstant(request.OccurredTo, out to), "occurred_to", "is not a valid timestamp")
-            .ThrowIfAny();
+            .CheckInstant(request.OccurredFrom, "occurred_from", out var from)
+            .CheckInstant(request.OccurredTo, "occurred_to", out var to)
+            .CheckLength(request.District, "district", ReportLimits.MaxCodeLength)
+            .CheckLength(request.Category, "category", ReportLimits.MaxCodeLength)
+            .CheckLength(request.SeverityClass, "severity_class", ReportLimits.MaxCodeLength);
+        var page = Paging.Read(request.PageSize, request.PageToken, problems);
+        problems.ThrowIfAny();
+        from = request.OccurredFrom is null ? Instant.MinValue : from;
+        to = request.OccurredTo is null ? Instant.MaxValue : to;
         var caller = context.Caller();
-        var response = new ListIncidentsResponse();
-        foreach (var timeline in await repository.AllAsync())
+        // Creation order, so an incident reported while a client pages through comes on a later page.
+        var (incidents, next) = page.Take(await repository.AllAsync(), timeline =>
         {
-            var i = Present(timeline.Incident);
+            var i = timeline.Incident;
             var occurred = i.OccurredAt.ToInstant();
-            if (MayRead(caller, i)
+            return MayRead(caller, i)
                 && (request.District.Length == 0 || i.District == request.District)
                 && (request.Category.Length == 0 || i.Category == request.Category)
                 && (request.SeverityClass.Length == 0 || i.SeverityClass == request.SeverityClass)
                 && (request.OpenState == 0 || (request.OpenState == 1) != i.Closed)
                 && (!request.OverdueOnly || i.Overdue)
-                && occurred >= from && occurred < to)
-            {
-                response.Incidents.Add(i);
-            }
-        }
-
+                && occurred >= from && occurred < to;
+        });
+        var response = new ListIncidentsResponse { NextPageToken = next };
+        response.Incidents.AddRange(incidents.Select(t => Present(t.Incident)));
         return response;
     }
 

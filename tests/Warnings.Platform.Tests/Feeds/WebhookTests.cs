@@ -125,7 +125,7 @@ public sealed class WebhookTests(FeedFixture fixture) : IClassFixture<FeedFixtur
 
         RpcAssert.Refused(error, StatusCode.InvalidArgument, "WEBHOOK_DESTINATION_NOT_ALLOWED");
         Assert.Equal("url", Assert.Single(error.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations).Field);
-        Assert.DoesNotContain((await fixture.Feed().ListWebhooksAsync(new ListWebhooksRequest())).Webhooks, w => w.Url == url);
+        Assert.DoesNotContain((await fixture.Feed().ListWebhooksAsync(new ListWebhooksRequest { PageSize = 500 })).Webhooks, w => w.Url == url);
     }
 
     [Fact]
@@ -170,7 +170,7 @@ public sealed class WebhookTests(FeedFixture fixture) : IClassFixture<FeedFixtur
     public async Task Webhooks_are_a_partners_own_and_bad_registrations_change_nothing()
     {
         var webhook = await RegisterAsync("partner-own");
-        var asOperator = await fixture.Feed(Roles.Operator).ListWebhooksAsync(new ListWebhooksRequest());
+        var asOperator = await fixture.Feed(Roles.Operator).ListWebhooksAsync(new ListWebhooksRequest { PageSize = 500 });
         Assert.Contains(asOperator.Webhooks, w => w.Id == webhook.Id);
 
         var bad = await Assert.ThrowsAsync<RpcException>(async () => await fixture.Feed().RegisterWebhookAsync(new RegisterWebhookRequest
@@ -182,7 +182,7 @@ public sealed class WebhookTests(FeedFixture fixture) : IClassFixture<FeedFixtur
 
         var beyond = await Assert.ThrowsAsync<RpcException>(() => RegisterAsync("partner-beyond", new FeedFilter { Hazards = { "gale" } }));
         RpcAssert.Refused(beyond, StatusCode.PermissionDenied, "ENTITLEMENT_EXCEEDED");
-        Assert.DoesNotContain((await fixture.Feed().ListWebhooksAsync(new ListWebhooksRequest())).Webhooks, w => w.Url.EndsWith("partner-beyond", StringComparison.Ordinal));
+        Assert.DoesNotContain((await fixture.Feed().ListWebhooksAsync(new ListWebhooksRequest { PageSize = 500 })).Webhooks, w => w.Url.EndsWith("partner-beyond", StringComparison.Ordinal));
 
         var missing = await Assert.ThrowsAsync<RpcException>(async () => await fixture.Feed().GetWebhookAsync(new GetWebhookRequest { Id = "wh-nope" }));
         RpcAssert.Refused(missing, StatusCode.NotFound, "NOT_FOUND");

@@ -151,7 +151,7 @@ public abstract class AuthenticationTests<TFixture>(TFixture fixture) : IClassFi
         var me = await asNewKey.WhoAmIAsync(new WhoAmIRequest());
         Assert.Equal("officer.wang", me.Id);
         Assert.Equal(issued.KeyId, me.KeyId);
-        var listed = (await Identity().ListApiKeysAsync(new ListApiKeysRequest())).Keys.Single(k => k.KeyId == issued.KeyId);
+        var listed = (await Identity().ListApiKeysAsync(new ListApiKeysRequest { PageSize = 500 })).Keys.Single(k => k.KeyId == issued.KeyId);
         Assert.DoesNotContain(issued.ApiKey, listed.ToString());
 
         await Identity().RevokeApiKeyAsync(new RevokeApiKeyRequest { RequestId = NewRequestId(), KeyId = issued.KeyId, Reason = "rotated" });
@@ -170,7 +170,7 @@ public abstract class AuthenticationTests<TFixture>(TFixture fixture) : IClassFi
 
         Assert.Equal(StatusCode.AlreadyExists, error.StatusCode);
         Assert.Equal(first.KeyId, error.GetRpcStatus()!.GetDetail<ErrorInfo>().Metadata["key_id"]);
-        var live = (await Identity().ListApiKeysAsync(new ListApiKeysRequest())).Keys.Where(k => k.Principal.Id == "analyst.li" && k.RevokedAt is null);
+        var live = (await Identity().ListApiKeysAsync(new ListApiKeysRequest { PageSize = 500 })).Keys.Where(k => k.Principal.Id == "analyst.li" && k.RevokedAt is null);
         Assert.Equal(first.KeyId, Assert.Single(live).KeyId);
     }
 
@@ -197,7 +197,7 @@ public abstract class AuthenticationTests<TFixture>(TFixture fixture) : IClassFi
     [Fact]
     public async Task An_invalid_issue_request_lists_every_problem_and_issues_nothing()
     {
-        int before = (await Identity().ListApiKeysAsync(new ListApiKeysRequest())).Keys.Count;
+        int before = (await Identity().ListApiKeysAsync(new ListApiKeysRequest { PageSize = 500 })).Keys.Count;
 
         var error = await Assert.ThrowsAsync<RpcException>(() => Identity().IssueApiKeyAsync(new IssueApiKeyRequest
         {
@@ -209,7 +209,7 @@ public abstract class AuthenticationTests<TFixture>(TFixture fixture) : IClassFi
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         var fields = error.GetRpcStatus()!.GetDetail<BadRequest>().FieldViolations.Select(v => v.Field).ToHashSet();
         Assert.Superset(new HashSet<string> { "request_id", "principal_id", "roles", "department", "district", "entitlements.hazards", "entitlements.minimum_level" }, fields);
-        Assert.Equal(before, (await Identity().ListApiKeysAsync(new ListApiKeysRequest())).Keys.Count);
+        Assert.Equal(before, (await Identity().ListApiKeysAsync(new ListApiKeysRequest { PageSize = 500 })).Keys.Count);
     }
 
     [Fact]

@@ -210,7 +210,7 @@ public abstract class RoleMatrixTests<TFixture>(TFixture fixture) : IClassFixtur
         RpcAssert.Refused(error, StatusCode.NotFound, "INCIDENT_NOT_FOUND");
         var timeline = await Assert.ThrowsAsync<RpcException>(async () => await huangpu.GetTimelineAsync(new GetIncidentRequest { IncidentId = receipt.Incident.Id }));
         RpcAssert.Refused(timeline, StatusCode.NotFound, "INCIDENT_NOT_FOUND");
-        var listed = await huangpu.ListIncidentsAsync(new ListIncidentsRequest());
+        var listed = await huangpu.ListIncidentsAsync(new ListIncidentsRequest { PageSize = 500 });
         Assert.DoesNotContain(listed.Incidents, i => i.Id == receipt.Incident.Id);
         Assert.All(listed.Incidents, i => Assert.Equal("310101", i.District));
 

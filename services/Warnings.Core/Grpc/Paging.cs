@@ -1,0 +1,87 @@
+using System.Globalization;
+using System.Text;
+
+namespace Warnings.Core.Grpc;
+
+/// <summary>
+/// Paging of list RPCs: <c>page_size</c> (0 means <see cref="DefaultPageSize"/>, at most
+/// <see cref="MaxPageSize"/>) and an opaque <c>page_token</c> this service gave out as
+/// <c>next_page_token</c> (the position in the list's stable order where the next page starts).
+/// <code>
+/// var page = Paging.Read(request.PageSize, request.PageToken, problems);
+/// problems.ThrowIfAny();
+/// var (items, next) = page.Take(all, matches);
+/// </code>
+/// </summary>
+public readonly record struct Paging(int Size, int Start)
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 500;
+
+    /// <summary>
+    /// Reads <c>page_size</c> (a bad one is recorded in <paramref name="problems"/>) and
+    /// <c>page_token</c> (a malformed one is INVALID_ARGUMENT <c>PAGE_TOKEN_INVALID</c> at once).
+    /// </summary>
+    public static Paging Read(int pageSize, string pageToken, FieldViolations problems)
+    {
+        problems.Check(pageSize is >= 0 and <= MaxPageSize, "page_size", $"must be 0 (default {DefaultPageSize}) to {MaxPageSize}");
+        int start = 0;
+        if (pageToken.Length > 0 && !TryParse(pageToken, out start))
+        {
+            new FieldViolations().Add("page_token", "is not a page token this service gave out").ThrowIfAny(ErrorReasons.PageTokenInvalid);
+        }
+
+        return new Paging(pageSize is > 0 and <= MaxPageSize ? pageSize : DefaultPageSize, start);
+    }
+
+    /// <summary>
+    /// The page: from <see cref="Start"/> in <paramref name="all"/> (a stable order), up to
+    /// <see cref="Size"/> items that <paramref name="matches"/>, and the token of the next page ("" at the end).
+    /// A token beyond the end of the list is INVALID_ARGUMENT <c>PAGE_TOKEN_INVALID</c>.
+    /// </summary>
+    public (List<T> Items, string NextPageToken) Take<T>(IReadOnlyList<T> all, Func<T, bool> matches)
+    {
+        if (Start > all.Count)
+        {
+            new FieldViolations().Add("page_token", "is not a page token this service gave out").ThrowIfAny(ErrorReasons.PageTokenInvalid);
+        }
+
+        var items = new List<T>();
+        int position = Start;
+        for (; position < all.Count && items.Count < Size; position++)
+        {
+            if (matches(all[position]))
+            {
+                items.Add(all[position]);
+            }
+        }
+
+        return (items, position < all.Count ? TokenOf(position) : "");
+    }
+
+    public static string TokenOf(int position) =>
+        Convert.ToBase64String(Encoding.ASCII.GetBytes($"p1:{position.ToString(CultureInfo.InvariantCulture)}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static bool TryParse(string token, out int position)
+    {
+        position = 0;
+        if (token.Length > 32)
+        {
+            return false;
+        }
+
+        try
+        {
+            string padded = token.Replace('-', '+').Replace('_', '/');
+            padded += new string('=', (4 - padded.Length % 4) % 4);
+            string text = Encoding.ASCII.GetString(Convert.FromBase64String(padded));
+            return text.StartsWith("p1:", StringComparison.Ordinal)
+                && int.TryParse(text.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture, out position)
+                && position >= 0;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}
