@@ -19,6 +19,7 @@ internal static class WarningCommands
     private static readonly Option<string?> Instruction = new("--instruction") { Description = "zh-CN instruction" };
     private static readonly Option<double> ValidHours = new("--valid-hours") { Description = "Hours from now until it expires", DefaultValueFactory = _ => 6 };
     private static readonly Option<string?> Note = new("--note") { Description = "Why (for an update)" };
+    private static readonly Option<int> Limit = new("--limit") { Description = "At most this many warnings (oldest first)", DefaultValueFactory = _ => 100 };
     private static readonly Option<string?> Reason = new("--reason") { Description = "Why (for a lift)" };
     private static readonly Option<bool> Reject = new("--reject") { Description = "Send the draft back instead of approving it" };
     private static readonly Option<string?> Comment = new("--comment") { Description = "Review comment (required with --reject)" };
@@ -40,7 +41,23 @@ internal static class WarningCommands
                 request.States.Add(ParseState(state));
             }
 
+            // Page by page up to --limit, so a long list neither floods the terminal nor the server.
+            int limit = p.GetValue(Limit);
+            request.PageSize = Math.Clamp(limit, 1, 500);
             var list = await Client(s).ListWarningsAsync(request, cancellationToken: ct);
+            while (list.NextPageToken.Length > 0 && list.Warnings.Count < limit)
+            {
+                request.PageToken = list.NextPageToken;
+                var next = await Client(s).ListWarningsAsync(request, cancellationToken: ct);
+                list.Warnings.AddRange(next.Warnings);
+                list.NextPageToken = next.NextPageToken;
+            }
+
+            while (list.Warnings.Count > limit)
+            {
+                list.Warnings.RemoveAt(list.Warnings.Count - 1);
+            }
+
             s.Print(list, () =>
             {
                 var table = new Table().AddColumns("id", "state", "hazard", "level", "districts", "v", "headline");
@@ -51,7 +68,7 @@ internal static class WarningCommands
 
                 s.Console.Write(table);
             });
-        }, State);
+        }, State, Limit);
         Add("show", "Show one warning and its history", async (s, p, ct) =>
         {
             var history = await Client(s).GetHistoryAsync(new GetWarningRequest { WarningId = p.GetValue(WarningId)! }, cancellationToken: ct);

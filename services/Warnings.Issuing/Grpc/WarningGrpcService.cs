@@ -319,22 +319,22 @@ public sealed class WarningGrpcService(
     public override async Task<ListWarningsResponse> ListWarnings(ListWarningsRequest request, ServerCallContext context)
     {
         Instant activeAt = default;
-        new FieldViolations().Check(request.ActiveAt is null || TimestampConversions.TryToInstant(request.ActiveAt, out activeAt), "active_at", "is not a valid timestamp").ThrowIfAny();
+        var problems = new FieldViolations().Check(request.ActiveAt is null || TimestampConversions.TryToInstant(request.ActiveAt, out activeAt), "active_at", "is not a valid timestamp")
+            .Check(request.States.Count <= 10, "states", "at most 10");
+        var paging = Paging.Read(request.PageSize, request.PageToken, problems);
+        problems.ThrowIfAny();
         var now = clock.GetCurrentInstant();
-        var response = new ListWarningsResponse();
-        foreach (var history in await repository.AllAsync())
+        var (page, next) = paging.Take(await repository.AllAsync(), history =>
         {
             var w = history.Warning;
-            if ((request.States.Count == 0 || request.States.Contains(w.State))
+            return (request.States.Count == 0 || request.States.Contains(w.State))
                 && (request.Hazard.Length == 0 || w.Content.Hazard == request.Hazard)
                 && (request.Department.Length == 0 || w.Department == request.Department)
                 && (request.District.Length == 0 || w.Content.Districts.Contains(request.District) || w.Content.Districts.Contains(Scopes.CityWide))
-                && (request.ActiveAt is null || IsActiveAt(w, activeAt)))
-            {
-                response.Warnings.Add(Present(w, now));
-            }
-        }
-
+                && (request.ActiveAt is null || IsActiveAt(w, activeAt));
+        });
+        var response = new ListWarningsResponse { NextPageToken = next };
+        response.Warnings.AddRange(page.Select(h => Present(h.Warning, now)));
         return response;
     }
 

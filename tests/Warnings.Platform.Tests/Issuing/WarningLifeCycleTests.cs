@@ -189,6 +189,32 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Warnings_are_listed_page_by_page_without_gaps_or_repeats()
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            await DraftAsync(Content());
+        }
+
+        var all = new List<string>();
+        var page = await As(Roles.Analyst).ListWarningsAsync(new ListWarningsRequest { PageSize = 2 });
+        all.AddRange(page.Warnings.Select(w => w.Id));
+        while (page.NextPageToken.Length > 0)
+        {
+            Assert.Equal(2, page.Warnings.Count);
+            page = await As(Roles.Analyst).ListWarningsAsync(new ListWarningsRequest { PageSize = 2, PageToken = page.NextPageToken });
+            all.AddRange(page.Warnings.Select(w => w.Id));
+        }
+
+        Assert.Equal(all.Distinct().Count(), all.Count);
+        Assert.True(all.Count >= 3);
+        var bad = await Assert.ThrowsAsync<RpcException>(() => As(Roles.Analyst).ListWarningsAsync(new ListWarningsRequest { PageSize = 501 }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
+        var beyond = await Assert.ThrowsAsync<RpcException>(() => As(Roles.Analyst).ListWarningsAsync(new ListWarningsRequest { PageToken = "999999" }).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, beyond.StatusCode);
+    }
+
+    [Fact]
     public async Task A_lift_ends_the_warning_with_a_cancel_version()
     {
         var reviewed = await ReviewedAsync(Content());
