@@ -34,6 +34,7 @@ public sealed class FeedsModule : IPlatformModule
         services.AddSingleton<FeedHub>();
         services.AddHostedService(sp => sp.GetRequiredService<FeedHub>());
         services.AddSingleton<WebhookStore>();
+        services.AddSingleton<PartnerStanding>();
         services.AddScoped<WebhookCommands>();
         services.AddHostedService<WebhookDelivery>();
         var destinations = new WebhookDestinations(options.Webhooks.AllowedDestinations);

@@ -76,6 +76,25 @@ public sealed class ApiKeyRegistry(IStateStore store, IOptionsMonitor<IdentityOp
         return records.OrderBy(r => r.IssuedAt).ThenBy(r => r.KeyId, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>Every key (configured and issued, revoked and expired included) of one principal.</summary>
+    public async Task<IReadOnlyList<ApiKeyRecord>> KeysOfAsync(string principalId)
+    {
+        var keys = options.CurrentValue.ApiKeys.Where(k => k.PrincipalId == principalId).Select(FromConfiguration).ToList();
+        foreach (var (keyId, owner) in await store.HashGetAllAsync(Index))
+        {
+            if (owner == principalId && await store.GetAsync(Key(keyId)) is { } json)
+            {
+                keys.Add(JsonSerializer.Deserialize<ApiKeyRecord>(json, PlatformJson.Options)!);
+            }
+        }
+
+        return keys;
+    }
+
+    /// <summary>Whether a key may be used now: not revoked, not expired.</summary>
+    public bool IsUsable(ApiKeyRecord record) =>
+        record.RevokedAt is null && (record.ExpiresAt is not { } expiry || clock.GetCurrentInstant() < expiry);
+
     private static StoreKey Key(string keyId) => new("apikey", keyId);
 
     private static ApiKeyRecord FromConfiguration(ConfiguredApiKey key) => new(

@@ -23,7 +23,7 @@ namespace Warnings.Feeds.Webhooks;
 /// the position is saved after the receiver answered 2xx, so a crash in between repeats one POST,
 /// which the receiver recognises by its <c>Idempotency-Key</c>.
 /// </summary>
-public sealed class WebhookDelivery(WebhookStore webhooks, FeedStream feed, IStateStore store, IHttpClientFactory clients, FeedsOptions options, IClock clock, ILogger<WebhookDelivery> logger) : BackgroundService
+public sealed class WebhookDelivery(WebhookStore webhooks, FeedStream feed, IStateStore store, IHttpClientFactory clients, FeedsOptions options, PartnerStanding partners, IClock clock, ILogger<WebhookDelivery> logger) : BackgroundService
 {
     public const string HttpClientName = "feeds-webhooks";
     private static readonly Duration LeaseTime = Duration.FromSeconds(30);
@@ -96,12 +96,23 @@ public sealed class WebhookDelivery(WebhookStore webhooks, FeedStream feed, ISta
                     continue;
                 }
 
+                if (await partners.CheckAsync(webhook.Partner) is not { } standing)
+                {
+                    await SaveAsync(id, w =>
+                    {
+                        w.Status = WebhookStore.Suspended;
+                        w.StatusReason = $"Suspended: partner {webhook.Partner} has no usable API key (revoked or expired); a new key and ResumeWebhook start it again.";
+                    });
+                    logger.LogWarning("Webhook {Id} of {Partner} suspended: the partner has no usable API key", id, webhook.Partner);
+                    return;
+                }
+
                 var selection = FeedSelection.FromApplied(webhook.Filter);
                 string secret = await webhooks.SecretAsync(id) ?? "";
                 long handled = webhook.DeliveredSequence;
                 foreach (var entry in page)
                 {
-                    if (!selection.Matches(entry.Entry))
+                    if (!selection.Matches(entry.Entry) || !standing.Allows(entry.Entry))
                     {
                         handled = entry.Sequence;
                         continue;

@@ -15,6 +15,10 @@ public static class ContentRules
     public const int MaxHeadline = 100;
     public const int MaxText = 2000;
     public const int MaxContact = 200;
+
+    /// <summary>An update note, a lift reason or a review comment: they go into CAP documents and every channel.</summary>
+    public const int MaxNote = 500;
+
     public static readonly IReadOnlyList<string> Languages = ["zh-CN", "en"];
 
     /// <summary>Points of one polygon, closing point included (the crossing check is quadratic in them).</summary>

@@ -124,7 +124,7 @@ public sealed class WarningGrpcService(
     [RpcAccess(Roles.DutyOfficer, Roles.Approver, Mutating = true)]
     public override Task<Warning> Review(ReviewRequest request, ServerCallContext context) =>
         ChangeAsync(context, "Review", request.RequestId, request.WarningId,
-            new FieldViolations().Check(request.Approve || request.Comment.Trim().Length > 0, "comment", "say why the warning is sent back"),
+            new FieldViolations().Check(request.Approve || request.Comment.Trim().Length > 0, "comment", "say why the warning is sent back").CheckLength(request.Comment, "comment", ContentRules.MaxNote),
             (history, caller, now) =>
             {
                 RequireState(history, WarningState.Submitted);
@@ -224,7 +224,7 @@ public sealed class WarningGrpcService(
     public override async Task<Warning> Update(UpdateWarningRequest request, ServerCallContext context)
     {
         var list = await snapshots.CurrentAsync();
-        var problems = new FieldViolations().Check(request.Note.Trim().Length > 0, "note", "say what changes, for the public and the record");
+        var problems = new FieldViolations().Check(request.Note.Trim().Length > 0, "note", "say what changes, for the public and the record").CheckLength(request.Note, "note", ContentRules.MaxNote);
         ContentRules.Check(request.Content, Districts(list), problems);
         return await ChangeAsync(context, "Update", request.RequestId, request.WarningId, problems, shapes: request.Content, step: async (history, caller, now) =>
         {
@@ -256,7 +256,7 @@ public sealed class WarningGrpcService(
     [RpcAccess(Roles.DutyOfficer, Roles.Approver, Mutating = true)]
     public override Task<Warning> Lift(LiftRequest request, ServerCallContext context) =>
         ChangeAsync(context, "Lift", request.RequestId, request.WarningId,
-            new FieldViolations().Check(request.Reason.Trim().Length > 0, "reason", "say why the warning is lifted"),
+            new FieldViolations().Check(request.Reason.Trim().Length > 0, "reason", "say why the warning is lifted").CheckLength(request.Reason, "reason", ContentRules.MaxNote),
             async (history, caller, now) =>
             {
                 RequireState(history, WarningState.Published);

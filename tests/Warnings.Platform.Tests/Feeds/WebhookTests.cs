@@ -52,6 +52,34 @@ public sealed class WebhookTests(FeedFixture fixture) : IClassFixture<FeedFixtur
     }
 
     [Fact]
+    public async Task A_webhook_acts_for_its_partner_as_it_is_now_revoking_its_last_key_suspends_it()
+    {
+        var identity = fixture.Platform.Client(c => new IdentityService.IdentityServiceClient(c), Roles.Operator);
+        string partner = $"partner-{Guid.NewGuid():N}"[..20];
+        var issued = await identity.IssueApiKeyAsync(new IssueApiKeyRequest
+        {
+            RequestId = $"k-{Guid.NewGuid():N}", PrincipalId = partner, Roles = { Roles.Partner },
+            Entitlements = new Contracts.V1.Entitlements { Hazards = { "typhoon" }, Districts = { "310000" }, MinimumLevel = "blue" },
+        });
+        var asPartner = new FeedService.FeedServiceClient(fixture.Platform.WithAuthorization($"ApiKey {issued.ApiKey}"));
+        var webhook = await asPartner.RegisterWebhookAsync(new RegisterWebhookRequest
+        {
+            RequestId = $"r-{Guid.NewGuid():N}", Url = $"{fixture.Receiver.Url}/partner-revoked", Secret = Secret, Filter = new FeedFilter(),
+        });
+        var before = await fixture.PublishAsync("typhoon", "red", ["310101"]);
+        await Eventually.Until(() => Task.FromResult(fixture.Receiver.For("partner-revoked")), r => r.Count >= 1, "a delivery while the key is valid");
+
+        await identity.RevokeApiKeyAsync(new RevokeApiKeyRequest { RequestId = $"v-{Guid.NewGuid():N}", KeyId = issued.KeyId, Reason = "contract ended" });
+        var after = await fixture.PublishAsync("typhoon", "red", ["310101"]);
+
+        var suspended = await Eventually.Until(async () => await fixture.Feed(Roles.Operator).GetWebhookAsync(new GetWebhookRequest { Id = webhook.Id }),
+            w => w.Status == "suspended", "the webhook suspended");
+        Assert.Contains("no usable API key", suspended.StatusReason);
+        Assert.DoesNotContain(fixture.Receiver.For("partner-revoked"), r => System.Text.Encoding.UTF8.GetString(r.Body).Contains(after.Id, StringComparison.Ordinal));
+        Assert.Contains(fixture.Receiver.For("partner-revoked"), r => System.Text.Encoding.UTF8.GetString(r.Body).Contains(before.Id, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_failing_receiver_is_retried_then_suspended_with_a_reason_and_resuming_delivers_what_it_missed()
     {
         var webhook = await RegisterAsync("partner-failing");

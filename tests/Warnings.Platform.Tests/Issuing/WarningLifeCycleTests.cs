@@ -215,6 +215,20 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Notes_that_go_into_CAP_are_bounded()
+    {
+        var reviewed = await ReviewedAsync(Content());
+        await As(Roles.DutyOfficer).PublishAsync(new WarningActionRequest { RequestId = Id(), WarningId = reviewed.Id });
+
+        var lift = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).LiftAsync(new LiftRequest { RequestId = Id(), WarningId = reviewed.Id, Reason = new string('解', 501) }).ResponseAsync);
+        var update = await Assert.ThrowsAsync<RpcException>(() => As(Roles.DutyOfficer).UpdateAsync(new UpdateWarningRequest { RequestId = Id(), WarningId = reviewed.Id, Content = Content(), Note = new string('x', 501) }).ResponseAsync);
+
+        RpcAssert.Refused(lift, StatusCode.InvalidArgument, "INVALID_REQUEST");
+        RpcAssert.Refused(update, StatusCode.InvalidArgument, "INVALID_REQUEST");
+        Assert.Equal(WarningState.Published, (await As(Roles.Analyst).GetWarningAsync(new GetWarningRequest { WarningId = reviewed.Id })).State);
+    }
+
+    [Fact]
     public async Task A_lift_ends_the_warning_with_a_cancel_version()
     {
         var reviewed = await ReviewedAsync(Content());
