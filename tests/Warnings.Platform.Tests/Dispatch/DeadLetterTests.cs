@@ -23,14 +23,7 @@ public sealed class DeadLetterTests : IAsyncLifetime
     {
         _backplane = await Backplane.CreateRealAsync();
         _gateway = await TestGateway.StartAsync();
-        var settings = new Dictionary<string, string?>
-        {
-            ["Bus:Retry:Limit"] = "1",
-            ["Bus:Retry:MinInterval"] = "00:00:00.050",
-            ["Bus:Retry:MaxInterval"] = "00:00:00.100",
-            ["Bus:Retry:IntervalDelta"] = "00:00:00.050",
-            ["Dispatch:HttpRetries"] = "1",
-        };
+        var settings = TestSettings.QuickBusRetries();
         foreach (var channel in new[] { "sms", "tv", "website" })
         {
             settings[$"Dispatch:Gateways:{channel}:Url"] = $"{_gateway.Url}/{channel}";

@@ -30,17 +30,9 @@ public sealed class EffectivelyOnceTests : IAsyncLifetime
     {
         _backplane = await Backplane.CreateRealAsync();
         _gateway = await TestGateway.StartAsync();
-        var settings = new Dictionary<string, string?>
-        {
-            ["Bus:Retry:Limit"] = "1",
-            ["Bus:Retry:MinInterval"] = "00:00:00.050",
-            ["Bus:Retry:MaxInterval"] = "00:00:00.100",
-            ["Bus:Retry:IntervalDelta"] = "00:00:00.050",
-            ["Bus:OutageRetry:First"] = "00:00:00.200",
-            ["Bus:OutageRetry:Longest"] = "00:00:00.500",
-            ["Dispatch:Gateways:sms:Url"] = $"{_gateway.Url}/sms",
-            ["Dispatch:Gateways:sms:Secret"] = "test-secret",
-        };
+        var settings = TestSettings.QuickBusRetries();
+        settings["Dispatch:Gateways:sms:Url"] = $"{_gateway.Url}/sms";
+        settings["Dispatch:Gateways:sms:Secret"] = "test-secret";
         _platform = await TestPlatform.StartAsync(_backplane, settings: settings, services: services =>
         {
             services.AddSingleton(sp => new FlakyStore(ActivatorUtilities.CreateInstance<RedisStateStore>(sp)));
