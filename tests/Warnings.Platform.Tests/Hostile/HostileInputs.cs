@@ -24,7 +24,7 @@ public sealed class HostileInputs(int seed)
     [
         "empty", "random", "strings-100k", "strings-special", "repeated-10k", "numbers-max", "numbers-min", "numbers-nan",
         "enums-undefined", "timestamps-year1", "timestamps-year9999", "timestamps-negative", "timestamps-nanos", "timestamps-overflow",
-        "polygon-5000", "geo-nonfinite",
+        "polygon-5000", "geo-nonfinite", "plausible", "mutated-timestamp", "mutated-number", "mutated-string", "mutated-list",
     ];
 
     /// <summary>Kinds that are raw (malformed) protobuf bytes, gRPC only.</summary>
@@ -50,7 +50,7 @@ public sealed class HostileInputs(int seed)
         "cap-not-xml", "cap-xinclude", "cap-many-attributes",
     ];
 
-    private static readonly string[] Plausible =
+    private static readonly string[] PlausibleWords =
     [
         "typhoon", "rainstorm", "gale", "heat", "red", "orange", "yellow", "blue", "310101", "310104", "310115", "310000", "SMB", "SEMB",
         "website", "sms", "tv", "partner_feed", "cell_broadcast", "zh-CN", "en", "production_safety", "I", "IV", "w-0123456789abcdef",
@@ -79,8 +79,194 @@ public sealed class HostileInputs(int seed)
 
     private static readonly DateTime Around = DateTime.UtcNow;
 
-    public IMessage Message(MessageDescriptor descriptor, string kind) =>
-        kind == "empty" ? New(descriptor) : Fill(descriptor, kind, depth: 0, insideHugeList: false);
+    public IMessage Message(MessageDescriptor descriptor, string kind) => kind switch
+    {
+        "empty" => New(descriptor),
+        "plausible" => Plausible(descriptor, 0),
+        _ when kind.StartsWith("mutated-", StringComparison.Ordinal) => Mutated(descriptor, kind),
+        _ => Fill(descriptor, kind, depth: 0, insideHugeList: false),
+    };
+
+    // ---- plausible requests (what a real client would send), and those with one field made hostile ----
+
+    private IMessage Plausible(MessageDescriptor descriptor, int depth)
+    {
+        if (descriptor.FullName == Timestamp.Descriptor.FullName)
+        {
+            return Timestamp.FromDateTime(Around);
+        }
+
+        var message = New(descriptor);
+        foreach (var field in descriptor.Fields.InDeclarationOrder())
+        {
+            if (field.IsMap || (field.ContainingOneof is { } oneof && oneof.Fields[0] != field))
+            {
+                continue;
+            }
+
+            if (field.IsRepeated)
+            {
+                var list = (IList)field.Accessor.GetValue(message);
+                if (IsPointList(field))
+                {
+                    foreach (var point in Ring(5))
+                    {
+                        list.Add(point);
+                    }
+                }
+                else if (field.FieldType != FieldType.Message || depth < 4)
+                {
+                    if (PlausibleValue(field, depth) is { } item)
+                    {
+                        list.Add(item);
+                    }
+                }
+
+                continue;
+            }
+
+            if (PlausibleValue(field, depth) is { } value)
+            {
+                field.Accessor.SetValue(message, value);
+            }
+        }
+
+        return message;
+    }
+
+    private object? PlausibleValue(FieldDescriptor field, int depth)
+    {
+        string name = field.Name;
+        switch (field.FieldType)
+        {
+            case FieldType.String:
+                return name switch
+                {
+                    "request_id" or "idempotency_key" => $"h-{_random.NextInt64():x}",
+                    "hazard" or "hazards" => Pick("typhoon", "rainstorm"),
+                    "level" or "min_level" => Pick("red", "yellow", "orange", "blue"),
+                    "district" or "districts" or "areas" => Pick("310101", "310104"),
+                    "channels" or "channel" => Pick("website", "sms", "partner_feed"),
+                    "language" => "zh-CN",
+                    "department" => "SMB",
+                    "category" => "production_safety",
+                    "url" => "https://partner.example/hook",
+                    "secret" => new string('s', 40),
+                    "role" or "roles" => Pick("duty_officer", "partner"),
+                    "page_token" or "resume_token" => Pick("", "0", "1"),
+                    _ when name.EndsWith("_id", StringComparison.Ordinal) || name == "id" => Pick("w-0123456789abcdef", "inc-1", "g-1", "probe-1", "1"),
+                    _ => Pick("台风红色预警", "仓库起火。", "黄浦区应急管理局", "张值班", "text"),
+                };
+            case FieldType.Double or FieldType.Float:
+                double d = name switch
+                {
+                    "latitude" => 31.23 + _random.NextDouble() * 0.02,
+                    "longitude" => 121.47 + _random.NextDouble() * 0.02,
+                    "radius_km" => 5,
+                    _ => _random.Next(1, 10),
+                };
+                return field.FieldType == FieldType.Float ? (float)d : d;
+            case FieldType.Int32 or FieldType.SInt32 or FieldType.SFixed32:
+                return name.Contains("page_size", StringComparison.Ordinal) ? 10 : _random.Next(0, 3);
+            case FieldType.Int64 or FieldType.SInt64 or FieldType.SFixed64:
+                return (long)_random.Next(0, 3);
+            case FieldType.UInt32 or FieldType.Fixed32:
+                return (uint)_random.Next(0, 3);
+            case FieldType.UInt64 or FieldType.Fixed64:
+                return (ulong)_random.Next(0, 3);
+            case FieldType.Bool:
+                return false;
+            case FieldType.Enum:
+                var values = field.EnumType.Values;
+                return System.Enum.ToObject(field.EnumType.ClrType, values[Math.Min(1, values.Count - 1)].Number);
+            case FieldType.Message when field.MessageType.FullName == Timestamp.Descriptor.FullName:
+                bool later = name.Contains("expires", StringComparison.Ordinal) || name is "to" or "occurred_to" || name.Contains("until", StringComparison.Ordinal);
+                return Timestamp.FromDateTime(Around.AddHours(later ? 6 : -1));
+            case FieldType.Message:
+                return depth >= 5 ? null : Plausible(field.MessageType, depth + 1);
+            default:
+                return null;
+        }
+    }
+
+    private IMessage Mutated(MessageDescriptor descriptor, string kind)
+    {
+        var message = Plausible(descriptor, 0);
+        var targets = new List<(IMessage Owner, FieldDescriptor Field)>();
+        Collect(message, targets, 0);
+        bool Fits(FieldDescriptor f) => kind switch
+        {
+            "mutated-timestamp" => f.FieldType == FieldType.Message && f.MessageType.FullName == Timestamp.Descriptor.FullName,
+            "mutated-number" => f.FieldType is FieldType.Double or FieldType.Float or FieldType.Int32 or FieldType.Int64 or FieldType.SInt32 or FieldType.SInt64
+                or FieldType.UInt32 or FieldType.UInt64 or FieldType.Fixed32 or FieldType.Fixed64 or FieldType.SFixed32 or FieldType.SFixed64,
+            "mutated-string" => f.FieldType == FieldType.String,
+            _ => f.IsRepeated,
+        };
+        var fitting = targets.Where(t => Fits(t.Field)).ToList();
+        if (fitting.Count == 0)
+        {
+            return message;
+        }
+
+        var (owner, field) = fitting[_random.Next(fitting.Count)];
+        string hostile = kind switch
+        {
+            "mutated-timestamp" => Pick("timestamps-year1", "timestamps-year9999", "timestamps-negative", "timestamps-nanos", "timestamps-overflow"),
+            "mutated-number" => Pick("numbers-max", "numbers-min", "numbers-nan"),
+            "mutated-string" => Pick("strings-100k", "strings-special"),
+            _ => "repeated-10k",
+        };
+        if (field.IsRepeated)
+        {
+            var list = (IList)field.Accessor.GetValue(owner);
+            object? sample = list.Count > 0 ? list[0] : PlausibleValue(field, 3);
+            list.Clear();
+            int count = hostile == "repeated-10k" ? 10_000 : 1;
+            for (int i = 0; i < count; i++)
+            {
+                object? item = hostile == "repeated-10k" ? sample : Value(field, hostile, 3, insideHugeList: true);
+                if (item is not null)
+                {
+                    list.Add(item);
+                }
+            }
+        }
+        else if (Value(field, hostile, 3, insideHugeList: true) is { } value)
+        {
+            field.Accessor.SetValue(owner, value);
+        }
+
+        return message;
+    }
+
+    private static void Collect(IMessage message, List<(IMessage, FieldDescriptor)> targets, int depth)
+    {
+        if (message.Descriptor.FullName == Timestamp.Descriptor.FullName || depth > 6)
+        {
+            return;
+        }
+
+        foreach (var field in message.Descriptor.Fields.InDeclarationOrder())
+        {
+            targets.Add((message, field));
+            if (field.FieldType != FieldType.Message)
+            {
+                continue;
+            }
+
+            if (field.IsRepeated)
+            {
+                foreach (var item in ((IList)field.Accessor.GetValue(message)).OfType<IMessage>())
+                {
+                    Collect(item, targets, depth + 1);
+                }
+            }
+            else if (field.Accessor.GetValue(message) is IMessage child)
+            {
+                Collect(child, targets, depth + 1);
+            }
+        }
+    }
 
     private static IMessage New(MessageDescriptor descriptor) => (IMessage)Activator.CreateInstance(descriptor.ClrType)!;
 
@@ -213,10 +399,10 @@ public sealed class HostileInputs(int seed)
     {
         "strings-100k" => Huge,
         "strings-special" => Pick(Special),
-        _ when insideHugeList => _random.Next(3) == 0 ? Pick(Plausible) : $"x{_random.Next(100_000)}",
+        _ when insideHugeList => _random.Next(3) == 0 ? Pick(PlausibleWords) : $"x{_random.Next(100_000)}",
         _ => _random.Next(10) switch
         {
-            < 6 => Pick(Plausible),
+            < 6 => Pick(PlausibleWords),
             < 8 => Pick(Special),
             8 => _random.NextInt64().ToString("x", CultureInfo.InvariantCulture),
             _ => new string((char)_random.Next('a', 'z' + 1), _random.Next(1, 200)),
