@@ -51,7 +51,7 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         // unparseable or out-of-range timestamps, non-numeric/boolean query values) answer 400 with a bare
         // {"code":3,"message":...} body: no google.rpc.ErrorInfo reason, unlike every other refusal on the port.
         .. new[] { "json-syntax", "json-deep", "json-wrong-types", "json-invalid-utf8", "json-duplicate-keys", "json-huge-number", "json-content-type",
-                "timestamps-year1", "timestamps-year9999", "timestamps-negative", "timestamps-nanos", "timestamps-overflow", "query-hostile", "path-hostile" }
+                "timestamps-year1", "timestamps-year9999", "timestamps-negative", "timestamps-nanos", "timestamps-overflow", "query-hostile", "path-hostile", "enums-undefined" }
             .Select(kind => new KnownDefect("*", kind, "rest", "400", "refusal without ErrorInfo reason")),
 
         // Defect: an oversized input (100 KB strings, 10,000-item lists) is echoed into the refusal (status message and/or
@@ -64,6 +64,8 @@ public sealed class HostileInputTests(ITestOutputHelper output)
         // The same, unbounded field violations: a CAP document with 50,000 attributes is refused with 50,001 violations
         // (a 3.8 MB status message).
         new KnownDefect("WarningService/ImportCapDraft", "cap-many-attributes", "grpc", "Unavailable", "refusal too large for a default client"),
+        // ... and building that refusal takes 2.3-2.5 s (long run, seed 16, case 1817).
+        new KnownDefect("WarningService/ImportCapDraft", "cap-many-attributes", "grpc", "Unavailable", "call too slow"),
     ];
 
     private sealed record KnownDefect(string Rpc, string Kind, string Transport, string Code, string Invariant)
