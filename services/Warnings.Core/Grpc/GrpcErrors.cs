@@ -53,17 +53,50 @@ public static class GrpcErrors
         {
             foreach (var (key, value) in metadata)
             {
-                info.Metadata[key] = value;
+                info.Metadata[key] = Cut(value, MaxMetadataValue);
             }
         }
 
-        var status = new Google.Rpc.Status { Code = (int)code, Message = message };
+        var status = new Google.Rpc.Status { Code = (int)code, Message = Cut(message, MaxMessage) };
         status.Details.Add(Any.Pack(info));
         foreach (var detail in details)
         {
-            status.Details.Add(Any.Pack(detail));
+            status.Details.Add(Any.Pack(detail is BadRequest badRequest ? Bounded(badRequest) : detail));
         }
 
         return status.ToRpcException();
     }
+
+    // Field violations echo what the caller sent: each is cut short, and as many are kept as fit the
+    // budget (base64 in a trailer grows by a third), the rest counted in one "and N more".
+    private static BadRequest Bounded(BadRequest badRequest)
+    {
+        var violations = badRequest.FieldViolations
+            .Select(v => new BadRequest.Types.FieldViolation { Field = Cut(v.Field, MaxViolationText), Description = Cut(v.Description, MaxViolationText) })
+            .ToList();
+        var bounded = new BadRequest();
+        int size = 0;
+        foreach (var violation in violations)
+        {
+            size += violation.CalculateSize();
+            if (size > MaxViolationBytes)
+            {
+                bounded.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = "*", Description = $"and {violations.Count - bounded.FieldViolations.Count} more" });
+                break;
+            }
+
+            bounded.FieldViolations.Add(violation);
+        }
+
+        return bounded;
+    }
+
+    // What a caller sent may be echoed into its refusal (an id, a value): bounded, so an error always
+    // fits in the trailers a client accepts (gRPC clients cap headers at 8-64 KiB).
+    private const int MaxMessage = 1_000;
+    private const int MaxMetadataValue = 256;
+    private const int MaxViolationText = 200;
+    private const int MaxViolationBytes = 12_000;
+
+    private static string Cut(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max), "...");
 }

@@ -12,7 +12,8 @@ namespace Warnings.Platform.Rest;
 /// In front of REST (JSON transcoding reads and parses the whole body before the gRPC interceptors
 /// run): a body larger than the gRPC limit is refused from its Content-Length or as it streams in,
 /// and a call that carries a body but no valid credentials is refused before a byte of it is read.
-/// Refusals have the same google.rpc.Status shape as every other error on this port.
+/// Refusals have the same google.rpc.Status shape as every other error on this port, transcoding's
+/// own (a body or query that is not the request message) included.
 /// </summary>
 public static class RestGuard
 {
@@ -24,9 +25,15 @@ public static class RestGuard
 
     public static IApplicationBuilder UsePlatformRestGuard(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
-        if (!http.Request.Path.StartsWithSegments("/v1") || !HasBody(http.Request))
+        if (!http.Request.Path.StartsWithSegments("/v1"))
         {
             await next(http);
+            return;
+        }
+
+        if (!HasBody(http.Request))
+        {
+            await WithTypedErrorsAsync(http, next);
             return;
         }
 
@@ -62,8 +69,75 @@ public static class RestGuard
             return;
         }
 
-        await next(http);
+        await WithTypedErrorsAsync(http, next);
     });
+
+    // JSON transcoding answers a body or query it cannot turn into the request message (malformed
+    // JSON, a bad timestamp, an unknown enum value) with a bare {"code":3,"message":...}: give it the
+    // ErrorInfo reason every other refusal on this port carries. REST routes are unary, so the
+    // response is small and can be held until it is complete.
+    private static async Task WithTypedErrorsAsync(HttpContext http, RequestDelegate next)
+    {
+        // Swap the body feature (not just Response.Body) so Kestrel's own is back, untouched, afterwards.
+        var original = http.Features.Get<IHttpResponseBodyFeature>()!;
+        using var buffer = new MemoryStream();
+        http.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(buffer));
+        try
+        {
+            await next(http);
+        }
+        finally
+        {
+            http.Features.Set(original);
+        }
+
+        if (http.Response.StatusCode == StatusCodes.Status400BadRequest && WithoutReason(Text(buffer.ToArray(), http.Response.ContentType)) is { } status)
+        {
+            status.Details.Add(Google.Protobuf.WellKnownTypes.Any.Pack(new ErrorInfo { Domain = GrpcErrors.Domain, Reason = Core.Grpc.MalformedRequestMiddleware.Reason }));
+            byte[] body = System.Text.Encoding.UTF8.GetBytes(StatusJson.Format(status));
+            http.Response.ContentLength = body.Length;
+            http.Response.ContentType = "application/json";
+            await http.Response.Body.WriteAsync(body);
+            return;
+        }
+
+        buffer.Position = 0;
+        await buffer.CopyToAsync(http.Response.Body);
+    }
+
+    // A google.rpc.Status without any details (transcoding's own refusals), or null.
+    // Transcoding answers in the request's charset (a client that said utf-16 gets utf-16).
+    private static string Text(byte[] body, string? contentType)
+    {
+        try
+        {
+            var charset = contentType is null ? null : System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType).CharSet;
+            return (charset is { Length: > 0 } ? System.Text.Encoding.GetEncoding(charset.Trim('"')) : System.Text.Encoding.UTF8).GetString(body);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            return System.Text.Encoding.UTF8.GetString(body);
+        }
+    }
+
+    private static Google.Rpc.Status? WithoutReason(string body)
+    {
+        try
+        {
+            if (System.Text.Json.Nodes.JsonNode.Parse(body) is not System.Text.Json.Nodes.JsonObject json
+                || json["details"] is System.Text.Json.Nodes.JsonArray { Count: > 0 }
+                || json["code"] is not { } code)
+            {
+                return null;
+            }
+
+            return new Google.Rpc.Status { Code = (int)code, Message = (string?)json["message"] ?? "" };
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
 
     private static async Task AuditAsync(HttpContext http, string reason)
     {

@@ -86,6 +86,22 @@ public sealed class RestTests(EmbeddedPlatformFixture fixture) : IClassFixture<E
         Assert.Equal(16, (int?)body["code"]);
     }
 
+    [Theory]
+    [InlineData("POST", "/v1/warnings", "{\"requestId\": ")]
+    [InlineData("POST", "/v1/warnings", "{\"requestId\": \"r\", \"content\": {\"onsetAt\": \"-0001-01-01T00:00:00Z\"}}")]
+    public async Task A_body_transcoding_cannot_read_is_refused_with_a_reason(string method, string path, string json)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("ApiKey", TestIdentities.Keys[Roles.DutyOfficer]);
+
+        using var response = await fixture.Platform.Http.SendAsync(request);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(3, (int?)body!["code"]);
+        Assert.Equal("MALFORMED_REQUEST", (string?)body["details"]![0]!["reason"]);
+    }
+
     [Fact]
     public async Task A_body_over_the_gRPC_limit_is_refused_from_its_length()
     {
