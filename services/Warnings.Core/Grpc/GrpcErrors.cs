@@ -76,20 +76,27 @@ public static class GrpcErrors
             .ToList();
         var bounded = new BadRequest();
         int size = 0;
-        foreach (var violation in violations)
+        for (int i = 0; i < violations.Count; i++)
         {
-            size += violation.CalculateSize();
+            size += violations[i].CalculateSize();
             if (size > MaxViolationBytes)
             {
-                bounded.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = "*", Description = $"and {violations.Count - bounded.FieldViolations.Count} more" });
+                long more = violations.Skip(i).Sum(Represented);
+                bounded.FieldViolations.Add(new BadRequest.Types.FieldViolation { Field = "*", Description = $"and {more} more" });
                 break;
             }
 
-            bounded.FieldViolations.Add(violation);
+            bounded.FieldViolations.Add(violations[i]);
         }
 
         return bounded;
     }
+
+    // How many violations one entry stands for: an "and N more" already counts N.
+    private static long Represented(BadRequest.Types.FieldViolation violation) =>
+        violation.Field == "*" && violation.Description.StartsWith("and ", StringComparison.Ordinal)
+            && long.TryParse(violation.Description.AsSpan(4, violation.Description.IndexOf(' ', 4) is > 4 and var end ? end - 4 : violation.Description.Length - 4), out long n)
+            ? n : 1;
 
     // What a caller sent may be echoed into its refusal (an id, a value): bounded, so an error always
     // fits in the trailers a client accepts (gRPC clients cap headers at 8-64 KiB).
