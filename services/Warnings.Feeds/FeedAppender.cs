@@ -36,10 +36,12 @@ public sealed class FeedAppender(FeedStream feed, CapDocuments caps, ActiveWarni
 
         string identifier = CapDocuments.IdentifierOf(version);
         var entry = FeedEntry.From(version, kind, identifier, await caps.GetOrRenderAsync(version));
-        // The alert record first, so /alerts/{identifier}.xml answers by the time a partner reads the entry.
+        // The alert record and the Atom feed's set first, so /alerts/{identifier}.xml and /feeds/cap.atom
+        // show the entry by the time a subscriber reads it from the numbered feed (both are idempotent
+        // if the append fails and the event is redelivered).
         await store.CommitAsync([new StoreCondition(AlertKey(identifier), null)], [new StoreWrite(AlertKey(identifier), (entry with { CapXml = "" }).ToJson())]);
-        await feed.AppendAsync(entry);
         await active.ApplyAsync(entry);
+        await feed.AppendAsync(entry);
     }
 }
 
