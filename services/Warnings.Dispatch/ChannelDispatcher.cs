@@ -38,7 +38,7 @@ public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellA
 
     // How long a recorded success is retried against a store that is away before giving up (the
     // claim then expires and the unknown outcome is retried with the same Idempotency-Key).
-    private static readonly TimeSpan RecordFor = TimeSpan.FromMinutes(10);
+    private static readonly Duration RecordFor = Duration.FromMinutes(10);
 
     // Channels that show a warning until it ends take it down at expiry; broadcast channels do not announce expiry.
     private static readonly HashSet<string> ShowUntilEnd = ["website", "app_push", "social_media", "outdoor_screen"];
@@ -110,7 +110,7 @@ public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellA
     // through a store outage (not cut short by shutdown: the outcome is known only here).
     private async Task RecordDeliveredAsync(StoreKey delivered, string key)
     {
-        var until = DateTime.UtcNow + RecordFor;
+        var until = clock.GetCurrentInstant() + RecordFor;
         var wait = TimeSpan.FromMilliseconds(100);
         while (true)
         {
@@ -119,7 +119,7 @@ public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellA
                 await store.CompleteOnceAsync(delivered, clock.GetCurrentInstant().ToString(), RememberDeliveries);
                 return;
             }
-            catch (Exception e) when (DateTime.UtcNow < until)
+            catch (Exception e) when (clock.GetCurrentInstant() < until)
             {
                 logger.LogWarning("Could not record {Key} as delivered ({Error}); retrying in {Wait}", key, e.Message, wait);
                 await Task.Delay(wait);

@@ -80,7 +80,7 @@ public sealed class AccessInterceptor(AuditLog audit, MutatingCallLimiter limite
             string address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
             if ((mutating || authentication.Failure is not null) && refusals.ShouldRecord(address, out long folded))
             {
-                await RecordAsync(entry with { Target = folded > 0 ? $"client {address}; {folded} more refusals from it since its last entry" : $"client {address}" }, http, refusal);
+                await RecordAsync(entry with { Target = RefusalAuditThrottle.TargetOf(address, folded) }, http, refusal);
             }
 
             throw refusal;

@@ -49,5 +49,9 @@ public sealed class RefusalAuditThrottle : IDisposable
         return false;
     }
 
+    /// <summary>The audit entry's target for a refusal from <paramref name="address"/> that folds in <paramref name="folded"/> earlier ones.</summary>
+    public static string TargetOf(string address, long folded) =>
+        folded > 0 ? $"client {address}; {folded} more refusals from it since its last entry" : $"client {address}";
+
     public void Dispose() => _limiter.Dispose();
 }

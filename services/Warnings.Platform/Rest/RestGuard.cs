@@ -151,7 +151,7 @@ public static class RestGuard
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
             await http.RequestServices.GetRequiredService<AuditLog>().AppendAsync(new AuditRecord(default, null, [], $"{http.Request.Method} {http.Request.Path}",
-                folded > 0 ? $"client {address}; {folded} more refusals from it since its last entry" : $"client {address}",
+                RefusalAuditThrottle.TargetOf(address, folded),
                 "UNAUTHENTICATED", reason, null, null, ""), timeout.Token);
         }
         catch (Exception e)
