@@ -10,7 +10,7 @@ using Warnings.Core.Storage;
 namespace Warnings.Dispatch;
 
 /// <summary>Operators count, list and requeue what any consumer gave up on (<see cref="DeadLetterStore"/>).</summary>
-public sealed class DispatchGrpcService(IStateStore store, ISendEndpointProvider send, IClock clock, CallAudit audit) : DispatchService.DispatchServiceBase
+public sealed class DispatchGrpcService(IStateStore store, ISendEndpointProvider send, IClock clock, CallAudit audit, Warnings.Core.Commands.Commands commands) : DispatchService.DispatchServiceBase
 {
     // The list is read whole to count what waits; bounded so one call cannot read without end.
     private const int MaxListed = 10_000;
@@ -36,6 +36,7 @@ public sealed class DispatchGrpcService(IStateStore store, ISendEndpointProvider
     {
         new FieldViolations().CheckId(request.RequestId).Check(request.Id.Length > 0, "id", "is required").ThrowIfAny();
         audit.Target = request.Id;
+        await commands.RememberAsync($"{context.Caller().Id}:RequeueDeadLetter", request.RequestId, request);
         var letter = await DeadLetterStore.GetAsync(store, request.Id)
             ?? throw GrpcErrors.NotFound($"No dead letter {request.Id}.", new Dictionary<string, string> { ["id"] = request.Id });
         if (letter.RequeuedAt is not null)

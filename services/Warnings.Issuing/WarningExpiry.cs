@@ -43,7 +43,7 @@ public sealed class WarningExpiry(
         foreach (var due in (await repository.AllAsync()).Where(h => h.Warning.State == WarningState.Published && h.Warning.Content.ExpiresAt.ToInstant() <= now))
         {
             var warning = due.Warning;
-            await commands.RunAsync("system:Expire", $"expire-{warning.Id}-v{warning.Version}", async () =>
+            await commands.RunAsync("system:Expire", $"expire-{warning.Id}-v{warning.Version}", null, async () =>
             {
                 var (json, history) = (await repository.LoadAsync(warning.Id))!.Value;
                 if (history.Warning.State != WarningState.Published || history.Warning.Version != warning.Version)

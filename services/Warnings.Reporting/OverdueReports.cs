@@ -32,7 +32,7 @@ public sealed class OverdueReports(
             && t.Incident.NextReportDueAt.ToInstant() < now))
         {
             var incident = due.Incident;
-            await commands.RunAsync("system:Overdue", $"overdue-{incident.Id}-{incident.Reports}", async () =>
+            await commands.RunAsync("system:Overdue", $"overdue-{incident.Id}-{incident.Reports}", null, async () =>
             {
                 var (json, timeline) = (await repository.LoadAsync(incident.Id))!.Value;
                 var current = timeline.Incident;

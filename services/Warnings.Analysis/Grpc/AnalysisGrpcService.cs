@@ -81,7 +81,7 @@ public sealed class AnalysisGrpcService(ProjectionStore projections, Projector p
     {
         new FieldViolations().CheckId(request.RequestId).ThrowIfAny();
         // Rebuilding twice is harmless; the command only makes a repeated request return the first answer.
-        return await commands.RunAsync($"{context.Caller().Id}:RebuildProjections", request.RequestId, async () =>
+        return await commands.RunAsync($"{context.Caller().Id}:RebuildProjections", request.RequestId, request, async () =>
         {
             var (incidents, warnings) = await projector.RebuildAsync();
             return new CommandPlan<RebuildProjectionsResponse>(

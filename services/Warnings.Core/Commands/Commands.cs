@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Google.Protobuf;
 using Google.Rpc;
 using MassTransit;
@@ -24,6 +25,9 @@ public sealed record CommandPlan<TResponse>(
 /// condition that the request id is new and the state it planned from is unchanged.
 /// <list type="bullet">
 /// <item>A repeat of a finished request returns the first response and has no effect.</item>
+/// <item>The same request id with a different request is refused (<c>REQUEST_ID_REUSED</c>): the
+/// response is stored with a fingerprint of the request, as payment APIs do with idempotency keys,
+/// so a caller that reuses an id by mistake never mistakes the first answer for its own.</item>
 /// <item>Concurrent repeats race to the commit; one wins, the others read its response.</item>
 /// <item>A concurrent change to the same state makes the loser plan again from the new state.</item>
 /// <item>A refusal is thrown while planning, before anything is written; unless a repeat of the
@@ -34,19 +38,25 @@ public sealed class Commands(IStateStore store, IClock clock)
 {
     private const int MaxAttempts = 20;
 
+    private const string FingerprintedPrefix = "fp1:";
+
     /// <summary>
     /// Runs <paramref name="plan"/> as the command <paramref name="requestId"/> within
     /// <paramref name="scope"/> (the caller and the RPC, so ids never collide across them).
+    /// <paramref name="request"/> is the caller's whole request, fingerprinted so a reused id with
+    /// different content is refused; null for the platform's own commands, whose ids are derived
+    /// from what they act on.
     /// </summary>
-    public async Task<TResponse> RunAsync<TResponse>(string scope, string requestId, Func<Task<CommandPlan<TResponse>>> plan)
+    public async Task<TResponse> RunAsync<TResponse>(string scope, string requestId, IMessage? request, Func<Task<CommandPlan<TResponse>>> plan)
         where TResponse : IMessage<TResponse>, new()
     {
-        var request = new StoreKey("request", $"{scope}:{requestId}");
+        var key = new StoreKey("request", $"{scope}:{requestId}");
+        string fingerprint = request is null ? "" : Fingerprint(request);
         for (int attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            if (await store.GetAsync(request) is { } done)
+            if (await store.GetAsync(key) is { } done)
             {
-                return Parse<TResponse>(done);
+                return Answer<TResponse>(done, fingerprint, requestId);
             }
 
             CommandPlan<TResponse> planned;
@@ -58,7 +68,7 @@ public sealed class Commands(IStateStore store, IClock clock)
             {
                 // A repeat of this very request committed while we planned, so the state we refused
                 // includes its effect ("already published"): the first answer stands.
-                if (await store.GetAsync(request) is not null)
+                if (await store.GetAsync(key) is not null)
                 {
                     continue;
                 }
@@ -69,8 +79,8 @@ public sealed class Commands(IStateStore store, IClock clock)
             var now = clock.GetCurrentInstant();
             var writes = new List<StoreWrite>(planned.Writes);
             writes.AddRange(planned.Events.Select(e => Outbox.Enqueue(e, NewId.NextGuid(), now)));
-            writes.Add(new StoreWrite(request, Convert.ToBase64String(planned.Response.ToByteArray())));
-            if (await store.CommitAsync([.. planned.Conditions, new StoreCondition(request, null)], writes))
+            writes.Add(new StoreWrite(key, $"{FingerprintedPrefix}{fingerprint}:{Convert.ToBase64String(planned.Response.ToByteArray())}"));
+            if (await store.CommitAsync([.. planned.Conditions, new StoreCondition(key, null)], writes))
             {
                 if (planned.Events.Count > 0)
                 {
@@ -88,6 +98,58 @@ public sealed class Commands(IStateStore store, IClock clock)
         throw GrpcErrors.Build(Code.Aborted, "CONCURRENT_CHANGE", $"The state kept changing under request {requestId}; try again.");
     }
 
-    private static TResponse Parse<TResponse>(string stored) where TResponse : IMessage<TResponse>, new() =>
-        new MessageParser<TResponse>(() => new TResponse()).ParseFrom(Convert.FromBase64String(stored));
+    /// <summary>
+    /// For a mutating RPC whose effect is idempotent by the state it changes (revoking a key,
+    /// requeueing a dead letter) rather than a <see cref="RunAsync"/> plan: remembers the request's
+    /// fingerprint under its id, and refuses the id with a different request
+    /// (<c>REQUEST_ID_REUSED</c>). Returns false if this is a repeat of the same request.
+    /// </summary>
+    public async Task<bool> RememberAsync(string scope, string requestId, IMessage request)
+    {
+        var key = new StoreKey("request-fingerprint", scope);
+        string fingerprint = Fingerprint(request);
+        if (await store.HashSetIfAbsentAsync(key, requestId, fingerprint))
+        {
+            return true;
+        }
+
+        var stored = await store.HashGetAllAsync(key);
+        if (stored.TryGetValue(requestId, out var first) && first != fingerprint)
+        {
+            throw Reused(requestId);
+        }
+
+        return false;
+    }
+
+    private static global::Grpc.Core.RpcException Reused(string requestId) => GrpcErrors.InvalidArgument(
+        [new BadRequest.Types.FieldViolation { Field = "request_id", Description = $"request id {requestId} was already used for a different request; use a new request id for a new request" }],
+        ErrorReasons.RequestIdReused);
+
+    /// <summary>The stored answer to a repeat, if the repeat is the same request.</summary>
+    private static TResponse Answer<TResponse>(string stored, string fingerprint, string requestId)
+        where TResponse : IMessage<TResponse>, new()
+    {
+        string response = stored;
+        if (stored.StartsWith(FingerprintedPrefix, StringComparison.Ordinal))
+        {
+            int separator = stored.IndexOf(':', FingerprintedPrefix.Length);
+            string first = stored[FingerprintedPrefix.Length..separator];
+            response = stored[(separator + 1)..];
+            if (first != fingerprint)
+            {
+                throw Reused(requestId);
+            }
+        }
+
+        // Answers stored before fingerprints existed have none to compare: the first answer stands.
+        return new MessageParser<TResponse>(() => new TResponse()).ParseFrom(Convert.FromBase64String(response));
+    }
+
+    /// <summary>
+    /// SHA-256 of the request's canonical JSON (fields in declaration order, defaults omitted), so
+    /// the same request sent over gRPC or REST, in any field order, has the same fingerprint.
+    /// </summary>
+    private static string Fingerprint(IMessage request) =>
+        Convert.ToBase64String(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(JsonFormatter.Default.Format(request))));
 }

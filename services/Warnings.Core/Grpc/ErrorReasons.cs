@@ -25,6 +25,12 @@ public static class ErrorReasons
     /// <summary>INVALID_ARGUMENT: a version beyond the current one was named.</summary>
     public const string VersionBeyondCurrent = "VERSION_BEYOND_CURRENT";
 
+    /// <summary>
+    /// INVALID_ARGUMENT: the request id was already used by this caller for this RPC with a different
+    /// request. Nothing was done; send the new request with a new id.
+    /// </summary>
+    public const string RequestIdReused = "REQUEST_ID_REUSED";
+
     /// <summary>The server failed; the message carries a reference for the logs, never details.</summary>
     public const string Internal = "INTERNAL";
 }

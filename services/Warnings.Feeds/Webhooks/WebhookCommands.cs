@@ -41,7 +41,7 @@ public sealed class WebhookCommands(Commands commands, WebhookStore webhooks, Fe
         long startAfter = await feed.StartAfterAsync(request.ResumeToken, "resume_token");
 
         var applied = selection.ToFilter();
-        var created = await commands.RunAsync($"{caller.Id}:RegisterWebhook", request.RequestId, async () =>
+        var created = await commands.RunAsync($"{caller.Id}:RegisterWebhook", request.RequestId, request, async () =>
         {
             // The partner's guard key changes with every registration, so two concurrent ones cannot
             // both pass the limit or both register one (URL, filter): the loser plans again.
@@ -118,7 +118,7 @@ public sealed class WebhookCommands(Commands commands, WebhookStore webhooks, Fe
         var caller = context.Caller();
         new FieldViolations().CheckId(request.RequestId).Check(request.Id.Length > 0, "id", "is required").ThrowIfAny();
         audit.Target = request.Id;
-        var changed = await commands.RunAsync($"{caller.Id}:{method}", request.RequestId, async () =>
+        var changed = await commands.RunAsync($"{caller.Id}:{method}", request.RequestId, request, async () =>
         {
             var (json, webhook) = await LoadOwnAsync(request.Id, caller);
             if (webhook.Status == WebhookStore.Deleted)

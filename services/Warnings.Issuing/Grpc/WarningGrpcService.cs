@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
 using MassTransit;
@@ -49,7 +50,7 @@ public sealed class WarningGrpcService(
         ContentRules.CheckShapes(request.Content, problems);
         problems.ThrowIfAny();
 
-        return await commands.RunAsync($"{caller.Id}:CreateDraft", request.RequestId, () =>
+        return await commands.RunAsync($"{caller.Id}:CreateDraft", request.RequestId, request, () =>
         {
             var now = clock.GetCurrentInstant();
             string id = $"w-{Guid.NewGuid():N}"[..18]; // random: sequential ids share their leading digits
@@ -100,7 +101,7 @@ public sealed class WarningGrpcService(
         var list = await snapshots.CurrentAsync();
         var problems = new FieldViolations();
         ContentRules.Check(request.Content, Districts(list), problems);
-        return await ChangeAsync(context, "EditDraft", request.RequestId, request.WarningId, problems, shapes: request.Content, step: (history, caller, now) =>
+        return await ChangeAsync(context, "EditDraft", request, request.RequestId, request.WarningId, problems, shapes: request.Content, step: (history, caller, now) =>
         {
             RequireState(history, WarningState.Draft);
             history.Warning.Content = request.Content.Clone();
@@ -112,7 +113,7 @@ public sealed class WarningGrpcService(
 
     [RpcAccess(Roles.DutyOfficer, Mutating = true)]
     public override Task<Warning> Submit(WarningActionRequest request, ServerCallContext context) =>
-        ChangeAsync(context, "Submit", request.RequestId, request.WarningId, new FieldViolations(), async (history, caller, now) =>
+        ChangeAsync(context, "Submit", request, request.RequestId, request.WarningId, new FieldViolations(), async (history, caller, now) =>
         {
             RequireState(history, WarningState.Draft);
             await DecideAsync(history.Warning, fastTrack: false, signOffs: null, now);
@@ -123,7 +124,7 @@ public sealed class WarningGrpcService(
 
     [RpcAccess(Roles.DutyOfficer, Roles.Approver, Mutating = true)]
     public override Task<Warning> Review(ReviewRequest request, ServerCallContext context) =>
-        ChangeAsync(context, "Review", request.RequestId, request.WarningId,
+        ChangeAsync(context, "Review", request, request.RequestId, request.WarningId,
             new FieldViolations().Check(request.Approve || request.Comment.Trim().Length > 0, "comment", "say why the warning is sent back").CheckLength(request.Comment, "comment", ContentRules.MaxNote),
             (history, caller, now) =>
             {
@@ -147,7 +148,7 @@ public sealed class WarningGrpcService(
 
     [RpcAccess(Roles.Approver, Mutating = true)]
     public override Task<Warning> SignOff(WarningActionRequest request, ServerCallContext context) =>
-        ChangeAsync(context, "SignOff", request.RequestId, request.WarningId, new FieldViolations(), (history, caller, now) =>
+        ChangeAsync(context, "SignOff", request, request.RequestId, request.WarningId, new FieldViolations(), (history, caller, now) =>
         {
             var warning = history.Warning;
             bool lateFastTrackSignOff = warning.State == WarningState.Published && warning.FastTrack && warning.SignedOffBy.Length == 0;
@@ -181,7 +182,7 @@ public sealed class WarningGrpcService(
                 new Dictionary<string, string> { ["approving_department"] = options.Value.MunicipalApprovalDepartment });
         }
 
-        return ChangeAsync(context, "ApproveNetworkSms", request.RequestId, request.WarningId, new FieldViolations(), (history, approver, now) =>
+        return ChangeAsync(context, "ApproveNetworkSms", request, request.RequestId, request.WarningId, new FieldViolations(), (history, approver, now) =>
         {
             RequireState(history, WarningState.Submitted, WarningState.Reviewed, WarningState.SignedOff, WarningState.Published);
             RequireSecondPerson(history, approver, "approve");
@@ -193,7 +194,7 @@ public sealed class WarningGrpcService(
 
     [RpcAccess(Roles.DutyOfficer, Mutating = true)]
     public override Task<Warning> Publish(WarningActionRequest request, ServerCallContext context) =>
-        ChangeAsync(context, "Publish", request.RequestId, request.WarningId, new FieldViolations(), async (history, caller, now) =>
+        ChangeAsync(context, "Publish", request, request.RequestId, request.WarningId, new FieldViolations(), async (history, caller, now) =>
         {
             RequireState(history, WarningState.Reviewed, WarningState.SignedOff);
             var warning = history.Warning;
@@ -207,7 +208,7 @@ public sealed class WarningGrpcService(
 
     [RpcAccess(Roles.DutyOfficer, Mutating = true)]
     public override Task<Warning> EmergencyPublish(WarningActionRequest request, ServerCallContext context) =>
-        ChangeAsync(context, "EmergencyPublish", request.RequestId, request.WarningId, new FieldViolations(), async (history, caller, now) =>
+        ChangeAsync(context, "EmergencyPublish", request, request.RequestId, request.WarningId, new FieldViolations(), async (history, caller, now) =>
         {
             RequireState(history, WarningState.Draft, WarningState.Submitted, WarningState.Reviewed, WarningState.SignedOff);
             var warning = history.Warning;
@@ -226,7 +227,7 @@ public sealed class WarningGrpcService(
         var list = await snapshots.CurrentAsync();
         var problems = new FieldViolations().Check(request.Note.Trim().Length > 0, "note", "say what changes, for the public and the record").CheckLength(request.Note, "note", ContentRules.MaxNote);
         ContentRules.Check(request.Content, Districts(list), problems);
-        return await ChangeAsync(context, "Update", request.RequestId, request.WarningId, problems, shapes: request.Content, step: async (history, caller, now) =>
+        return await ChangeAsync(context, "Update", request, request.RequestId, request.WarningId, problems, shapes: request.Content, step: async (history, caller, now) =>
         {
             RequireState(history, WarningState.Published);
             var warning = history.Warning;
@@ -255,7 +256,7 @@ public sealed class WarningGrpcService(
 
     [RpcAccess(Roles.DutyOfficer, Roles.Approver, Mutating = true)]
     public override Task<Warning> Lift(LiftRequest request, ServerCallContext context) =>
-        ChangeAsync(context, "Lift", request.RequestId, request.WarningId,
+        ChangeAsync(context, "Lift", request, request.RequestId, request.WarningId,
             new FieldViolations().Check(request.Reason.Trim().Length > 0, "reason", "say why the warning is lifted").CheckLength(request.Reason, "reason", ContentRules.MaxNote),
             async (history, caller, now) =>
             {
@@ -347,7 +348,7 @@ public sealed class WarningGrpcService(
     // that the document is still exactly as read.
     // With content (`shapes`), its cheap problems wait until the department is checked, and then
     // the costly geometry is checked too, so nobody outside the department makes it run.
-    private Task<Warning> ChangeAsync(ServerCallContext context, string method, string requestId, string warningId, FieldViolations problems,
+    private Task<Warning> ChangeAsync(ServerCallContext context, string method, IMessage request, string requestId, string warningId, FieldViolations problems,
         Func<WarningHistory, PlatformPrincipal, Instant, Task<object?>> step, bool departmentScoped = true, WarningContent? shapes = null)
     {
         bool idsValid = !new FieldViolations().CheckId(requestId).Check(warningId.Length > 0, "warning_id", "is required").Any;
@@ -359,7 +360,7 @@ public sealed class WarningGrpcService(
 
         var caller = context.Caller();
         audit.Target = warningId;
-        return commands.RunAsync($"{caller.Id}:{method}", requestId, async () =>
+        return commands.RunAsync($"{caller.Id}:{method}", requestId, request, async () =>
         {
             var (json, history) = await LoadAsync(warningId);
             if (departmentScoped)

@@ -31,7 +31,7 @@ public sealed class DiagnosticsGrpcService(
         audit.Target = request.RequestId;
         // Through the outbox like every event: a repeated request id returns the first answer and
         // publishes nothing more.
-        return await commands.RunAsync($"{context.Caller().Id}:SendProbe", request.RequestId, () =>
+        return await commands.RunAsync($"{context.Caller().Id}:SendProbe", request.RequestId, request, () =>
         {
             var sent = new ProbeSent(request.RequestId, clock.GetCurrentInstant(), instance.Name);
             var response = new SendProbeResponse { ProbeId = sent.ProbeId, SentAt = sent.SentAt.ToTimestamp(), SentBy = sent.SentBy };

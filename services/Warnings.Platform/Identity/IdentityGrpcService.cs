@@ -14,7 +14,7 @@ using Roles = Warnings.Core.Identity.Roles;
 namespace Warnings.Platform.Identity;
 
 /// <summary>Who am I, and the operator's API-key management: issue (shown once), revoke, list.</summary>
-public sealed partial class IdentityGrpcService(ApiKeyRegistry registry, IStateStore store, IClock clock, CallAudit audit) : IdentityService.IdentityServiceBase
+public sealed partial class IdentityGrpcService(ApiKeyRegistry registry, IStateStore store, IClock clock, CallAudit audit, Warnings.Core.Commands.Commands commands) : IdentityService.IdentityServiceBase
 {
     [GeneratedRegex("^[A-Za-z0-9._@-]{1,64}$")]
     private static partial Regex PrincipalIdPattern();
@@ -62,6 +62,7 @@ public sealed partial class IdentityGrpcService(ApiKeyRegistry registry, IStateS
         problems.ThrowIfAny();
 
         var caller = context.Caller();
+        await commands.RememberAsync($"{caller.Id}:IssueApiKey", request.RequestId, request);
         var (keyId, key) = ApiKeyFormat.Generate();
         var entitlements = request.Entitlements ?? new Entitlements();
         var record = new ApiKeyRecord(keyId, ApiKeyFormat.Hash(key), request.PrincipalId, request.Roles.Distinct().ToList(),
@@ -93,6 +94,7 @@ public sealed partial class IdentityGrpcService(ApiKeyRegistry registry, IStateS
             .Check(request.Reason.Trim().Length > 0, "reason", "say why the key is revoked")
             .ThrowIfAny();
         audit.Target = request.KeyId;
+        await commands.RememberAsync($"{context.Caller().Id}:RevokeApiKey", request.RequestId, request);
 
         var stored = (await registry.ListStoredAsync()).FirstOrDefault(k => k.KeyId == request.KeyId);
         if (stored is null)

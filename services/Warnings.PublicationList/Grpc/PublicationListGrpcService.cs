@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
 using NodaTime;
@@ -64,7 +65,7 @@ public sealed class PublicationListGrpcService(
 
         audit.Target = request.Grant.Id;
         int index = -1;
-        return EditAsync(context, request.RequestId, request.ExpectedVersion, request.Reason, list =>
+        return EditAsync(context, request, request.RequestId, request.ExpectedVersion, request.Reason, list =>
         {
             index = list.Grants.ToList().FindIndex(g => g.Id == request.Grant.Id);
             if (index < 0)
@@ -96,7 +97,7 @@ public sealed class PublicationListGrpcService(
         }
 
         audit.Target = "reporting";
-        return EditAsync(context, request.RequestId, request.ExpectedVersion, request.Reason, list => list.Reporting = request.Rules.Clone(),
+        return EditAsync(context, request, request.RequestId, request.ExpectedVersion, request.Reason, list => list.Reporting = request.Rules.Clone(),
             field => field.StartsWith("list.reporting", StringComparison.Ordinal) ? "rules" + field["list.reporting".Length..] : field);
     }
 
@@ -109,7 +110,7 @@ public sealed class PublicationListGrpcService(
         }
 
         audit.Target = "list";
-        return EditAsync(context, request.RequestId, request.ExpectedVersion, request.Reason, list =>
+        return EditAsync(context, request, request.RequestId, request.ExpectedVersion, request.Reason, list =>
         {
             var imported = request.List.Clone();
             list.Districts.Clear();
@@ -229,7 +230,7 @@ public sealed class PublicationListGrpcService(
     {
         new FieldViolations().Check(request.GrantId.Length > 0, "grant_id", "is required").ThrowIfAny();
         audit.Target = request.GrantId;
-        return await EditAsync(context, request.RequestId, request.ExpectedVersion, request.Reason, list =>
+        return await EditAsync(context, request, request.RequestId, request.ExpectedVersion, request.Reason, list =>
         {
             var grant = list.Grants.FirstOrDefault(g => g.Id == request.GrantId)
                 ?? throw GrpcErrors.NotFound($"No grant {request.GrantId} in list v{list.Version}.", new Dictionary<string, string> { ["grant_id"] = request.GrantId });
@@ -247,7 +248,7 @@ public sealed class PublicationListGrpcService(
     // stale base version is refused; the list the edit would produce is validated; then version,
     // history and the PublicationListChanged event (through the outbox) are committed together, on
     // the condition that nobody edited the list meanwhile, and every instance is nudged.
-    private async Task<ListEditResponse> EditAsync(ServerCallContext context, string requestId, long expectedVersion, string reason, Action<ListDocument> edit, Func<string, string> fieldFor)
+    private async Task<ListEditResponse> EditAsync(ServerCallContext context, IMessage request, string requestId, long expectedVersion, string reason, Action<ListDocument> edit, Func<string, string> fieldFor)
     {
         new FieldViolations()
             .CheckId(requestId)
@@ -256,7 +257,7 @@ public sealed class PublicationListGrpcService(
             .ThrowIfAny();
 
         var caller = context.Caller();
-        var response = await commands.RunAsync($"{caller.Id}:EditList", requestId, async () =>
+        var response = await commands.RunAsync($"{caller.Id}:EditList", requestId, request, async () =>
         {
             long current = await repository.CurrentVersionAsync();
             if (expectedVersion != current)

@@ -87,7 +87,7 @@ public sealed class ListRefresher(
         };
         // Two instances starting together: one commit wins; the other re-plans, finds a list, and
         // returns the winner's answer.
-        var loaded = await commands.RunAsync("platform:LoadDefaultList", "default-list", async () =>
+        var loaded = await commands.RunAsync("platform:LoadDefaultList", "default-list", null, async () =>
         {
             if (await repository.CurrentVersionAsync() is > 0 and var current)
             {

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using System.Globalization;
 using Google.Rpc;
 using Grpc.Core;
@@ -55,7 +56,7 @@ public sealed class IncidentGrpcService(
         problems.ThrowIfAny(ReportRules.Reason);
         caller.RequireDistrict(request.Body!.District);
 
-        return await commands.RunAsync($"{caller.Id}:SubmitInitial", request.RequestId, () =>
+        return await commands.RunAsync($"{caller.Id}:SubmitInitial", request.RequestId, request, () =>
         {
             string id = $"i-{Guid.NewGuid():N}"[..18];
             audit.Target = id;
@@ -86,7 +87,7 @@ public sealed class IncidentGrpcService(
 
     [RpcAccess(Roles.DistrictReporter, Mutating = true)]
     public override Task<ReportReceipt> CorrectReport(CorrectReportRequest request, ServerCallContext context) =>
-        ChangeAsync(context, "CorrectReport", request.RequestId, request.IncidentId, request.Body,
+        ChangeAsync(context, "CorrectReport", request, request.RequestId, request.IncidentId, request.Body,
             new FieldViolations().Check(request.Reason.Trim().Length > 0, "reason", "say why the report is corrected").CheckLength(request.Reason, "reason", ReportLimits.MaxTextLength).Check(request.Sequence > 0, "sequence", "name the report to correct"),
             kind: null,
             (timeline, list, now) =>
@@ -154,7 +155,7 @@ public sealed class IncidentGrpcService(
     }
 
     private Task<ReportReceipt> FollowAsync(ReportKind kind, SubmitFollowUpRequest request, ServerCallContext context) =>
-        ChangeAsync(context, kind == ReportKind.Final ? "SubmitFinal" : "SubmitFollowUp", request.RequestId, request.IncidentId, request.Body, new FieldViolations(), kind,
+        ChangeAsync(context, kind == ReportKind.Final ? "SubmitFinal" : "SubmitFollowUp", request, request.RequestId, request.IncidentId, request.Body, new FieldViolations(), kind,
             (timeline, list, now) =>
             {
                 var body = request.Body.Clone();
@@ -170,7 +171,7 @@ public sealed class IncidentGrpcService(
     // The path of every report on an existing incident: validate the request, then in one command
     // load the incident, check the reporter's district and that the incident is open, apply the
     // report, and commit on the condition that the incident is still exactly as read.
-    private async Task<ReportReceipt> ChangeAsync(ServerCallContext context, string method, string requestId, string incidentId, ReportBody? body, FieldViolations problems,
+    private async Task<ReportReceipt> ChangeAsync(ServerCallContext context, string method, IMessage request, string requestId, string incidentId, ReportBody? body, FieldViolations problems,
         ReportKind? kind, Func<IncidentTimeline, CompiledList, Instant, (IncidentReport Report, List<object> Events)> apply)
     {
         problems.CheckId(requestId).Check(incidentId.Length > 0, "incident_id", "is required");
@@ -185,7 +186,7 @@ public sealed class IncidentGrpcService(
         audit.Target = incidentId;
         var list = await snapshots.CurrentAsync();
         audit.ListVersion = list.Version.ToString(CultureInfo.InvariantCulture);
-        return await commands.RunAsync($"{caller.Id}:{method}", requestId, async () =>
+        return await commands.RunAsync($"{caller.Id}:{method}", requestId, request, async () =>
         {
             var (json, timeline) = await repository.LoadAsync(incidentId)
                 ?? throw GrpcErrors.Build(Code.NotFound, "INCIDENT_NOT_FOUND", $"No incident {incidentId}.", new Dictionary<string, string> { ["incident_id"] = incidentId });
