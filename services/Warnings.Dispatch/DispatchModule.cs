@@ -57,5 +57,9 @@ public sealed class DispatchModule : IPlatformModule
         }
     }
 
-    public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapGrpcService<DispatchGrpcService>();
+    public void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<DispatchGrpcService>();
+        endpoints.MapGrpcService<Rendering.RenderingGrpcService>();
+    }
 }

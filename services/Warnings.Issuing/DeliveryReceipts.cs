@@ -17,6 +17,9 @@ public sealed class DeliveryReceipts(IStateStore store) :
 {
     private static readonly Google.Protobuf.JsonFormatter Json = new(Google.Protobuf.JsonFormatter.Settings.Default);
 
+    /// <summary>The store channel that names a warning whenever one of its delivery records changed (open consoles follow it).</summary>
+    public const string NudgeChannel = "delivery-status-changed";
+
     public static StoreKey Key(string warningId, int version, string channel) => new("delivery-status", $"{warningId}:v{version}:{channel}");
 
     public Task Consume(ConsumeContext<DeliveryAttempted> context) =>
@@ -60,6 +63,7 @@ public sealed class DeliveryReceipts(IStateStore store) :
 
             if (await store.CommitAsync([new StoreCondition(key, before)], [new StoreWrite(key, Json.Format(delivery))]))
             {
+                await store.PublishAsync(NudgeChannel, warningId);
                 return;
             }
         }

@@ -74,7 +74,7 @@ public sealed class AccessInterceptor(AuditLog audit, MutatingCallLimiter limite
                 not null => (IdentityReasons.TokenInvalid, "The bearer token is not valid."),
                 null => (IdentityReasons.CredentialsMissing, "This call needs credentials: 'authorization: ApiKey <key>' or 'authorization: Bearer <jwt>'."),
             };
-            var refusal = GrpcErrors.Build(Code.Unauthenticated, reason, message);
+            var refusal = GrpcErrors.Build(reason == IdentityReasons.CsrfTokenInvalid ? Code.PermissionDenied : Code.Unauthenticated, reason, message);
             // A presented-but-bad credential is always worth a record, a missing one only on mutating
             // calls; per client address at a bounded rate, repeats folded into the next entry.
             string address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,10 @@ public sealed class CredentialRejectedException(string reason, string message) :
 /// Authenticates <c>authorization: ApiKey &lt;key&gt;</c> (an HTTP header, or gRPC metadata), and the
 /// dashboard's session cookie on <c>/dashboard</c> pages only (a browser's EventSource cannot send headers;
 /// the cookie is HttpOnly, SameSite=Strict, scoped to that path, and holds a session id, never a key:
-/// see <see cref="DashboardSessions"/>).
+/// see <see cref="DashboardSessions"/>), and the console's session cookie on <c>/console</c> and the
+/// REST API <c>/v1</c>: the console calls the same API as everyone, as the signed-in person. A console
+/// session authenticates a state-changing request (anything but GET and HEAD) only with its CSRF token
+/// in <c>X-CSRF-Token</c> and, when the browser names one, this very origin.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -27,6 +31,9 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string SchemeName = "ApiKey";
     public const string DashboardCookie = "warnings_dashboard";
     public const string DashboardPath = "/dashboard";
+    public const string ConsoleCookie = "warnings_console";
+    public const string ConsolePath = "/console";
+    public const string CsrfHeader = "X-CSRF-Token";
     private const string HeaderPrefix = "ApiKey ";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -35,6 +42,12 @@ public sealed class ApiKeyAuthenticationHandler(
         if (string.IsNullOrWhiteSpace(header) && Request.Path.StartsWithSegments(DashboardPath) && Request.Cookies.TryGetValue(DashboardCookie, out var cookie) && cookie.Length > 0)
         {
             return Result(await sessions.CheckAsync(cookie));
+        }
+
+        if (string.IsNullOrWhiteSpace(header) && (Request.Path.StartsWithSegments(ConsolePath) || Request.Path.StartsWithSegments("/v1"))
+            && Request.Cookies.TryGetValue(ConsoleCookie, out var console) && console.Length > 0)
+        {
+            return await ConsoleSessionAsync(console);
         }
 
         if (string.IsNullOrWhiteSpace(header))
@@ -54,6 +67,35 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         return Result(await registry.CheckAsync(header[HeaderPrefix.Length..].Trim()));
+    }
+
+    private async Task<AuthenticateResult> ConsoleSessionAsync(string id)
+    {
+        var check = await sessions.CheckConsoleAsync(id);
+        if (check.Principal is null)
+        {
+            return check.Status == ApiKeyStatus.Revoked
+                ? Reject(IdentityReasons.ApiKeyRevoked, "The key this console session was opened with was revoked.")
+                : Reject(IdentityReasons.SessionInvalid, "The console session has ended; sign in again.");
+        }
+
+        if (!HttpMethods.IsGet(Request.Method) && !HttpMethods.IsHead(Request.Method) && !CsrfHolds(check.CsrfToken!))
+        {
+            return Reject(IdentityReasons.CsrfTokenInvalid, $"A state-changing request from the console must carry its session's {CsrfHeader} header and come from this origin.");
+        }
+
+        return AuthenticateResult.Success(new AuthenticationTicket(check.Principal.ToClaimsPrincipal(SchemeName), SchemeName));
+    }
+
+    // The token is readable only by this origin's pages (GET /console/session); Origin, when the
+    // browser sends it, must be this origin too.
+    private bool CsrfHolds(string expected)
+    {
+        string token = Request.Headers[CsrfHeader].ToString();
+        string? origin = Request.Headers.Origin;
+        return token.Length == expected.Length
+            && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(token), System.Text.Encoding.ASCII.GetBytes(expected))
+            && (string.IsNullOrEmpty(origin) || string.Equals(origin, $"{Request.Scheme}://{Request.Host}", StringComparison.OrdinalIgnoreCase));
     }
 
     private static AuthenticateResult Result(ApiKeyCheck check) =>

@@ -24,6 +24,12 @@ public static class IdentityReasons
     /// <summary>UNAUTHENTICATED: the bearer token has expired.</summary>
     public const string TokenExpired = "TOKEN_EXPIRED";
 
+    /// <summary>UNAUTHENTICATED: the console session is unknown, signed out or past its expiry.</summary>
+    public const string SessionInvalid = "SESSION_INVALID";
+
+    /// <summary>PERMISSION_DENIED: a console session's state-changing request without its CSRF token (or from another origin).</summary>
+    public const string CsrfTokenInvalid = "CSRF_TOKEN_INVALID";
+
     /// <summary>PERMISSION_DENIED: none of the caller's roles may call this RPC.</summary>
     public const string RoleNotAllowed = "ROLE_NOT_ALLOWED";
 

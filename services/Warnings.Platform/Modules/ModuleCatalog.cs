@@ -1,5 +1,6 @@
 using Warnings.Core.Modules;
 using Warnings.Analysis;
+using Warnings.DutyConsole;
 using Warnings.Dispatch;
 using Warnings.Feeds;
 using Warnings.Issuing;
@@ -21,6 +22,7 @@ public static class ModuleCatalog
         new DispatchModule(),
         new FeedsModule(),
         new AnalysisModule(),
+        new ConsoleModule(),
     ];
 
     /// <summary>

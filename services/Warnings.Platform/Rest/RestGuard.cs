@@ -61,6 +61,13 @@ public static class RestGuard
                 _ => IdentityReasons.TokenInvalid,
             };
             await AuditAsync(http, reason);
+            if (reason == IdentityReasons.CsrfTokenInvalid)
+            {
+                // A valid console session without its CSRF token: who it is is known, the request is not theirs.
+                await RefuseAsync(http, StatusCodes.Status403Forbidden, Code.PermissionDenied, reason, authentication.Failure!.Message);
+                return;
+            }
+
             http.Response.Headers.WWWAuthenticate = "ApiKey, Bearer";
             await RefuseAsync(http, StatusCodes.Status401Unauthorized, Code.Unauthenticated, reason,
                 authentication.Failure is null

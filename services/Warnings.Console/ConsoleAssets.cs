@@ -1,0 +1,51 @@
+using System.Collections.Frozen;
+using System.Reflection;
+
+namespace Warnings.DutyConsole;
+
+/// <summary>
+/// The console's files, embedded in this assembly (<c>wwwroot/**</c>, plus the districts' GeoJSON),
+/// so a plain <c>dotnet run</c> serves them with no Node.js, no build step and no internet.
+/// </summary>
+public sealed class ConsoleAssets
+{
+    private const string Prefix = "console/";
+
+    private static readonly FrozenDictionary<string, string> ContentTypes = new Dictionary<string, string>
+    {
+        [".html"] = "text/html; charset=utf-8",
+        [".js"] = "text/javascript; charset=utf-8",
+        [".css"] = "text/css; charset=utf-8",
+        [".json"] = "application/json",
+        [".geojson"] = "application/geo+json",
+        [".png"] = "image/png",
+        [".svg"] = "image/svg+xml",
+        [".txt"] = "text/plain; charset=utf-8",
+        [".md"] = "text/plain; charset=utf-8",
+    }.ToFrozenDictionary();
+
+    private readonly FrozenDictionary<string, (byte[] Bytes, string ETag)> _files;
+
+    public ConsoleAssets()
+    {
+        var assembly = typeof(ConsoleAssets).Assembly;
+        _files = assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal))
+            .ToFrozenDictionary(n => n[Prefix.Length..].Replace('\\', '/'), n => WithETag(Read(assembly, n)), StringComparer.Ordinal);
+    }
+
+    /// <summary>The file at <paramref name="path"/> (relative, e.g. <c>js/app.js</c>) and its content type, or null.</summary>
+    public (byte[] Bytes, string ContentType, string ETag)? Find(string path) =>
+        _files.TryGetValue(path, out var file) && ContentTypes.TryGetValue(Path.GetExtension(path), out var type) ? (file.Bytes, type, file.ETag) : null;
+
+    private static (byte[], string) WithETag(byte[] bytes) =>
+        (bytes, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes))[..16].ToLowerInvariant());
+
+    private static byte[] Read(Assembly assembly, string name)
+    {
+        using var stream = assembly.GetManifestResourceStream(name)!;
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+}
