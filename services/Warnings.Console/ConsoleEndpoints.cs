@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -35,7 +36,11 @@ public static class ConsoleEndpoints
             return await next(context);
         });
 
-        group.MapGet("", (HttpContext http, ConsoleAssets assets) => Asset(http, assets, "index.html"));
+        // Without a live session the shell would only fail its first call: straight to the sign-in page.
+        group.MapGet("", async (HttpContext http, ConsoleAssets assets) =>
+            http.Request.Cookies.ContainsKey(ApiKeyAuthenticationHandler.ConsoleCookie) && PlatformPrincipal.From((await http.AuthenticateAsync()).Principal) is not null
+                ? Asset(http, assets, "index.html")
+                : Results.Redirect($"{ApiKeyAuthenticationHandler.ConsolePath}/login"));
         group.MapGet("/login", (HttpContext http, ConsoleAssets assets) => Asset(http, assets, "login.html"));
         group.MapGet("/assets/{**path}", (string path, HttpContext http, ConsoleAssets assets) => Asset(http, assets, path));
         group.MapGet("/config", (ConsoleOptions options) => Results.Json(new { tileUrl = options.TileUrl ?? "", tileAttribution = options.TileAttribution ?? "" }));

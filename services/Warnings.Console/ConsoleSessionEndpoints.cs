@@ -27,7 +27,7 @@ public static class ConsoleSessionEndpoints
         group.MapPost("/session", SignInAsync).DisableAntiforgery();
         group.MapGet("/session", async (HttpContext http) =>
             await SignedInAsync(http) is { } principal
-                ? Results.Json(Describe(principal, await CsrfAsync(http)))
+                ? Results.Json(Describe(http, principal, await CsrfAsync(http)))
                 : await RefusalAsync(http));
         group.MapPost("/session/end", async (HttpContext http, DashboardSessions sessions) =>
         {
@@ -75,7 +75,7 @@ public static class ConsoleSessionEndpoints
             ? Instant.FromUnixTimeSeconds(exp) : null;
         var (id, csrf) = await sessions.CreateConsoleAsync(principal, tokenExpires);
         http.Response.Cookies.Append(ApiKeyAuthenticationHandler.ConsoleCookie, id, CookieOptions(http));
-        return Results.Json(Describe(principal, csrf));
+        return Results.Json(Describe(http, principal, csrf));
     }
 
     private static async Task<PlatformPrincipal?> SignedInAsync(HttpContext http) =>
@@ -94,7 +94,7 @@ public static class ConsoleSessionEndpoints
             : Refuse(StatusCodes.Status401Unauthorized, failure?.Reason ?? IdentityReasons.CredentialsMissing, failure?.Message ?? "Not signed in.");
     }
 
-    private static object Describe(PlatformPrincipal p, string csrf) => new
+    private static object Describe(HttpContext http, PlatformPrincipal p, string csrf) => new
     {
         id = p.Id,
         roles = p.Roles.Order(StringComparer.Ordinal),
@@ -102,6 +102,8 @@ public static class ConsoleSessionEndpoints
         district = p.District ?? "",
         authenticatedBy = p.AuthenticatedBy,
         csrfToken = csrf,
+        // The platform's clock (not the browser's): defaults and countdowns use it.
+        now = http.RequestServices.GetRequiredService<IClock>().GetCurrentInstant().ToString(),
     };
 
     private static IResult Refuse(int status, string reason, string message) => Results.Json(new { reason, message }, statusCode: status);
