@@ -7,7 +7,7 @@ namespace Warnings.DutyConsole;
 /// The console's files, embedded in this assembly (<c>wwwroot/**</c>, plus the districts' GeoJSON),
 /// so a plain <c>dotnet run</c> serves them with no Node.js, no build step and no internet.
 /// </summary>
-public sealed class ConsoleAssets
+public sealed class ConsoleAssets(ConsoleOptions options)
 {
     private const string Prefix = "console/";
 
@@ -24,19 +24,34 @@ public sealed class ConsoleAssets
         [".md"] = "text/plain; charset=utf-8",
     }.ToFrozenDictionary();
 
-    private readonly FrozenDictionary<string, (byte[] Bytes, string ETag)> _files;
+    private readonly FrozenDictionary<string, (byte[] Bytes, string ETag)> _files = Embedded();
 
-    public ConsoleAssets()
+    private static FrozenDictionary<string, (byte[] Bytes, string ETag)> Embedded()
     {
         var assembly = typeof(ConsoleAssets).Assembly;
-        _files = assembly.GetManifestResourceNames()
+        return assembly.GetManifestResourceNames()
             .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal))
             .ToFrozenDictionary(n => n[Prefix.Length..].Replace('\\', '/'), n => WithETag(Read(assembly, n)), StringComparer.Ordinal);
     }
 
     /// <summary>The file at <paramref name="path"/> (relative, e.g. <c>js/app.js</c>) and its content type, or null.</summary>
-    public (byte[] Bytes, string ContentType, string ETag)? Find(string path) =>
-        _files.TryGetValue(path, out var file) && ContentTypes.TryGetValue(Path.GetExtension(path), out var type) ? (file.Bytes, type, file.ETag) : null;
+    public (byte[] Bytes, string ContentType, string ETag)? Find(string path)
+    {
+        if (!ContentTypes.TryGetValue(Path.GetExtension(path), out var type))
+        {
+            return null;
+        }
+
+        // Development: Console:AssetsPath serves the files from disk, so an edit shows on reload.
+        if (options.AssetsPath is { Length: > 0 } root && !path.Contains("..", StringComparison.Ordinal)
+            && Path.Combine(root, path) is var file && File.Exists(file))
+        {
+            var (bytes, etag) = WithETag(File.ReadAllBytes(file));
+            return (bytes, type, etag);
+        }
+
+        return _files.TryGetValue(path, out var embedded) ? (embedded.Bytes, type, embedded.ETag) : null;
+    }
 
     private static (byte[], string) WithETag(byte[] bytes) =>
         (bytes, Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes))[..16].ToLowerInvariant());

@@ -16,6 +16,7 @@ public sealed class HeadlessChromium : IAsyncDisposable
     private readonly Process _process;
     private readonly string _profile;
     private readonly ClientWebSocket _socket = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _problems = new();
     private int _nextId;
 
     private HeadlessChromium(Process process, string profile)
@@ -62,6 +63,8 @@ public sealed class HeadlessChromium : IAsyncDisposable
         string page = (string)targets.First(x => (string?)x!["type"] == "page")!["webSocketDebuggerUrl"]!;
         await browser._socket.ConnectAsync(new Uri(page), CancellationToken.None);
         await browser.SendAsync("Page.enable");
+        await browser.SendAsync("Runtime.enable");
+        await browser.SendAsync("Log.enable");
         return browser;
     }
 
@@ -75,6 +78,7 @@ public sealed class HeadlessChromium : IAsyncDisposable
         while (true)
         {
             var message = JsonNode.Parse(await ReceiveAsync(timeout.Token))!;
+            Observe(message);
             if ((int?)message["id"] == id)
             {
                 return message["error"] is { } error ? throw new InvalidOperationException($"{method}: {error.ToJsonString()}") : message["result"]!;
@@ -83,6 +87,44 @@ public sealed class HeadlessChromium : IAsyncDisposable
     }
 
     public Task NavigateAsync(string url) => SendAsync("Page.navigate", new { url });
+
+    /// <summary>
+    /// What the page reported as going wrong so far: uncaught exceptions, console.error calls and the
+    /// browser's own error log (failed loads, CSP violations). Seen while commands are exchanged.
+    /// </summary>
+    public IReadOnlyList<string> Problems => _problems.ToArray();
+
+    /// <summary>Forgets the problems seen so far (after an expected refusal).</summary>
+    public void ClearProblems() => _problems.Clear();
+
+    /// <summary>A left click at viewport coordinates, as a mouse makes it (move, press, release).</summary>
+    public async Task ClickAsync(double x, double y)
+    {
+        foreach (string type in new[] { "mouseMoved", "mousePressed", "mouseReleased" })
+        {
+            await SendAsync("Input.dispatchMouseEvent", new { type, x, y, button = type == "mouseMoved" ? "none" : "left", clickCount = 1 });
+        }
+    }
+
+    /// <summary>Emulates a screen of this size (CSS pixels).</summary>
+    public Task SetViewportAsync(int width, int height) =>
+        SendAsync("Emulation.setDeviceMetricsOverride", new { width, height, deviceScaleFactor = 1, mobile = false });
+
+    private void Observe(JsonNode message)
+    {
+        switch ((string?)message["method"])
+        {
+            case "Runtime.exceptionThrown":
+                _problems.Enqueue($"exception: {message["params"]!["exceptionDetails"]!.ToJsonString()}");
+                break;
+            case "Runtime.consoleAPICalled" when (string?)message["params"]!["type"] == "error":
+                _problems.Enqueue($"console.error: {message["params"]!["args"]!.ToJsonString()}");
+                break;
+            case "Log.entryAdded" when (string?)message["params"]!["entry"]!["level"] == "error":
+                _problems.Enqueue($"{message["params"]!["entry"]!["text"]} {message["params"]!["entry"]!["url"]}");
+                break;
+        }
+    }
 
     /// <summary>The value of a JavaScript expression in the page (promises awaited).</summary>
     public async Task<JsonNode?> EvaluateAsync(string expression)

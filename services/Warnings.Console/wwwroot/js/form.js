@@ -10,7 +10,7 @@ import { currentList, districtName, follow, grantsFor, hazardName, invalidateLis
 import { districtMap } from './map.js';
 import { renderPreview } from './preview.js';
 import { fromLocal, toLocal } from './time.js';
-import { clearViolations, showViolations, summaryTitle } from './violations.js';
+import { clearViolations, fromApiError, showViolations, summaryTitle } from './violations.js';
 import { templateChooser } from './templates.js';
 
 const LANGS = ['zh-CN', 'en'];
@@ -109,13 +109,28 @@ export async function warningForm(main, content, actions, kind = 'Alert') {
     const request = { department: session.department, hazard: c.hazard, level: c.level, areas: c.districts, channels: c.channels,
       onsetAt: c.onsetAt, expiresAt: c.expiresAt, languages: c.texts.map((x) => x.language) };
     const mine = ++checking;
+    const state = form.querySelector('#check-state');
+    if (request.areas.length === 0 || request.channels.length === 0) {
+      // The check needs somewhere and some way to warn; until then say what is missing.
+      clearViolations(form);
+      state.textContent = t('checkNeeds');
+      state.className = 'check-state';
+      form.dataset.allowed = 'false';
+      return lastCheck;
+    }
     form.dataset.checking = 'true';
-    const result = await post('/v1/publication-list:check', request);
+    let result;
+    try {
+      result = await post('/v1/publication-list:check', request);
+    } catch (e) {
+      showViolations(form, fromApiError(e), request);
+      form.dataset.checking = 'false';
+      return lastCheck;
+    }
     if (mine !== checking) return lastCheck;
     lastCheck = result;
     const violations = result.violations || [];
     showViolations(form, violations, request);
-    const state = form.querySelector('#check-state');
     state.textContent = summaryTitle(result.allowed, result.listVersion);
     state.className = `check-state ${result.allowed ? 'ok' : 'bad'}`;
     form.dataset.allowed = String(Boolean(result.allowed));

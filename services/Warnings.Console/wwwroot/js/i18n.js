@@ -31,6 +31,7 @@ const words = {
   instruction: ['防御指引', 'Instructions'],
   contact: ['联系方式', 'Contact'],
   check: ['清单检查', 'List check'],
+  checkNeeds: ['请选择区域（或绘制范围）和至少一个渠道。', 'Choose districts (or draw an area) and at least one channel.'],
   checkOk: ['符合发布清单（v{0}）。', 'Allowed by the publication list (v{0}).'],
   checkBad: ['不符合发布清单（v{0}）：', 'Not allowed by the publication list (v{0}):'],
   preview: ['预览', 'Preview'],

@@ -64,6 +64,7 @@ export async function districtMap(container, districts, initial, onChange) {
       });
     },
   }).addTo(map);
+  for (const [code, layer] of layers) layer.getElement()?.setAttribute('data-map-district', code);
   map.fitBounds(base.getBounds());
   map.pm.setLang(lang() === 'en' ? 'en' : 'zh');
   map.pm.addControls({
