@@ -31,18 +31,23 @@ public sealed partial class ConsoleBrowserTests
 
         var whoAmI = JsonNode.Parse(await client.GetStringAsync("/v1/identity:whoAmI"))!;
         Assert.Equal("test-duty_officer", (string?)whoAmI["id"]);
-        using (var allowed = await client.SendAsync(Post("/v1/publication-list:check", """{"department":"SMB","hazard":"typhoon","level":"red","areas":["310101"],"channels":["sms"]}""", csrf)))
+        string check = $$"""{"department":"SMB","hazard":"typhoon","level":"red","areas":["310101"],"channels":["sms"],"languages":["zh-CN"],"onsetAt":"{{DateTime.UtcNow:O}}","expiresAt":"{{DateTime.UtcNow.AddHours(2):O}}"}""";
+        using (var allowed = await client.SendAsync(Post("/v1/publication-list:check", check, csrf)))
         {
-            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+            Assert.True(allowed.StatusCode == HttpStatusCode.OK, await allowed.Content.ReadAsStringAsync());
         }
 
+        string cookie = Cookies(client).GetCookieHeader(new Uri(fixture.Http));
         using (var signOut = await client.SendAsync(Post("/console/session/end", "{}", csrf)))
         {
             Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
         }
 
         // The cookie the browser had is worth nothing now, token or not.
-        using var after = await client.SendAsync(Post("/v1/warnings", DraftBody.Replace("csrf-1", "csrf-2"), csrf));
+        using var kept = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = new Uri(fixture.Http) };
+        var replay = Post("/v1/warnings", DraftBody.Replace("csrf-1", "csrf-2"), csrf);
+        replay.Headers.Add("Cookie", cookie);
+        using var after = await kept.SendAsync(replay);
         Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
         Assert.Contains("SESSION_INVALID", await after.Content.ReadAsStringAsync());
 
@@ -123,7 +128,7 @@ public sealed partial class ConsoleBrowserTests
             ("#/inbox", "inbox", "!!document.querySelector('[data-section=waitFastTrack] .countdown')"),
             ($"#/warning/{draft.Id}", "warning", "document.querySelectorAll('#board tr').length === 2 && !!document.querySelector('.banner')"),
             ("#/list", "list", "!!document.querySelector('#history tbody tr')"),
-            ("#/ops", "ops", "!!document.querySelector('#keys tbody tr') && !!document.querySelector('#platform-info dd')"),
+            ("#/ops", "ops", "!!document.querySelector('#keys table') && !!document.querySelector('#platform-info dd')"),
         })
         {
             await browser.GoAsync(hash, view);
@@ -148,7 +153,17 @@ public sealed partial class ConsoleBrowserTests
         await browser.AssertNoProblemsAsync();
     }
 
-    private HttpClient SessionClient() => new(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true }) { BaseAddress = new Uri(fixture.Http) };
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<HttpClient, CookieContainer> Jars = new();
+
+    private static CookieContainer Cookies(HttpClient client) => Jars.TryGetValue(client, out var jar) ? jar : throw new InvalidOperationException("not a session client");
+
+    private HttpClient SessionClient()
+    {
+        var jar = new CookieContainer();
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = jar, UseCookies = true }) { BaseAddress = new Uri(fixture.Http) };
+        Jars.Add(client, jar);
+        return client;
+    }
 
     private static async Task<string> SignInAsync(HttpClient client, string authorization)
     {

@@ -149,7 +149,7 @@ public sealed partial class ConsoleBrowserTests(ConsoleFixture fixture) : IClass
             RequestId = $"d-{Guid.NewGuid():N}",
             Content = new WarningContent
             {
-                Hazard = "rainstorm", Level = "yellow", Districts = { "310104" }, Channels = { "website" },
+                Hazard = "rainstorm", Level = "yellow", Districts = { "310104" }, Channels = { "website", "partner_feed" },
                 OnsetAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(now), ExpiresAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(now.AddHours(6)),
                 Texts = { new WarningText { Language = "zh-CN", Headline = "徐汇区暴雨黄色预警" } },
             },

@@ -61,7 +61,7 @@ export async function warningForm(main, content, actions, kind = 'Alert') {
           field(`f-${l}-instruction`, t('instruction'), texts[l].instruction))))),
       field('f-contact', t('contact'), contact),
       h('div', { class: 'actions' }, actions(form))),
-    h('aside', { class: 'form-side' }, checkBox, h('section', { 'aria-labelledby': 'preview-title' }, h('h2', { id: 'preview-title' }, t('preview')), previewBox)));
+    h('aside', { class: 'form-side', tabindex: 0, 'aria-label': `${t('check')} / ${t('preview')}` }, checkBox, h('section', { 'aria-labelledby': 'preview-title' }, h('h2', { id: 'preview-title' }, t('preview')), previewBox)));
 
   function grant() {
     return grantsFor(list, session.department, serverNow()).find((g) => g.hazard === hazard.value);

@@ -64,13 +64,19 @@ export async function districtMap(container, districts, initial, onChange) {
       });
     },
   }).addTo(map);
-  for (const [code, layer] of layers) layer.getElement()?.setAttribute('data-map-district', code);
   map.fitBounds(base.getBounds());
+  // The paths exist once the map has a view: name each by its district (for tests and tools).
+  for (const [code, layer] of layers) layer.getElement()?.setAttribute('data-map-district', code);
   map.pm.setLang(lang() === 'en' ? 'en' : 'zh');
   map.pm.addControls({
     position: 'topleft', drawMarker: false, drawCircleMarker: false, drawPolyline: false, drawRectangle: false, drawText: false,
     cutPolygon: false, rotateMode: false, dragMode: false, drawPolygon: true, drawCircle: true, editMode: true, removalMode: true,
   });
+
+  // Geoman's buttons are links named only by their container's title: give them that name.
+  for (const button of mapBox.querySelectorAll('a.leaflet-buttons-control-button')) {
+    button.setAttribute('aria-label', button.parentElement.title || button.textContent);
+  }
 
   const shapes = new Set();
   const changed = () => {
