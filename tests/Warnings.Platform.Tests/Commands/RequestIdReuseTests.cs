@@ -81,8 +81,7 @@ public sealed partial class RequestIdReuseTests(EmbeddedPlatformFixture fixture)
         Assert.True(stale.Count == 0, $"Scenarios for RPCs that are not (or no longer) mutating: {string.Join(", ", stale)}");
     }
 
-    [Fact(Skip = "Known defect: all list edits run under the one scope {caller}:EditList and SuspendGrant and RetireGrant take the same message, "
-        + "so a RetireGrant under a SuspendGrant's id gets the suspension's answer (OK) and the grant stays suspended.")]
+    [Fact]
     public async Task A_retirement_under_a_suspensions_request_id_is_refused()
     {
         var grant = NewGrants(await ListAsync(), 1)[0];
@@ -95,8 +94,7 @@ public sealed partial class RequestIdReuseTests(EmbeddedPlatformFixture fixture)
         RpcAssert.Refused(retire, StatusCode.InvalidArgument, ErrorReasons.RequestIdReused);
     }
 
-    [Fact(Skip = "Known defect: RevokeApiKey (and RequeueDeadLetter) remember the request before finding the key (letter), "
-        + "so a request refused as NOT_FOUND takes its id, and the corrected request under that id is refused as REQUEST_ID_REUSED.")]
+    [Fact]
     public async Task A_refused_request_leaves_its_id_to_the_corrected_request()
     {
         string id = NewId();
