@@ -36,9 +36,10 @@ public sealed class DispatchGrpcService(IStateStore store, ISendEndpointProvider
     {
         new FieldViolations().CheckId(request.RequestId).Check(request.Id.Length > 0, "id", "is required").ThrowIfAny();
         audit.Target = request.Id;
-        await commands.RememberAsync($"{context.Caller().Id}:RequeueDeadLetter", request.RequestId, request);
         var letter = await DeadLetterStore.GetAsync(store, request.Id)
             ?? throw GrpcErrors.NotFound($"No dead letter {request.Id}.", new Dictionary<string, string> { ["id"] = request.Id });
+        // After the lookup: a refused request (a mistyped id) must not use up its request id.
+        await commands.RememberAsync($"{context.Caller().Id}:RequeueDeadLetter", request.RequestId, request);
         if (letter.RequeuedAt is not null)
         {
             return letter; // requeued already: once is enough (consumers recognise the message anyway)

@@ -47,11 +47,14 @@ public sealed class Commands(IStateStore store, IClock clock)
     /// different content is refused; null for the platform's own commands, whose ids are derived
     /// from what they act on.
     /// </summary>
-    public async Task<TResponse> RunAsync<TResponse>(string scope, string requestId, IMessage? request, Func<Task<CommandPlan<TResponse>>> plan)
+    /// <param name="operation">Where several RPCs share one scope (and may share a message type, as
+    /// SuspendGrant and RetireGrant do), the RPC: part of the fingerprint, so an id used for one is
+    /// refused for the other.</param>
+    public async Task<TResponse> RunAsync<TResponse>(string scope, string requestId, IMessage? request, Func<Task<CommandPlan<TResponse>>> plan, string operation = "")
         where TResponse : IMessage<TResponse>, new()
     {
         var key = new StoreKey("request", $"{scope}:{requestId}");
-        string fingerprint = request is null ? "" : Fingerprint(request);
+        string fingerprint = request is null ? "" : Fingerprint(request, operation);
         for (int attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             if (await store.GetAsync(key) is { } done)
@@ -150,6 +153,6 @@ public sealed class Commands(IStateStore store, IClock clock)
     /// SHA-256 of the request's canonical JSON (fields in declaration order, defaults omitted), so
     /// the same request sent over gRPC or REST, in any field order, has the same fingerprint.
     /// </summary>
-    private static string Fingerprint(IMessage request) =>
-        Convert.ToBase64String(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(JsonFormatter.Default.Format(request))));
+    private static string Fingerprint(IMessage request, string operation = "") =>
+        Convert.ToBase64String(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(operation + "\n" + JsonFormatter.Default.Format(request))));
 }

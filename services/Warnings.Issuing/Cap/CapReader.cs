@@ -52,11 +52,12 @@ public static class CapReader
         }
 
         var infos = alert.Elements(Cap + "info").ToList();
-        var zh = infos.FirstOrDefault(i => Language(i) == "zh-CN");
-        if (zh is null)
+        if (infos.FirstOrDefault(i => Language(i) == "zh-CN") is not { } zh)
         {
             problems.Add(("alert.info.language", $"a zh-CN info block is required (found {string.Join(", ", infos.Select(Language).DefaultIfEmpty("none"))})"));
-            return new Result(null, problems);
+
+            // Read on in the block there is (or an empty one), so every other gap is reported at once.
+            zh = infos.FirstOrDefault() ?? new XElement(Cap + "info");
         }
 
         var content = new WarningContent { Contact = zh.Element(Cap + "contact")?.Value ?? "" };
@@ -75,7 +76,14 @@ public static class CapReader
         var districts = zh.Elements(Cap + "area").SelectMany(a => Values(a, "geocode", "GB/T 2260")).Distinct().ToList();
         if (districts.Count == 0)
         {
-            problems.Add(("alert.info.area.geocode", "no district given as a GB/T 2260 geocode"));
+            var others = zh.Elements(Cap + "area").Elements(Cap + "geocode").Select(g => g.Element(Cap + "valueName")?.Value).Distinct().ToList();
+            problems.Add(("alert.info.area.geocode", others.Count == 0
+                ? "no district given as a GB/T 2260 geocode"
+                : $"no district given as a GB/T 2260 geocode (found {string.Join(", ", others)} codes)"));
+        }
+        else if (districts.Where(d => list.Districts.All(known => known.Code != d)).ToList() is { Count: > 0 } unknown)
+        {
+            problems.Add(("alert.info.area.geocode", $"not districts of the city: {string.Join(", ", unknown.Take(10))}"));
         }
 
         content.Districts.AddRange(districts);
@@ -119,11 +127,11 @@ public static class CapReader
             content.ExpiresAt = expires;
         }
 
-        foreach (var info in infos.Where(i => Language(i) is "zh-CN" or "en"))
+        foreach (var info in infos.Where(i => Language(i) is "zh-CN" || IsEnglish(i)).DistinctBy(i => IsEnglish(i)))
         {
             content.Texts.Add(new WarningText
             {
-                Language = Language(info),
+                Language = IsEnglish(info) ? "en" : "zh-CN",
                 Headline = info.Element(Cap + "headline")?.Value ?? "",
                 Description = info.Element(Cap + "description")?.Value ?? "",
                 Instruction = info.Element(Cap + "instruction")?.Value ?? "",
@@ -147,6 +155,9 @@ public static class CapReader
 
     // CAP's default language is en-US.
     private static string Language(XElement info) => info.Element(Cap + "language")?.Value ?? "en-US";
+
+    // The platform's English text is "en"; CAP writers say en-US, en-GB... (RFC 3066).
+    private static bool IsEnglish(XElement info) => Language(info) is var language && (language == "en" || language.StartsWith("en-", StringComparison.OrdinalIgnoreCase));
 
     private static IEnumerable<string> Values(XElement parent, string element, string valueName) =>
         parent.Elements(Cap + element).Where(e => e.Element(Cap + "valueName")?.Value == valueName).Select(e => e.Element(Cap + "value")?.Value ?? "");

@@ -116,7 +116,8 @@ public sealed class WarningGrpcService(
         ChangeAsync(context, "Submit", request, request.RequestId, request.WarningId, new FieldViolations(), async (history, caller, now) =>
         {
             RequireState(history, WarningState.Draft);
-            await DecideAsync(history.Warning, fastTrack: false, signOffs: null, now);
+            var decision = await DecideAsync(history.Warning, fastTrack: false, signOffs: null, now);
+            history.Warning.ListVersion = decision.ListVersion; // the list the submission was checked against
             history.Warning.State = WarningState.Submitted;
             history.Steps.Add(Step(now, caller, "submitted"));
             return null;

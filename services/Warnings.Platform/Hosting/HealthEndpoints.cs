@@ -8,7 +8,7 @@ namespace Warnings.Platform.Hosting;
 /// <summary>
 /// Liveness and readiness. Readiness is every check tagged <c>ready</c>: the bus (registered by
 /// MassTransit) and the store. gRPC <c>grpc.health.v1</c> reports the same readiness for the
-/// service "" and runs the checks on every Check call, so it says NOT_SERVING until both are up.
+/// service "" and for each warnings.v1 service this instance serves, and runs the checks on every Check call, so it says NOT_SERVING until both are up.
 /// </summary>
 internal static class HealthEndpoints
 {
@@ -18,6 +18,20 @@ internal static class HealthEndpoints
     {
         services.AddHealthChecks();
         services.AddGrpcHealthChecks(o => o.Services.Map("", r => r.Tags.Contains(ReadyTag)));
+        // Each gRPC service this instance serves answers under its own name too (grpc.health.v1
+        // clients and Kubernetes probes ask for "warnings.v1.WarningService"), with the same readiness;
+        // a service of a module this instance does not run stays NOT_FOUND.
+        services.AddOptions<GrpcHealthChecksOptions>().Configure<Microsoft.AspNetCore.Routing.EndpointDataSource>((o, endpoints) =>
+        {
+            foreach (string service in endpoints.Endpoints
+                .Select(e => e.Metadata.GetMetadata<Grpc.AspNetCore.Server.GrpcMethodMetadata>()?.Method.ServiceName)
+                .OfType<string>()
+                .Where(name => name.StartsWith("warnings.", StringComparison.Ordinal))
+                .Distinct())
+            {
+                o.Services.Map(service, r => r.Tags.Contains(ReadyTag));
+            }
+        });
         return services;
     }
 

@@ -3,6 +3,7 @@ using Warnings.Platform.Rest;
 using NodaTime;
 using Warnings.Core.Commands;
 using Warnings.Core.Grpc;
+using Warnings.Core.Http;
 using Warnings.Core.Identity;
 using Warnings.Core.Storage;
 using Warnings.Platform.Diagnostics;
@@ -18,21 +19,37 @@ namespace Warnings.Platform.Hosting;
 /// </summary>
 public static class PlatformHost
 {
-    /// <summary>Runs until shut down; a bad setting prints one line and returns 2.</summary>
+    /// <summary>
+    /// Runs until shut down (0). <c>--help</c> prints the settings (0). A bad setting, or a port that
+    /// cannot be bound, prints one line naming it and returns 2: no stack trace for an operator's typo.
+    /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        if (SettingsHelp.IsRequested(args))
+        {
+            Console.Out.Write(SettingsHelp.Text());
+            return 0;
+        }
+
         WebApplication app;
         try
         {
             app = Build(args);
+            StartupChecks.BindEveryOption(app.Services);
+            StartupChecks.Starting = true;
+            await app.StartAsync();
         }
-        catch (PlatformConfigurationException e)
+        catch (Exception e) when (StartupChecks.Explain(e) is { } line)
         {
-            Console.Error.WriteLine($"warnings-platform: {e.Message}");
+            Console.Error.WriteLine($"warnings-platform: {line}");
             return 2;
         }
+        finally
+        {
+            StartupChecks.Starting = false;
+        }
 
-        await app.RunAsync();
+        await app.WaitForShutdownAsync();
         return 0;
     }
 
@@ -43,6 +60,13 @@ public static class PlatformHost
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // Secrets as files (key-per-file: /run/secrets/Redis__Configuration...), then the command line.
+        string? secrets = builder.Configuration["Platform:SecretsDirectory"] ?? (Directory.Exists("/run/secrets") ? "/run/secrets" : null);
+        if (!string.IsNullOrWhiteSpace(secrets))
+        {
+            builder.Configuration.AddKeyPerFile(Path.GetFullPath(secrets), optional: true);
+        }
+
         builder.Configuration.AddCommandLine(args, new Dictionary<string, string> { ["--modules"] = "Platform:Modules" });
         builder.Services.AddSingleton<IClock>(SystemClock.Instance);
         configure?.Invoke(builder);
@@ -90,8 +114,11 @@ public static class PlatformHost
             module.AddServices(services, configuration);
         }
 
+        services.AddSingleton(_ => new PlatformServiceList([.. services]));
         var app = builder.Build();
         app.UseMiddleware<Warnings.Core.Grpc.MalformedRequestMiddleware>();
+        app.UseRouting(); // so the next middleware sees which endpoint (stream or not) a request is for
+        app.UseStreamsEndOnShutdown();
         app.UsePlatformRestDocs();
         app.UseAuthentication();
         app.UsePlatformRestGuard();
@@ -119,11 +146,25 @@ public static class PlatformHost
         // trace at Error, per request; every service-method exception is logged by ErrorMappingInterceptor
         // instead, so this category would only repeat that (see MalformedRequestMiddleware).
         builder.Logging.AddFilter("Grpc.AspNetCore.Server.ServerCallHandler", LogLevel.Critical);
-        builder.Logging.AddSimpleConsole(o =>
+        // A start-up failure is told in one line by RunAsync (StartupChecks); the host's own report
+        // of it is a stack trace an operator cannot act on. Failures after start still log at Error.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", level => level < LogLevel.Error || !StartupChecks.Starting);
+        // AddConsole takes the formatter from Logging:Console:FormatterName ("simple" when unset); the
+        // Add*Console helpers would each force their own, which made "json" impossible to choose.
+        // Without a formatter name the console logger falls back to its legacy options and ignores
+        // the simple formatter's; "simple" unless configured.
+        builder.Logging.AddConsole(o => o.FormatterName ??= Microsoft.Extensions.Logging.Console.ConsoleFormatterNames.Simple);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.SimpleConsoleFormatterOptions>(o =>
         {
             o.SingleLine = true;
             o.UseUtcTimestamp = true;
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        });
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.JsonConsoleFormatterOptions>(o =>
+        {
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            o.JsonWriterOptions = new System.Text.Json.JsonWriterOptions { Indented = false };
         });
     }
 }

@@ -12,16 +12,30 @@ namespace Warnings.Platform.Hosting;
 /// (MassTransit) and outgoing HTTP (gateways, webhooks), so one trace follows a warning from the call
 /// that published it to every channel; metrics (the platform's counters, MassTransit's consume
 /// metrics, ASP.NET Core request durations, runtime) on <c>/metrics</c> for Prometheus. With
-/// <c>Telemetry:OtlpEndpoint</c> both are also exported over OTLP.
+/// <c>Telemetry:OtlpEndpoint</c> or the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> both are also
+/// exported over OTLP, as service <c>OTEL_SERVICE_NAME</c> (default warnings-platform); an export
+/// that fails is logged (<see cref="TelemetryErrors"/>).
 /// </summary>
 public static class TelemetrySetup
 {
     public static IServiceCollection AddPlatformTelemetry(this IServiceCollection services, IConfiguration configuration, string serviceInstance)
     {
-        string? otlp = configuration["Telemetry:OtlpEndpoint"];
+        // Telemetry:OtlpEndpoint, or the standard OTEL_EXPORTER_OTLP_ENDPOINT (read by the exporter
+        // itself with the other OTEL_EXPORTER_OTLP_* variables: protocol, headers, timeout).
+        string? configured = configuration["Telemetry:OtlpEndpoint"];
+        bool export = !string.IsNullOrWhiteSpace(configured) || !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        Action<OpenTelemetry.Exporter.OtlpExporterOptions> otlp = o =>
+        {
+            if (!string.IsNullOrWhiteSpace(configured))
+            {
+                o.Endpoint = new Uri(configured);
+            }
+        };
+        string serviceName = configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : "warnings-platform";
         bool redis = !string.IsNullOrWhiteSpace(configuration["Redis:Configuration"]);
+        services.AddHostedService<TelemetryErrors>();
         services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("warnings-platform", serviceInstanceId: serviceInstance))
+            .ConfigureResource(r => r.AddService(serviceName, serviceInstanceId: serviceInstance))
             .WithTracing(tracing =>
             {
                 tracing.AddSource(PlatformTelemetry.Name, DiagnosticHeaders.DefaultListenerName)
@@ -32,9 +46,9 @@ public static class TelemetrySetup
                     tracing.AddRedisInstrumentation();
                 }
 
-                if (!string.IsNullOrWhiteSpace(otlp))
+                if (export)
                 {
-                    tracing.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+                    tracing.AddOtlpExporter(otlp);
                 }
             })
             .WithMetrics(metrics =>
@@ -43,9 +57,9 @@ public static class TelemetrySetup
                     .AddAspNetCoreInstrumentation()
                     .AddRuntimeInstrumentation()
                     .AddPrometheusExporter();
-                if (!string.IsNullOrWhiteSpace(otlp))
+                if (export)
                 {
-                    metrics.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+                    metrics.AddOtlpExporter(otlp);
                 }
             });
         return services;

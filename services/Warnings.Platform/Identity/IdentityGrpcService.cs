@@ -94,7 +94,6 @@ public sealed partial class IdentityGrpcService(ApiKeyRegistry registry, IStateS
             .Check(request.Reason.Trim().Length > 0, "reason", "say why the key is revoked")
             .ThrowIfAny();
         audit.Target = request.KeyId;
-        await commands.RememberAsync($"{context.Caller().Id}:RevokeApiKey", request.RequestId, request);
 
         var stored = (await registry.ListStoredAsync()).FirstOrDefault(k => k.KeyId == request.KeyId);
         if (stored is null)
@@ -104,6 +103,8 @@ public sealed partial class IdentityGrpcService(ApiKeyRegistry registry, IStateS
                 : GrpcErrors.NotFound($"No API key {request.KeyId}.", new Dictionary<string, string> { ["key_id"] = request.KeyId });
         }
 
+        // After the lookup: a refused request (a mistyped key id) must not use up its id.
+        await commands.RememberAsync($"{context.Caller().Id}:RevokeApiKey", request.RequestId, request);
         if (stored.RevokedAt is not null)
         {
             return new RevokeApiKeyResponse { Info = ToProto(stored) }; // already revoked: the first revocation stands

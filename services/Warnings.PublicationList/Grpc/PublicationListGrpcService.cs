@@ -294,7 +294,7 @@ public sealed class PublicationListGrpcService(
                 conditions,
                 writes,
                 [new PublicationListChanged(change.Version, now, caller.Id, change.Reason, changes)]);
-        });
+        }, operation: context.Method); // SuspendGrant and RetireGrant share a message: an id names one of them
 
         audit.ListVersion = response.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await repository.NudgeAsync(response.Version);

@@ -115,7 +115,37 @@ public class CapTests
 
             Assert.Null(result.Content);
             Assert.Contains(result.Problems, p => p.Field == "alert.info.language" && p.Reason.Contains("zh-CN"));
+            Assert.Contains(result.Problems, p => p.Field == "alert.info.event" && p.Reason.Contains("not a hazard"));
+            Assert.Contains(result.Problems, p => p.Field == "alert.info.area.geocode" && p.Reason.Contains("GB/T 2260"));
         }
+
+        // Example 1 (HSAS) has no expiry; example 2 (NWS) gives SAME codes where districts belong.
+        var hsas = CapReader.ToDraft(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Cap", "oasis-example1.xml")), List);
+        Assert.Contains(hsas.Problems, p => p.Field == "alert.info.expires");
+        var nws = CapReader.ToDraft(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Cap", "oasis-example2.xml")), List);
+        Assert.Contains(nws.Problems, p => p.Field == "alert.info.area.geocode" && p.Reason.Contains("SAME"));
+    }
+
+    [Fact]
+    public void Every_reason_is_reported_at_once_status_message_type_language_hazard_area_and_expiry()
+    {
+        const string cap = """
+            <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2">
+              <identifier>x-1</identifier><sender>someone@example.org</sender><sent>2026-07-01T10:00:00+08:00</sent>
+              <status>Exercise</status><msgType>Update</msgType><scope>Public</scope>
+              <info><language>en-US</language><category>Met</category><event>Volcano</event><urgency>Immediate</urgency>
+                <severity>Severe</severity><certainty>Observed</certainty>
+                <area><areaDesc>nowhere</areaDesc><geocode><valueName>GB/T 2260</valueName><value>999999</value></geocode></area>
+              </info>
+            </alert>
+            """;
+
+        var result = CapReader.ToDraft(cap, List);
+
+        Assert.Null(result.Content);
+        Assert.Equal(
+            ["alert.info.area.geocode", "alert.info.event", "alert.info.expires", "alert.info.language", "alert.msgType", "alert.status"],
+            result.Problems.Select(p => p.Field).Distinct().Order());
     }
 
     [Fact]
