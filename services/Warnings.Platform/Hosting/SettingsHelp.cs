@@ -35,6 +35,7 @@ public static class SettingsHelp
         ("Dispatch", typeof(DispatchOptions)),
         ("Feeds", typeof(FeedsOptions)),
         ("Analysis", typeof(AnalysisOptions)),
+        (Warnings.DutyConsole.ConsoleOptions.Section, typeof(Warnings.DutyConsole.ConsoleOptions)),
     ];
 
     public static bool IsRequested(IEnumerable<string> args) => args.Any(a => a is "--help" or "-h" or "-?" or "help");

@@ -1,5 +1,9 @@
-// The template chooser. HOOK: the publication list's template RPCs (list templates per department,
-// hazard and level) are another change; until they exist the chooser says so and stays empty.
+// The template chooser.
+// HOOK (templates): the publication list's template RPCs are another change, not yet on main. To wire
+// them: listTemplates() calls GET /v1/publication-list/templates?department=&hazard=&level= (ListTemplates)
+// and returns its `templates`; choosing one should make the draft with CreateDraftRequest.from_template
+// ({templateId}) so the platform fills the placeholders (no copy of that rule here), then load the
+// returned draft into the form. Until then the chooser says templates are not available.
 import { get } from './api.js';
 import { h, mount } from './dom.js';
 import { t } from './i18n.js';
