@@ -11,9 +11,9 @@ namespace Warnings.Platform.Tests;
 public class HostConfigurationTests
 {
     [Theory]
-    [InlineData(null, 6)]
-    [InlineData("all", 6)]
-    [InlineData("ALL", 6)]
+    [InlineData(null, 7)]
+    [InlineData("all", 7)]
+    [InlineData("ALL", 7)]
     [InlineData("issuing", 1)]
     [InlineData(" dispatch , Issuing ", 2)]
     public void Modules_are_selected_by_name_in_catalogue_order(string? spec, int count)

@@ -44,11 +44,14 @@ public sealed class RenderingGrpcService(CellAreas cellAreas, IClock clock) : Re
                 .Check(text.Instruction.Length <= MaxTextLength, $"content.texts[{i}].instruction", $"at most {MaxTextLength} characters");
         }
 
+        var now = clock.GetCurrentInstant();
+        Instant onset = now, expires = now;
+        problems.Check(content.OnsetAt is null || TimestampConversions.TryToInstant(content.OnsetAt, out onset), "content.onset_at", "is not a valid timestamp")
+            .Check(content.ExpiresAt is null || TimestampConversions.TryToInstant(content.ExpiresAt, out expires), "content.expires_at", "is not a valid timestamp");
         problems.ThrowIfAny();
 
-        var now = clock.GetCurrentInstant();
         var version = new PublishedWarningVersion("preview", 1, kind, [], "", content.Hazard, content.Level, content.Districts.ToList(),
-            content.OnsetAt is null ? now : content.OnsetAt.ToInstant(), content.ExpiresAt is null ? now : content.ExpiresAt.ToInstant(),
+            onset, expires,
             content.Channels.ToList(), content.Texts.Select(t => new WarningTextContent(t.Language, t.Headline, t.Description, t.Instruction)).ToList(),
             content.Contact, request.ResponseMeasures.ToList(), 0, false, now, "");
         var response = new PreviewRenderingResponse();

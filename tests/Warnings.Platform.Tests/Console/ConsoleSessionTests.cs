@@ -150,6 +150,12 @@ public sealed partial class ConsoleBrowserTests
         await browser.UntilAsync(FormReady, "the form in English");
         await browser.AssertAccessibleAsync("new warning (en)");
         await browser.ScreenshotAsync("new-warning-en");
+
+        // A tablet, upright: one column.
+        await browser.Chromium.SetViewportAsync(820, 1180);
+        await browser.UntilAsync("getComputedStyle(document.querySelector('form.warning-form')).gridTemplateColumns.split(' ').length === 1", "one column on a tablet");
+        await browser.AssertAccessibleAsync("new warning (tablet)");
+        await browser.ScreenshotAsync("new-warning-tablet");
         await browser.AssertNoProblemsAsync();
     }
 
