@@ -122,6 +122,15 @@ public sealed partial class ConsoleBrowserTests(ConsoleFixture fixture) : IClass
             await admin.TypeAsync("#g-reason", "电视台播出系统检修 TV playout maintenance");
             await admin.AssertAccessibleAsync("grant editor");
             await admin.ScreenshotAsync("list-grant-editor");
+
+            // The platform's validation, at the field it names.
+            await admin.TypeAsync("#g-areas", "999999");
+            await admin.ClickAsync("#save-grant");
+            await admin.UntilAsync("!!document.querySelector('#g-areas-messages .violation')", "the unknown district refused at the areas field");
+            Assert.Contains("999999", await admin.TextAsync("#g-areas-messages"));
+            await admin.ScreenshotAsync("list-grant-refused");
+            admin.Chromium.ClearProblems(); // the browser logs the refused call (400), as it should
+            await admin.TypeAsync("#g-areas", "310000");
             await admin.ClickAsync("#save-grant");
             await admin.UntilAsync("document.querySelector('#history tbody tr .reason')?.textContent.includes('TV playout maintenance')", "the edit in the history");
             Assert.Contains("test-list_admin", await admin.TextAsync("#history tbody tr"));

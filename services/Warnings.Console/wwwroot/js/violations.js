@@ -35,7 +35,7 @@ export function showViolations(form, violations, request, target0 = targetOf) {
     const box = form.querySelector(`#${CSS.escape(target)}-messages`) || summary;
     const where = target.startsWith('ch-') ? `${channelName(target.slice(3))}：` : '';
     const line = () => h('p', { class: 'violation', dataset: { code: v.code || '', field: v.field || '' } },
-      where, violationWord(v.code) || v.message, ' ', h('code', {}, v.code || v.field), v.code ? h('span', { class: 'detail' }, ` ${v.message}`) : null);
+      where, violationWord(v.code) || v.message, ' ', h('code', {}, v.code || v.field), violationWord(v.code) ? h('span', { class: 'detail' }, ` ${v.message}`) : null);
     box.append(line());
     if (box !== summary) summary.append(line());
     const control = form.querySelector(`#${CSS.escape(target)}`);
