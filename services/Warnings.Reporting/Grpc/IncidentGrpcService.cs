@@ -4,13 +4,11 @@ using Google.Rpc;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using NodaTime;
-using Warnings.Contracts.Events;
 using Warnings.Contracts.Time;
 using Warnings.Contracts.V1;
 using Warnings.Core.Commands;
 using Warnings.Core.Grpc;
 using Warnings.Core.Identity;
-using Warnings.Core.Storage;
 using Warnings.PublicationList.Domain;
 using Warnings.PublicationList.Storage;
 using Warnings.Reporting.Domain;
@@ -20,9 +18,10 @@ using Roles = Warnings.Core.Identity.Roles;
 namespace Warnings.Reporting.Grpc;
 
 /// <summary>
-/// Incident reports. Each submission is one <see cref="Commands"/> run: validated against the
-/// reporting rules of the publication list as it is now (the version is recorded), classified,
-/// judged on time or late, and committed with its events (through the outbox) and its answer.
+/// Incident reports. Each submission is one <see cref="Commands"/> run: the request is validated
+/// (ids, lengths, place and time), the incident loaded, <see cref="IncidentLifeCycle"/> applies the
+/// report under the reporting rules of the publication list as it is now (the version is recorded),
+/// and the timeline is committed with its events (through the outbox) and its answer.
 /// </summary>
 public sealed class IncidentGrpcService(
     Commands commands,
