@@ -106,6 +106,7 @@ public sealed class IncidentGrpcService(
         to = request.OccurredTo is null ? Instant.MaxValue : to;
         var caller = context.Caller();
         // Creation order, so an incident reported while a client pages through comes on a later page.
+        // Figures as the reports give them (IncidentLifeCycle.Of), also for incidents stored before the current rules.
         var (incidents, next) = page.Take((await repository.AllAsync()).Select(t => IncidentLifeCycle.Of(t).Timeline).ToList(), timeline =>
         {
             var i = timeline.Incident;
