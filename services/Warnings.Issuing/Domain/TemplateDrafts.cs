@@ -35,12 +35,13 @@ public static class TemplateDrafts
             return (request.Content, "");
         }
 
-        var values = ReadValues(from, problems);
-        if (problems.Any || from.TemplateId.Length == 0)
+        if (from.TemplateId.Length == 0)
         {
-            problems.Check(from.TemplateId.Length > 0, "from_template.template_id", "is required");
+            problems.Add("from_template.template_id", "is required");
             return (request.Content, "");
         }
+
+        var values = ReadValues(from, problems);
 
         var template = Find(list, from.TemplateId, department);
         var content = request.Content?.Clone() ?? new WarningContent();
@@ -54,10 +55,10 @@ public static class TemplateDrafts
             content.Level = template.Level;
         }
 
-        problems.Check(content.Hazard == template.Hazard, "content.hazard", $"template {template.Id} is for '{template.Hazard}': leave the hazard empty, or choose a template for '{content.Hazard}'")
-            .Check(content.Level == template.Level, "content.level", $"template {template.Id} is for level '{template.Level}': leave the level empty, or choose a template for '{content.Level}'");
-        if (problems.Any)
+        if (content.Hazard != template.Hazard || content.Level != template.Level)
         {
+            problems.Check(content.Hazard == template.Hazard, "content.hazard", $"template {template.Id} is for '{template.Hazard}': leave the hazard empty, or choose a template for '{content.Hazard}'")
+                .Check(content.Level == template.Level, "content.level", $"template {template.Id} is for level '{template.Level}': leave the level empty, or choose a template for '{content.Level}'");
             return (content, "");
         }
 
@@ -106,6 +107,8 @@ public static class TemplateDrafts
     private static IReadOnlyList<string> LinkedMeasures(CompiledList list, string department, WarningContent content, Instant now) =>
         list.Check(new PublicationCandidate { Department = department, Hazard = content.Hazard, Level = content.Level, Areas = content.Districts.ToArray() }, now).ResponseMeasures;
 
+    // The valid values; each problem with one goes to `problems` (the template is filled all the same,
+    // so the caller hears about everything at once).
     private static Dictionary<(string, string), string> ReadValues(DraftTemplate from, FieldViolations problems)
     {
         var values = new Dictionary<(string, string), string>();
@@ -114,6 +117,7 @@ public static class TemplateDrafts
         {
             var value = from.Values[i];
             string at = $"from_template.values[{i}]";
+            int before = problems.Count;
             if (!TemplatePlaceholders.Known.Contains(value.Placeholder) || TemplatePlaceholders.FromDraft.Contains(value.Placeholder))
             {
                 problems.Add($"{at}.placeholder", TemplatePlaceholders.FromDraft.Contains(value.Placeholder)
@@ -123,7 +127,11 @@ public static class TemplateDrafts
 
             problems.Check(value.Language.Length == 0 || ContentRules.Languages.Contains(value.Language), $"{at}.language", $"one of {string.Join(", ", ContentRules.Languages)}, or empty for every language")
                 .CheckLength(value.Value, $"{at}.value", MaxValue)
-                .Check(values.TryAdd((value.Placeholder, value.Language), value.Value), at, $"a second value for {{{value.Placeholder}}} in '{value.Language}'");
+                .Check(!values.ContainsKey((value.Placeholder, value.Language)), at, $"a second value for {{{value.Placeholder}}} in '{value.Language}'");
+            if (problems.Count == before)
+            {
+                values[(value.Placeholder, value.Language)] = value.Value;
+            }
         }
 
         return values;

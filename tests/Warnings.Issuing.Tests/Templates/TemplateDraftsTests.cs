@@ -144,6 +144,19 @@ public class TemplateDraftsTests
         Assert.EndsWith("措施：关闭外滩观景平台 / the Bund viewing platforms closed", content!.Texts.Single(t => t.Language == "zh-CN").Instruction);
     }
 
+    [Fact]
+    public void The_template_is_filled_even_when_other_fields_have_problems_so_every_problem_is_heard_at_once()
+    {
+        var problems = new FieldViolations().CheckId("not a request id");
+        var request = FromTemplate("smb-typhoon-blue");
+        request.FromTemplate.Values.Add(new PlaceholderValue { Placeholder = "weather", Value = "x" });
+
+        var (content, _) = TemplateDrafts.Apply(request, "SMB", DefaultList(), Now, problems);
+
+        Assert.Equal(["request_id", "from_template.values[0].placeholder"], Violations(problems).Keys);
+        Assert.Equal("台风蓝色预警", content!.Texts.Single(t => t.Language == "zh-CN").Headline);
+    }
+
     [Theory]
     [InlineData("no-such-template", "SMB", StatusCode.NotFound, TemplateReasons.NotFound)]
     [InlineData("swa-flood-blue", "SMB", StatusCode.PermissionDenied, TemplateReasons.OtherDepartment)]
