@@ -42,12 +42,13 @@ public sealed class WarningGrpcService(
     {
         var caller = context.Caller();
         string department = request.Department.Length > 0 ? request.Department : caller.Department ?? "";
+        // The caller's scope first: nobody outside the department reads its templates or makes the costly geometry run.
+        caller.RequireDepartment(department);
         var list = await snapshots.CurrentAsync();
         var problems = new FieldViolations().CheckId(request.RequestId);
-        ContentRules.Check(request.Content, Districts(list), problems);
-        // The caller's scope before the costly geometry: nobody outside the department makes it run.
-        caller.RequireDepartment(department);
-        ContentRules.CheckShapes(request.Content, problems);
+        var (content, note) = TemplateDrafts.Apply(request, department, list, clock.GetCurrentInstant(), problems);
+        ContentRules.Check(content, Districts(list), problems);
+        ContentRules.CheckShapes(content, problems);
         problems.ThrowIfAny();
 
         return await commands.RunAsync($"{caller.Id}:CreateDraft", request.RequestId, request, () =>
@@ -62,14 +63,14 @@ public sealed class WarningGrpcService(
                     Id = id,
                     Department = department,
                     State = WarningState.Draft,
-                    Content = request.Content.Clone(),
+                    Content = content!.Clone(),
                     Maker = caller.Id,
                     CreatedAt = now.ToTimestamp(),
                     UpdatedAt = now.ToTimestamp(),
                     Revision = 1,
                 },
             };
-            history.Steps.Add(Step(now, caller, "created"));
+            history.Steps.Add(Step(now, caller, "created", note));
             var (conditions, writes) = repository.Create(id, history);
             return Task.FromResult(new CommandPlan<Warning>(Present(history.Warning, now), conditions, writes, []));
         });
