@@ -38,7 +38,12 @@ public sealed class WarningGrpcService(
     IStateStore store) : WarningService.WarningServiceBase
 {
     [RpcAccess(Roles.DutyOfficer, Mutating = true)]
-    public override async Task<Warning> CreateDraft(CreateDraftRequest request, ServerCallContext context)
+    public override Task<Warning> CreateDraft(CreateDraftRequest request, ServerCallContext context) =>
+        CreateDraftAsync(request, context, "CreateDraft", request);
+
+    // The request id belongs to the RPC the caller made (CreateDraft or ImportCapDraft) and is
+    // fingerprinted on the request the caller sent (the CAP document for an import).
+    private async Task<Warning> CreateDraftAsync(CreateDraftRequest request, ServerCallContext context, string method, IMessage sent)
     {
         var caller = context.Caller();
         string department = request.Department.Length > 0 ? request.Department : caller.Department ?? "";
@@ -51,7 +56,7 @@ public sealed class WarningGrpcService(
         ContentRules.CheckShapes(content, problems);
         problems.ThrowIfAny();
 
-        return await commands.RunAsync($"{caller.Id}:CreateDraft", request.RequestId, request, () =>
+        return await commands.RunAsync($"{caller.Id}:{method}", request.RequestId, sent, () =>
         {
             var now = clock.GetCurrentInstant();
             string id = $"w-{Guid.NewGuid():N}"[..18]; // random: sequential ids share their leading digits
@@ -93,7 +98,7 @@ public sealed class WarningGrpcService(
             problems.ThrowIfAny(read.ErrorReason);
         }
 
-        return await CreateDraft(new CreateDraftRequest { RequestId = request.RequestId, Content = read.Content }, context);
+        return await CreateDraftAsync(new CreateDraftRequest { RequestId = request.RequestId, Content = read.Content }, context, "ImportCapDraft", request);
     }
 
     [RpcAccess(Roles.DutyOfficer, Mutating = true)]
