@@ -25,6 +25,8 @@ internal static class WarningCommands
     private static readonly Option<string?> Comment = new("--comment") { Description = "Review comment (required with --reject)" };
     private static readonly Option<bool> Emergency = new("--emergency") { Description = "Fast-track: publish now, sign-off to follow" };
     private static readonly Option<string?> State = new("--state") { Description = "Only this state (draft, submitted, reviewed, signed_off, published, lifted, expired)" };
+    private static readonly Option<string?> Template = new("--template") { Description = "Draft from this template of the publication list (see 'warnings templates'); flags given win over its texts" };
+    private static readonly Option<string[]> Values = new("--value") { Description = "A template placeholder's value: name=text, or name@language=text (repeat), e.g. measures@en=...", AllowMultipleArgumentsPerToken = true };
 
     public static void AddTo(RootCommand root, TextWriter output, TextWriter error)
     {
@@ -85,14 +87,14 @@ internal static class WarningCommands
                 s.Console.Write(table);
             });
         }, WarningId);
-        Add("draft", "Create a draft from flags, a JSON file, or a CAP 1.2 file", async (s, p, ct) =>
+        Add("draft", "Create a draft from flags, a JSON file, a CAP 1.2 file, or a --template", async (s, p, ct) =>
         {
             string? file = p.GetValue(File);
             var warning = file is not null && file.EndsWith(".xml", StringComparison.OrdinalIgnoreCase)
                 ? await Client(s).ImportCapDraftAsync(new ImportCapDraftRequest { RequestId = WarningsCli.Id(p), CapXml = await ReadAsync(file) }, cancellationToken: ct)
-                : await Client(s).CreateDraftAsync(new CreateDraftRequest { RequestId = WarningsCli.Id(p), Content = await ContentAsync(p) }, cancellationToken: ct);
+                : await Client(s).CreateDraftAsync(new CreateDraftRequest { RequestId = WarningsCli.Id(p), Content = await ContentAsync(p), FromTemplate = TemplateOf(p) }, cancellationToken: ct);
             Show(s, warning);
-        }, File, Hazard, Level, Districts, Channels, Headline, Description, Instruction, ValidHours);
+        }, File, Hazard, Level, Districts, Channels, Headline, Description, Instruction, ValidHours, Template, Values);
         Add("submit", "Submit a draft for review", async (s, p, ct) =>
             Show(s, await Client(s).SubmitAsync(new WarningActionRequest { RequestId = WarningsCli.Id(p), WarningId = p.GetValue(WarningId)! }, cancellationToken: ct)), WarningId);
         Add("review", "Approve (or --reject) a submitted draft", async (s, p, ct) =>
@@ -138,6 +140,31 @@ internal static class WarningCommands
         Enum.GetValues<WarningState>().FirstOrDefault(s => Name(s) == state.ToLowerInvariant()) is var parsed && parsed != WarningState.Unspecified
             ? parsed
             : throw new CliException($"--state: '{state}' is not a state (draft, submitted, reviewed, signed_off, published, lifted, expired)", WarningsCli.Usage);
+
+    // --template and its --value name[@language]=text pairs.
+    private static DraftTemplate? TemplateOf(ParseResult p)
+    {
+        var values = p.GetValue(Values) ?? [];
+        if (p.GetValue(Template) is not { } id)
+        {
+            return values.Length == 0 ? null : throw new CliException("--value: only with --template", WarningsCli.Usage);
+        }
+
+        var template = new DraftTemplate { TemplateId = id };
+        foreach (var value in values)
+        {
+            int equals = value.IndexOf('=');
+            if (equals <= 0)
+            {
+                throw new CliException($"--value: '{value}' is not name=text or name@language=text", WarningsCli.Usage);
+            }
+
+            string[] name = value[..equals].Split('@', 2);
+            template.Values.Add(new PlaceholderValue { Placeholder = name[0], Language = name.Length > 1 ? name[1] : "", Value = value[(equals + 1)..] });
+        }
+
+        return template;
+    }
 
     internal static async Task<string> ReadAsync(string path) =>
         System.IO.File.Exists(path) ? await System.IO.File.ReadAllTextAsync(path) : throw new CliException($"--file: no file {path}");

@@ -35,6 +35,7 @@ public static class WarningsCli
         WarningCommands.AddTo(root, output, error);
         ReportCommands.AddTo(root, output, error);
         GrantCommands.AddTo(root, output, error);
+        TemplateCommands.AddTo(root, output, error);
         FeedCommands.AddTo(root, output, error);
         var parse = root.Parse(args);
         return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);

@@ -43,7 +43,7 @@ public class RenderingBenchmarks
     public string SeverityClassification() => Severity.Classify(_deaths, _injured, _loss);
 
     [Benchmark]
-    public string CapDocument() => CapWriter.ToXml(_version, CapWriter.Vocabulary.Empty);
+    public string CapDocument() => CapWriter.ToXml(_version, Warnings.PublicationList.Domain.ListNames.Empty);
 
     [Benchmark]
     public RenderedMessage SmsRendering() => ChannelRenderer.Render("sms", _version, "风力加强", _cellAreas);

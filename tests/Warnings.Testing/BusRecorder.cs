@@ -25,6 +25,7 @@ public sealed class BusRecorder : IAsyncDisposable
             endpoint.Handler<WarningLifted>(recorder.RecordAsync);
             endpoint.Handler<WarningExpired>(recorder.RecordAsync);
             endpoint.Handler<IncidentReported>(recorder.RecordAsync);
+            endpoint.Handler<IncidentReportCorrected>(recorder.RecordAsync);
             endpoint.Handler<IncidentEscalated>(recorder.RecordAsync);
             endpoint.Handler<ReportOverdue>(recorder.RecordAsync);
             endpoint.Handler<IncidentClosed>(recorder.RecordAsync);
@@ -47,6 +48,7 @@ public sealed class BusRecorder : IAsyncDisposable
         WarningLifted e => e.Version.WarningId,
         WarningExpired e => e.Version.WarningId,
         IncidentReported e => e.IncidentId,
+        IncidentReportCorrected e => e.IncidentId,
         IncidentEscalated e => e.IncidentId,
         ReportOverdue e => e.IncidentId,
         IncidentClosed e => e.IncidentId,

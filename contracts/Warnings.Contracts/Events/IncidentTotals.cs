@@ -1,6 +1,9 @@
 namespace Warnings.Contracts.Events;
 
-/// <summary>An incident's cumulative counts to date, as the latest report gave them.</summary>
+/// <summary>
+/// An incident's counts to date, as a report gave them: deaths, injuries, losses and damage cumulative;
+/// missing and trapped the current state.
+/// </summary>
 public sealed record IncidentTotals(
     int Deaths,
     int Missing,

@@ -28,9 +28,8 @@ public sealed class AnalysisGrpcService(ProjectionStore projections, Projector p
     [RpcAccess(Roles.Analyst, Roles.Approver)]
     public override async Task<CompletenessReport> GetCompleteness(CompletenessRequest request, ServerCallContext context)
     {
-        var categories = (await lists.CurrentAsync()).Document.Reporting?.Categories.ToDictionary(c => c.Code, c => c.CorrectionWindowDays) ?? [];
-        return IncidentViews.Completeness(await projections.IncidentsAsync(), clock.GetCurrentInstant(),
-            category => categories.TryGetValue(category, out int days) && days > 0 ? days : 30);
+        var rules = (await lists.CurrentAsync()).Document.Reporting;
+        return IncidentViews.Completeness(await projections.IncidentsAsync(), clock.GetCurrentInstant(), rules.CorrectionWindowDays);
     }
 
     [RpcAccess(Roles.Analyst, Roles.Approver)]

@@ -1,13 +1,14 @@
 using NodaTime;
 using Warnings.Contracts.Time;
 using Warnings.Contracts.V1;
+using Warnings.Reporting.Domain;
 
 namespace Warnings.Analysis.Projections;
 
 /// <summary>One report as analysis needs it: when it was due and when it came.</summary>
 public sealed record ReportFact(int Sequence, string Kind, Instant ReceivedAt, Instant DueAt, bool Late, int Corrects, string SeverityClass);
 
-/// <summary>The severity class rose (or the incident went straight to the municipal level) at a report.</summary>
+/// <summary>The severity class rose above the highest the incident had had, at a report or a correction of the latest report.</summary>
 public sealed record EscalationFact(int Sequence, string FromClass, string ToClass, Instant At);
 
 /// <summary>
@@ -37,33 +38,33 @@ public sealed record IncidentFacts(
     IReadOnlyList<EscalationFact> Escalations,
     long Revision)
 {
+    /// <summary>
+    /// The facts of one incident, read the way the reporting module reads it (<see cref="IncidentLifeCycle"/>):
+    /// current figures and class from the latest report (a correction of an earlier report changes
+    /// that report only), one escalation per rise above the highest class reached.
+    /// </summary>
     public static IncidentFacts From(IncidentTimeline timeline)
     {
-        var incident = timeline.Incident;
+        var life = IncidentLifeCycle.Of(timeline.Clone());
+        var (incident, history) = (life.Incident, life.History);
         var reports = timeline.Reports.Select(r => new ReportFact(r.Sequence, r.Kind switch
         {
             ReportKind.Initial => "Initial",
             ReportKind.Final => "Final",
             _ => "FollowUp",
         }, r.ReceivedAt.ToInstant(), r.DueAt.ToInstant(), r.Late, r.Corrects, r.SeverityClass)).ToList();
-        var escalations = new List<EscalationFact>();
-        for (int i = 1; i < reports.Count; i++)
-        {
-            if (Rank(reports[i].SeverityClass) > Rank(reports[i - 1].SeverityClass))
-            {
-                escalations.Add(new EscalationFact(reports[i].Sequence, reports[i - 1].SeverityClass, reports[i].SeverityClass, reports[i].ReceivedAt));
-            }
-        }
+        var escalations = history.Escalations.Select(e => new EscalationFact(e.Sequence, e.FromClass, e.ToClass, e.At)).ToList();
 
-        // Place and enterprise: the latest report that gave them.
-        var located = timeline.Reports.LastOrDefault(r => r.Body?.Location is not null);
+        // Place and enterprise: the latest report that gave them, each report as corrected.
+        var contents = history.Reports.Select(r => history.Content(r.Sequence).Body).OfType<ReportBody>().ToList();
+        var located = contents.LastOrDefault(b => b.Location is not null);
         var totals = incident.Totals ?? new IncidentCounts();
         return new IncidentFacts(
             incident.Id, incident.District, incident.Category, incident.SeverityClass, incident.OccurredAt.ToInstant(), incident.Closed, incident.Overdue,
             incident.NextReportDueAt?.ToInstant(), incident.EscalatedToMunicipal, totals.Deaths, totals.Missing, totals.SeriouslyInjured, totals.DirectLossYuan,
-            timeline.Reports.LastOrDefault(r => r.Body?.Address.Length > 0)?.Body.Address ?? "",
-            timeline.Reports.LastOrDefault(r => r.Body?.Enterprise.Length > 0)?.Body.Enterprise ?? "",
-            located?.Body.Location.Latitude, located?.Body.Location.Longitude, reports, escalations, incident.Revision);
+            contents.LastOrDefault(b => b.Address.Length > 0)?.Address ?? "",
+            contents.LastOrDefault(b => b.Enterprise.Length > 0)?.Enterprise ?? "",
+            located?.Location.Latitude, located?.Location.Longitude, reports, escalations, incident.Revision);
     }
 
     /// <summary>I (worst) = 4 ... IV = 1; 0 for none.</summary>

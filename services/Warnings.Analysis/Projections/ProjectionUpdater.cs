@@ -12,7 +12,7 @@ namespace Warnings.Analysis.Projections;
 /// </summary>
 public sealed class ProjectionUpdater(Projector projector) :
     IConsumer<WarningPublished>, IConsumer<WarningUpdated>, IConsumer<WarningLifted>, IConsumer<WarningExpired>,
-    IConsumer<IncidentReported>, IConsumer<IncidentEscalated>, IConsumer<IncidentClosed>, IConsumer<ReportOverdue>
+    IConsumer<IncidentReported>, IConsumer<IncidentReportCorrected>, IConsumer<IncidentEscalated>, IConsumer<IncidentClosed>, IConsumer<ReportOverdue>
 {
     public Task Consume(ConsumeContext<WarningPublished> context) => projector.RefreshWarningAsync(context.Message.Version.WarningId);
 
@@ -23,6 +23,8 @@ public sealed class ProjectionUpdater(Projector projector) :
     public Task Consume(ConsumeContext<WarningExpired> context) => projector.RefreshWarningAsync(context.Message.Version.WarningId);
 
     public Task Consume(ConsumeContext<IncidentReported> context) => projector.RefreshIncidentAsync(context.Message.IncidentId);
+
+    public Task Consume(ConsumeContext<IncidentReportCorrected> context) => projector.RefreshIncidentAsync(context.Message.IncidentId);
 
     public Task Consume(ConsumeContext<IncidentEscalated> context) => projector.RefreshIncidentAsync(context.Message.IncidentId);
 

@@ -150,9 +150,16 @@ public sealed class Commands(IStateStore store, IClock clock)
     }
 
     /// <summary>
-    /// SHA-256 of the request's canonical JSON (fields in declaration order, defaults omitted), so
-    /// the same request sent over gRPC or REST, in any field order, has the same fingerprint.
+    /// SHA-256 of the request's protobuf encoding (fields in field-number order, defaults omitted),
+    /// so the same request sent over gRPC or REST, in any field order, has the same fingerprint. Not
+    /// its JSON: a hostile request (a timestamp out of JSON's range) must still be fingerprinted and
+    /// then refused by validation, not fail here.
     /// </summary>
-    private static string Fingerprint(IMessage request, string operation = "") =>
-        Convert.ToBase64String(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(operation + "\n" + JsonFormatter.Default.Format(request))));
+    private static string Fingerprint(IMessage request, string operation = "")
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(System.Text.Encoding.UTF8.GetBytes(operation + "\n"));
+        hash.AppendData(request.ToByteArray());
+        return Convert.ToBase64String(hash.GetHashAndReset());
+    }
 }

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Warnings.Contracts.Events;
 using Warnings.Core.Storage;
 using Warnings.PublicationList;
+using Warnings.PublicationList.Domain;
 using Warnings.PublicationList.Storage;
 
 namespace Warnings.Issuing.Cap;
@@ -13,7 +15,7 @@ namespace Warnings.Issuing.Cap;
 /// <c>/alerts/{identifier}.xml</c>, webhooks) hands out byte-identical XML for the same version.
 /// Names come from the publication list at the version the decision used, not today's list.
 /// </summary>
-public sealed class CapDocuments(IStateStore store, ListRepository lists)
+public sealed class CapDocuments(IStateStore store, ListRepository lists, ILogger<CapDocuments> logger)
 {
     public static StoreKey Key(string identifier) => new("cap", identifier);
 
@@ -37,7 +39,14 @@ public sealed class CapDocuments(IStateStore store, ListRepository lists)
         }
 
         var list = await lists.LoadAsync(version.ListVersion);
-        string xml = CapWriter.ToXml(version, list is null ? CapWriter.Vocabulary.Empty : CapWriter.Vocabulary.From(list));
+        var names = list is null ? ListNames.Empty : ListNames.From(list);
+        if (names.MissingEnglish.Count > 0 && version.Texts.Any(t => !ListNames.IsChinese(t.Language)))
+        {
+            logger.LogWarning("CAP of {Identifier}: list v{ListVersion} has no English name for {Missing}; the English info prints the code instead",
+                IdentifierOf(version), version.ListVersion, string.Join(", ", names.MissingEnglish.Take(20)));
+        }
+
+        string xml = CapWriter.ToXml(version, names);
         return await store.CommitAsync([new StoreCondition(key, null)], [new StoreWrite(key, xml)])
             ? xml
             : await store.GetAsync(key) ?? xml;

@@ -3,6 +3,7 @@ using System.Xml.Linq;
 using NodaTime;
 using Warnings.Contracts.Events;
 using Warnings.Core.Identity;
+using Warnings.PublicationList.Domain;
 
 namespace Warnings.Issuing.Cap;
 
@@ -13,10 +14,14 @@ namespace Warnings.Issuing.Cap;
 /// <item>version kind -> msgType Alert / Update / Cancel, with <c>references</c> naming every earlier version;</item>
 /// <item>identifier: <c>310000-{department}-{sent, yyyyMMddHHmmss Asia/Shanghai}-{warning}-{version}</c>,
 /// area code, sent time and sequence in the spirit of GB/T 35965.1;</item>
-/// <item>one <c>info</c> per language (zh-CN always, en when written); hazard as <c>event</c> and
-/// <c>eventCode</c>; districts as <c>geocode</c> (GB/T 2260) under one <c>area</c>;</item>
-/// <item>the grant's response measures as <c>parameter</c> responseMeasure, and the level and
-/// publication-list version as parameters;</item>
+/// <item>one <c>info</c> per language (zh-CN always, en when written), each in its own language
+/// throughout: <c>event</c> (the hazard's name), <c>senderName</c>, <c>areaDesc</c> and the named
+/// parameters from the list's names in that language (<see cref="ListNames"/>; a missing English name
+/// prints the code, never the Chinese one), the contact only where it is written in that language's
+/// script; the hazard code as <c>eventCode</c>, districts as <c>geocode</c> (GB/T 2260) under one <c>area</c>;</item>
+/// <item>parameters: the codes <c>level</c>, <c>responseMeasure</c> (one each) and
+/// <c>publicationListVersion</c>, which a machine reads the same in every block, and the names
+/// <c>levelName</c> and <c>responseMeasureName</c> in the block's language;</item>
 /// <item>times in Asia/Shanghai with their offset, to the second, as the CAP schema requires.</item>
 /// </list>
 /// </summary>
@@ -25,26 +30,14 @@ public static class CapWriter
     public static readonly XNamespace Cap = "urn:oasis:names:tc:emergency:cap:1.2";
     private static readonly DateTimeZone Shanghai = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
 
-    /// <summary>Display names for codes; codes stand in where a name is missing.</summary>
-    public sealed record Vocabulary(IReadOnlyDictionary<string, string> Departments, IReadOnlyDictionary<string, string> Hazards, IReadOnlyDictionary<string, string> Districts)
+    /// <summary>The alert as UTF-8 XML text with its declaration, with the names of the list version the decision used.</summary>
+    public static string ToXml(PublishedWarningVersion version, ListNames names)
     {
-        public static Vocabulary Empty { get; } = new(new Dictionary<string, string>(), new Dictionary<string, string>(), new Dictionary<string, string>());
-
-        /// <summary>The names a publication list gives its departments, hazards and districts.</summary>
-        public static Vocabulary From(Contracts.V1.PublicationList list) => new(
-            list.Departments.GroupBy(d => d.Code).ToDictionary(g => g.Key, g => g.First().Name),
-            list.Hazards.GroupBy(h => h.Code).ToDictionary(g => g.Key, g => g.First().Name),
-            list.Districts.GroupBy(d => d.Code).ToDictionary(g => g.Key, g => g.First().Name));
-    }
-
-    /// <summary>The alert as UTF-8 XML text with its declaration.</summary>
-    public static string ToXml(PublishedWarningVersion version, Vocabulary vocabulary)
-    {
-        var document = Write(version, vocabulary);
+        var document = Write(version, names);
         return $"{document.Declaration}{Environment.NewLine}{document.Root}";
     }
 
-    public static XDocument Write(PublishedWarningVersion version, Vocabulary vocabulary)
+    public static XDocument Write(PublishedWarningVersion version, ListNames names)
     {
         var alert = new XElement(Cap + "alert",
             new XElement(Cap + "identifier", Identifier(version, version.Version, version.PublishedAt)),
@@ -61,7 +54,7 @@ public static class CapWriter
 
         foreach (var text in version.Texts.OrderBy(t => t.Language == "zh-CN" ? 0 : 1))
         {
-            alert.Add(Info(version, text, vocabulary));
+            alert.Add(Info(version, text, names));
         }
 
         return new XDocument(new XDeclaration("1.0", "UTF-8", null), alert);
@@ -73,13 +66,13 @@ public static class CapWriter
 
     private static string Sender(PublishedWarningVersion version) => $"{version.Department.ToLowerInvariant()}@warnings.shanghai";
 
-    private static XElement Info(PublishedWarningVersion version, WarningTextContent text, Vocabulary vocabulary)
+    private static XElement Info(PublishedWarningVersion version, WarningTextContent text, ListNames names)
     {
-        bool chinese = text.Language == "zh-CN";
+        string language = text.Language;
         var info = new XElement(Cap + "info",
-            new XElement(Cap + "language", text.Language),
+            new XElement(Cap + "language", language),
             new XElement(Cap + "category", Category(version.Hazard)),
-            new XElement(Cap + "event", chinese && vocabulary.Hazards.TryGetValue(version.Hazard, out var hazardName) ? hazardName : version.Hazard.Replace('_', ' ')),
+            new XElement(Cap + "event", names.Hazard(version.Hazard, language)),
             new XElement(Cap + "responseType", version.Kind == "Cancel" ? "AllClear" : "Prepare"),
             new XElement(Cap + "urgency", version.Kind == "Cancel" ? "Past" : version.OnsetAt <= version.PublishedAt ? "Immediate" : "Expected"),
             new XElement(Cap + "severity", Severity(version.Level)),
@@ -88,19 +81,27 @@ public static class CapWriter
             new XElement(Cap + "effective", Time(version.PublishedAt)),
             new XElement(Cap + "onset", Time(version.OnsetAt)),
             new XElement(Cap + "expires", Time(version.ExpiresAt)),
-            new XElement(Cap + "senderName", vocabulary.Departments.TryGetValue(version.Department, out var department) ? department : version.Department),
+            new XElement(Cap + "senderName", names.Department(version.Department, language)),
             new XElement(Cap + "headline", text.Headline));
         Optional(info, "description", text.Description);
         Optional(info, "instruction", text.Instruction);
-        Optional(info, "contact", version.Contact);
+        // The contact is written once, for the Chinese block; another block carries it only when it
+        // holds no Chinese (a phone number does not).
+        Optional(info, "contact", ListNames.IsChinese(language) || !ListNames.HasChinese(version.Contact) ? version.Contact : "");
         info.Add(Value("parameter", "level", version.Level.Length > 0 ? version.Level : "none"));
+        if (version.Level.Length > 0)
+        {
+            info.Add(Value("parameter", "levelName", names.Level(version.Level, language)));
+        }
+
         info.Add(Value("parameter", "publicationListVersion", version.ListVersion.ToString(CultureInfo.InvariantCulture)));
         foreach (var measure in version.ResponseMeasures)
         {
             info.Add(Value("parameter", "responseMeasure", measure));
+            info.Add(Value("parameter", "responseMeasureName", names.Measure(measure, language)));
         }
 
-        var area = new XElement(Cap + "area", new XElement(Cap + "areaDesc", string.Join(' ', version.Districts.Select(d => AreaName(d, vocabulary)))));
+        var area = new XElement(Cap + "area", new XElement(Cap + "areaDesc", names.Districts(version.Districts, language)));
         foreach (var polygon in version.Polygons ?? [])
         {
             area.Add(new XElement(Cap + "polygon", string.Join(' ', polygon.Points.Select(Point))));
@@ -121,9 +122,6 @@ public static class CapWriter
     }
 
     private static string Point(GeoCoordinate point) => string.Create(CultureInfo.InvariantCulture, $"{point.Latitude:0.######},{point.Longitude:0.######}");
-
-    private static string AreaName(string district, Vocabulary vocabulary) =>
-        district == Scopes.CityWide ? "上海市" : vocabulary.Districts.TryGetValue(district, out var name) ? name : district;
 
     private static void Optional(XElement parent, string name, string value)
     {

@@ -38,19 +38,25 @@ public sealed class WarningGrpcService(
     IStateStore store) : WarningService.WarningServiceBase
 {
     [RpcAccess(Roles.DutyOfficer, Mutating = true)]
-    public override async Task<Warning> CreateDraft(CreateDraftRequest request, ServerCallContext context)
+    public override Task<Warning> CreateDraft(CreateDraftRequest request, ServerCallContext context) =>
+        CreateDraftAsync(request, context, "CreateDraft", request);
+
+    // The request id belongs to the RPC the caller made (CreateDraft or ImportCapDraft) and is
+    // fingerprinted on the request the caller sent (the CAP document for an import).
+    private async Task<Warning> CreateDraftAsync(CreateDraftRequest request, ServerCallContext context, string method, IMessage sent)
     {
         var caller = context.Caller();
         string department = request.Department.Length > 0 ? request.Department : caller.Department ?? "";
+        // The caller's scope first: nobody outside the department reads its templates or makes the costly geometry run.
+        caller.RequireDepartment(department);
         var list = await snapshots.CurrentAsync();
         var problems = new FieldViolations().CheckId(request.RequestId);
-        ContentRules.Check(request.Content, Districts(list), problems);
-        // The caller's scope before the costly geometry: nobody outside the department makes it run.
-        caller.RequireDepartment(department);
-        ContentRules.CheckShapes(request.Content, problems);
+        var (content, note) = TemplateDrafts.Apply(request, department, list, clock.GetCurrentInstant(), problems);
+        ContentRules.Check(content, Districts(list), problems);
+        ContentRules.CheckShapes(content, problems);
         problems.ThrowIfAny();
 
-        return await commands.RunAsync($"{caller.Id}:CreateDraft", request.RequestId, request, () =>
+        return await commands.RunAsync($"{caller.Id}:{method}", request.RequestId, sent, () =>
         {
             var now = clock.GetCurrentInstant();
             string id = $"w-{Guid.NewGuid():N}"[..18]; // random: sequential ids share their leading digits
@@ -62,14 +68,14 @@ public sealed class WarningGrpcService(
                     Id = id,
                     Department = department,
                     State = WarningState.Draft,
-                    Content = request.Content.Clone(),
+                    Content = content!.Clone(),
                     Maker = caller.Id,
                     CreatedAt = now.ToTimestamp(),
                     UpdatedAt = now.ToTimestamp(),
                     Revision = 1,
                 },
             };
-            history.Steps.Add(Step(now, caller, "created"));
+            history.Steps.Add(Step(now, caller, "created", note));
             var (conditions, writes) = repository.Create(id, history);
             return Task.FromResult(new CommandPlan<Warning>(Present(history.Warning, now), conditions, writes, []));
         });
@@ -92,7 +98,7 @@ public sealed class WarningGrpcService(
             problems.ThrowIfAny(read.ErrorReason);
         }
 
-        return await CreateDraft(new CreateDraftRequest { RequestId = request.RequestId, Content = read.Content }, context);
+        return await CreateDraftAsync(new CreateDraftRequest { RequestId = request.RequestId, Content = read.Content }, context, "ImportCapDraft", request);
     }
 
     [RpcAccess(Roles.DutyOfficer, Mutating = true)]

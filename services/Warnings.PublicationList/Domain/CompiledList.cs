@@ -29,6 +29,7 @@ public sealed class CompiledList
     {
         Document = document;
         Version = document.Version;
+        Names = ListNames.From(document);
         for (int i = 0; i < document.Districts.Count && i < 31; i++)
         {
             _districtBits[document.Districts[i].Code] = i;
@@ -59,6 +60,9 @@ public sealed class CompiledList
 
     /// <summary>The list as edited; do not modify.</summary>
     public Contracts.V1.PublicationList Document { get; }
+
+    /// <summary>The names this version gives its codes, per language.</summary>
+    public ListNames Names { get; }
 
     /// <summary>Checks <paramref name="candidate"/> against this version at <paramref name="at"/>, returning every violation.</summary>
     public ListDecision Check(PublicationCandidate candidate, Instant at)

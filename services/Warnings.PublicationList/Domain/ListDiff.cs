@@ -36,7 +36,28 @@ public static class ListDiff
             changes.Add("vocabulary changed (districts, departments, hazards, channels or languages)");
         }
 
+        if (!before.LevelNames.Equals(after.LevelNames) || !before.ResponseMeasureNames.Equals(after.ResponseMeasureNames) || !Equals(before.City, after.City))
+        {
+            changes.Add("names changed (levels, response measures or the city)");
+        }
+
+        DescribeTemplates(before, after, changes);
         return changes;
+    }
+
+    private static void DescribeTemplates(Contracts.V1.PublicationList before, Contracts.V1.PublicationList after, List<string> changes)
+    {
+        var old = before.Templates.GroupBy(t => t.Id).ToDictionary(g => g.Key, g => g.First());
+        var now = after.Templates.GroupBy(t => t.Id).ToDictionary(g => g.Key, g => g.First());
+        changes.AddRange(after.Templates.Where(t => !old.ContainsKey(t.Id)).Select(t => $"template {t.Id} added"));
+        changes.AddRange(before.Templates.Where(t => !now.ContainsKey(t.Id)).Select(t => $"template {t.Id} removed"));
+        foreach (var template in after.Templates.Where(t => old.TryGetValue(t.Id, out var o) && !o.Equals(t)))
+        {
+            var fields = WarningTemplate.Descriptor.Fields.InFieldNumberOrder()
+                .Where(f => !Equals(f.Accessor.GetValue(old[template.Id]), f.Accessor.GetValue(template)))
+                .Select(f => f.Name);
+            changes.Add($"template {template.Id}: {string.Join(", ", fields)}");
+        }
     }
 
     private static void Compare(IMessage? before, IMessage? after, string change, List<string> changes)

@@ -8,9 +8,9 @@ using Warnings.Core.Identity;
 namespace Warnings.PublicationList.Domain;
 
 /// <summary>
-/// Validates a whole list document: vocabulary, every grant, overlaps between grants, reporting
-/// rules. Returns every problem with a field path under <c>list.</c>; edits validate the document
-/// they would produce, so nothing invalid is ever written.
+/// Validates a whole list document: vocabulary and its names, every grant, overlaps between grants,
+/// reporting rules, templates. Returns every problem with a field path under <c>list.</c>; edits
+/// validate the document they would produce, so nothing invalid is ever written.
 /// </summary>
 public static partial class ListValidator
 {
@@ -22,7 +22,12 @@ public static partial class ListValidator
 
     private static readonly string[] SeverityClasses = ["I", "II", "III", "IV"];
 
-    public static List<BadRequest.Types.FieldViolation> Validate(Contracts.V1.PublicationList list)
+    /// <summary>
+    /// Every problem of <paramref name="list"/>. <paramref name="carriedFrom"/> is the version an edit
+    /// is based on: a name already missing there may stay missing (see the names rule); without it,
+    /// every name is required.
+    /// </summary>
+    public static List<BadRequest.Types.FieldViolation> Validate(Contracts.V1.PublicationList list, Contracts.V1.PublicationList? carriedFrom = null)
     {
         var problems = new List<BadRequest.Types.FieldViolation>();
         void Problem(string field, string description) => problems.Add(new BadRequest.Types.FieldViolation { Field = $"list.{field}", Description = description });
@@ -168,6 +173,8 @@ public static partial class ListValidator
         }
 
         ValidateReporting(list.Reporting, Problem);
+        CheckNames(list, carriedFrom, Problem);
+        CheckTemplates(list, Problem);
         return problems;
     }
 

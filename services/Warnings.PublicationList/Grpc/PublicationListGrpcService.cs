@@ -15,8 +15,8 @@ using ListDocument = Warnings.Contracts.V1.PublicationList;
 
 namespace Warnings.PublicationList.Grpc;
 
-/// <summary>Reads, edits, history, dry-run checks and change notifications of the publication list.</summary>
-public sealed class PublicationListGrpcService(
+/// <summary>Reads, edits, history, dry-run checks and change notifications of the publication list (templates: the other part).</summary>
+public sealed partial class PublicationListGrpcService(
     ListRepository repository,
     ListSnapshots snapshots,
     IClock clock,
@@ -43,7 +43,13 @@ public sealed class PublicationListGrpcService(
         problems.ThrowIfAny();
 
         long version = request.Version > 0 ? request.Version : request.At is not null ? await repository.VersionAtAsync(at) : (await snapshots.CurrentAsync()).Version;
-        return await LoadAsync(version);
+        var list = await LoadAsync(version);
+        if (!context.Caller().HasAnyRole(TemplateReaders))
+        {
+            list.Templates.Clear(); // the template RPCs' readers only
+        }
+
+        return list;
     }
 
     [RpcAccess(Roles.AnyAuthenticated)]
@@ -112,20 +118,14 @@ public sealed class PublicationListGrpcService(
         audit.Target = "list";
         return EditAsync(context, request, request.RequestId, request.ExpectedVersion, request.Reason, list =>
         {
-            var imported = request.List.Clone();
-            list.Districts.Clear();
-            list.Districts.Add(imported.Districts);
-            list.Departments.Clear();
-            list.Departments.Add(imported.Departments);
-            list.Hazards.Clear();
-            list.Hazards.Add(imported.Hazards);
-            list.Channels.Clear();
-            list.Channels.Add(imported.Channels);
-            list.Languages.Clear();
-            list.Languages.Add(imported.Languages);
-            list.Grants.Clear();
-            list.Grants.Add(imported.Grants);
-            list.Reporting = imported.Reporting;
+            // Every field, so whatever the list holds (templates included) is replaced; the edit
+            // stamps version, editor and time afresh.
+            foreach (var field in ListDocument.Descriptor.Fields.InDeclarationOrder())
+            {
+                field.Accessor.Clear(list);
+            }
+
+            list.MergeFrom(request.List);
         }, field => field);
     }
 
@@ -268,7 +268,7 @@ public sealed class PublicationListGrpcService(
             var before = await repository.LoadAsync(current) ?? new ListDocument();
             var after = before.Clone();
             edit(after);
-            var problems = ListValidator.Validate(after);
+            var problems = ListValidator.Validate(after, carriedFrom: before);
             if (problems.Count > 0)
             {
                 foreach (var problem in problems)

@@ -71,7 +71,9 @@ public sealed class ListRefresher(
         }
 
         var list = JsonParser.Default.Parse<Contracts.V1.PublicationList>(await File.ReadAllTextAsync(options.Value.DefaultListPath));
-        var problems = ListValidator.Validate(list);
+        // Validated as carried over from itself: a file written before English names existed still
+        // loads (like an older list in the store), its missing names said in the change record.
+        var problems = ListValidator.Validate(list, carriedFrom: list);
         if (problems.Count > 0)
         {
             throw new InvalidDataException($"The default publication list {options.Value.DefaultListPath} is invalid: {string.Join("; ", problems.Select(p => $"{p.Field}: {p.Description}"))}");
@@ -83,8 +85,13 @@ public sealed class ListRefresher(
             By = "platform",
             Reason = $"default list loaded on first start from {Path.GetFileName(options.Value.DefaultListPath)}",
             RequestId = "default-list",
-            Changes = { $"{list.Grants.Count} grants loaded" },
+            Changes = { $"{list.Grants.Count} grants and {list.Templates.Count} templates loaded" },
         };
+        if (ListNames.From(list).MissingEnglish is { Count: > 0 } missing)
+        {
+            change.Changes.Add($"no English name for {missing.Count} codes ({string.Join(", ", missing.Take(10))}{(missing.Count > 10 ? ", ..." : "")}): CAP's English info prints the code for them");
+        }
+
         // Two instances starting together: one commit wins; the other re-plans, finds a list, and
         // returns the winner's answer.
         var loaded = await commands.RunAsync("platform:LoadDefaultList", "default-list", null, async () =>

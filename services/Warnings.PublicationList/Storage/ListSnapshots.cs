@@ -44,7 +44,13 @@ public sealed class ListSnapshots(ListRepository repository, ILogger<ListSnapsho
                 ?? throw new InvalidOperationException($"Publication list version {version} is current but missing from the store.");
             var compiled = new CompiledList(document);
             _current = compiled;
-            logger.LogInformation("Publication list v{Version} in effect on this instance ({Grants} grants)", version, document.Grants.Count);
+            logger.LogInformation("Publication list v{Version} in effect on this instance ({Grants} grants, {Templates} templates)", version, document.Grants.Count, document.Templates.Count);
+            if (compiled.Names.MissingEnglish.Count > 0)
+            {
+                logger.LogWarning("Publication list v{Version} has no English name for {Count} codes ({Missing}); CAP's English info and English template texts print the code for them",
+                    version, compiled.Names.MissingEnglish.Count, string.Join(", ", compiled.Names.MissingEnglish.Take(20)));
+            }
+
             Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             return compiled;
         }

@@ -5,11 +5,6 @@ using NodaTime;
 
 namespace Warnings.Reporting.Domain;
 
-/// <summary>
-/// What a report must contain and how it must relate to the incident so far. Every problem becomes a
-/// field violation of one INVALID_ARGUMENT (reason <c>REPORT_INVALID</c>), so a district learns of all
-/// its missing items at once (prevention of 漏报) and nothing is written.
-/// </summary>
 /// <summary>The lengths of a report's texts (they flow into documents, lists and the dashboard).</summary>
 public static class ReportLimits
 {
@@ -23,9 +18,14 @@ public static class ReportLimits
     public const int MaxTextLength = 2000;
 }
 
+/// <summary>
+/// What a report must contain and how it must relate to the incident so far. Every problem becomes a
+/// field violation of one INVALID_ARGUMENT (reason <c>REPORT_INVALID</c>), so a district learns of all
+/// its missing items at once (prevention of 漏报) and nothing is written.
+/// </summary>
 public static class ReportRules
 {
-    public const string Reason = "REPORT_INVALID";
+    public const string Reason = ReportingReasons.ReportInvalid;
 
     /// <summary>Every text of the body within <see cref="ReportLimits"/>.</summary>
     public static void CheckLengths(ReportBody body, FieldViolations problems) =>
@@ -75,6 +75,15 @@ public static class ReportRules
             "body.totals", "counts cannot be negative");
     }
 
+    /// <summary>The category is one the reporting rules of the list make reportable.</summary>
+    public static void CheckCategory(ReportBody body, ReportingRules rules, long listVersion, FieldViolations problems)
+    {
+        if (body.Category.Length > 0 && !rules.Categories.Any(c => c.Code == body.Category && c.Reportable))
+        {
+            problems.Add("body.category", $"'{body.Category}' is not a reportable category on publication list v{listVersion}");
+        }
+    }
+
     /// <summary>Where and when: a known district, a location inside the city near it, not in the future.</summary>
     public static void CheckPlaceAndTime(ReportBody body, DistrictMap map, ReportingOptions options, Instant now, FieldViolations problems)
     {
@@ -111,32 +120,42 @@ public static class ReportRules
         }
     }
 
-    /// <summary>Cumulative counts do not fall, or jump, without a stated reason.</summary>
-    public static void CheckCounts(IncidentCounts before, IncidentCounts after, string reason, double jumpFactor, FieldViolations problems)
+    /// <summary>
+    /// How <paramref name="after"/> may follow <paramref name="before"/> without a stated reason:
+    /// cumulative counts (deaths, injuries, losses, damage) do not fall; no count jumps (grows by 10
+    /// or more and beyond <paramref name="jumpFactor"/> times). Missing and trapped are current
+    /// states: they fall freely as people are found or rescued. <paramref name="later"/> names the
+    /// report that follows when a correction is checked against it.
+    /// </summary>
+    public static void CheckCounts(IncidentCounts before, IncidentCounts after, string reason, double jumpFactor, FieldViolations problems, string later = "")
     {
         if (reason.Trim().Length > 0)
         {
             return;
         }
 
-        foreach (var (name, old, now) in Pairs(before, after))
+        foreach (var (name, old, now, cumulative) in Pairs(before, after))
         {
-            if (now < old)
+            if (now < old && cumulative)
             {
-                problems.Add($"body.totals.{name}", $"fell from {old} to {now}: cumulative counts need body.count_change_reason to fall");
+                problems.Add($"body.totals.{name}", later.Length == 0
+                    ? $"fell from {old} to {now}: cumulative counts need body.count_change_reason to fall"
+                    : $"{later} gives {now}, less than the corrected {old}: cumulative counts need body.count_change_reason to fall");
             }
             else if (now - old >= 10 && now > old * jumpFactor)
             {
-                problems.Add($"body.totals.{name}", $"jumped from {old} to {now}: explain it in body.count_change_reason");
+                problems.Add($"body.totals.{name}", later.Length == 0
+                    ? $"jumped from {old} to {now}: explain it in body.count_change_reason"
+                    : $"{later} gives {now}, a jump from the corrected {old}: explain it in body.count_change_reason");
             }
         }
     }
 
-    private static IEnumerable<(string, double, double)> Pairs(IncidentCounts a, IncidentCounts b) =>
+    private static IEnumerable<(string Name, double Before, double After, bool Cumulative)> Pairs(IncidentCounts a, IncidentCounts b) =>
     [
-        ("deaths", a.Deaths, b.Deaths), ("missing", a.Missing, b.Missing), ("seriously_injured", a.SeriouslyInjured, b.SeriouslyInjured),
-        ("trapped", a.Trapped, b.Trapped), ("affected_population", a.AffectedPopulation, b.AffectedPopulation), ("relocated", a.Relocated, b.Relocated),
-        ("houses_collapsed", a.HousesCollapsed, b.HousesCollapsed), ("houses_damaged", a.HousesDamaged, b.HousesDamaged),
-        ("crop_area_hectares", a.CropAreaHectares, b.CropAreaHectares), ("direct_loss_yuan", a.DirectLossYuan, b.DirectLossYuan),
+        ("deaths", a.Deaths, b.Deaths, true), ("missing", a.Missing, b.Missing, false), ("seriously_injured", a.SeriouslyInjured, b.SeriouslyInjured, true),
+        ("trapped", a.Trapped, b.Trapped, false), ("affected_population", a.AffectedPopulation, b.AffectedPopulation, true), ("relocated", a.Relocated, b.Relocated, true),
+        ("houses_collapsed", a.HousesCollapsed, b.HousesCollapsed, true), ("houses_damaged", a.HousesDamaged, b.HousesDamaged, true),
+        ("crop_area_hectares", a.CropAreaHectares, b.CropAreaHectares, true), ("direct_loss_yuan", a.DirectLossYuan, b.DirectLossYuan, true),
     ];
 }

@@ -4,6 +4,7 @@ using NodaTime;
 using Warnings.Contracts.Events;
 using Warnings.Contracts.Time;
 using Warnings.Issuing.Cap;
+using Warnings.PublicationList.Domain;
 
 namespace Warnings.Issuing.Tests.Cap;
 
@@ -13,7 +14,7 @@ public class CapTests
     private static readonly Instant Sent = Instant.FromUtc(2026, 7, 15, 8, 30, 5).PlusNanoseconds(123_000_000);
     private static readonly Contracts.V1.PublicationList List =
         JsonParser.Default.Parse<Contracts.V1.PublicationList>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "publication-list", "shanghai.json")));
-    private static readonly CapWriter.Vocabulary Names = CapWriter.Vocabulary.From(List);
+    private static readonly ListNames Names = ListNames.From(List);
 
     private static PublishedWarningVersion Version(string level = "red", string kind = "Alert", int version = 1, string hazard = "typhoon") => new(
         "w-0123456789abcdef", version, kind,
@@ -38,7 +39,7 @@ public class CapTests
         Assert.Equal("台风", infos[0].Element(Ns + "event")!.Value);
         Assert.Equal("上海市气象局", infos[0].Element(Ns + "senderName")!.Value);
         Assert.Equal(["310101", "310115"], infos[0].Descendants(Ns + "geocode").Select(g => g.Element(Ns + "value")!.Value));
-        Assert.Equal("黄浦区 浦东新区", infos[0].Descendants(Ns + "areaDesc").Single().Value);
+        Assert.Equal("黄浦区、浦东新区", infos[0].Descendants(Ns + "areaDesc").Single().Value);
         Assert.Equal(["suspend_work", "close_parks_and_schools"],
             infos[0].Elements(Ns + "parameter").Where(p => p.Element(Ns + "valueName")!.Value == "responseMeasure").Select(p => p.Element(Ns + "value")!.Value));
     }
@@ -100,7 +101,7 @@ public class CapTests
                 random.Next(3) == 0 ? [RandomPolygon(random)] : null,
                 random.Next(3) == 0 ? [new GeoCircle(new GeoCoordinate(30.7 + random.NextDouble(), 120.9 + random.NextDouble()), 0.1 + (random.NextDouble() * 50))] : null);
 
-            var errors = CapSchema.Validate(CapWriter.Write(warning, random.Next(3) == 0 ? CapWriter.Vocabulary.Empty : Names));
+            var errors = CapSchema.Validate(CapWriter.Write(warning, random.Next(3) == 0 ? ListNames.Empty : Names));
 
             Assert.True(errors.Count == 0, $"case {i} ({warning.Hazard} {warning.Level} v{warning.Version}): {string.Join("; ", errors)}");
         }

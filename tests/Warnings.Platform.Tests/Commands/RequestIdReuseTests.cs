@@ -46,6 +46,8 @@ public sealed partial class RequestIdReuseTests(EmbeddedPlatformFixture fixture)
         ["PublicationListService/RetireGrant"] = t => t.RetireGrant(),
         ["PublicationListService/UpdateReportingRules"] = t => t.UpdateReportingRules(),
         ["PublicationListService/ImportList"] = t => t.ImportList(),
+        ["PublicationListService/UpsertTemplate"] = t => t.UpsertTemplate(),
+        ["PublicationListService/RetireTemplate"] = t => t.RetireTemplate(),
         ["FeedService/RegisterWebhook"] = t => t.RegisterWebhook(),
         ["FeedService/ResumeWebhook"] = t => t.ResumeWebhook(),
         ["FeedService/DeleteWebhook"] = t => t.DeleteWebhook(),
