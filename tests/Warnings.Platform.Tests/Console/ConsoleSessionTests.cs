@@ -133,6 +133,14 @@ public sealed partial class ConsoleBrowserTests
         {
             await browser.GoAsync(hash, view);
             await browser.UntilAsync(ready, $"the {view} page filled in");
+            if (view == "list")
+            {
+                await browser.ClickAsync("[data-edit-template=\"smb-typhoon-red\"]");
+                await browser.UntilAsync("document.getElementById('t-zh-CN-headline')?.value === '{hazard}{level}预警'", "the template editor");
+                await browser.AssertAccessibleAsync("template editor");
+                await browser.ScreenshotAsync("list-template-editor");
+            }
+
             if (view == "ops")
             {
                 await browser.ClickAsync("#verify-audit");

@@ -15,23 +15,21 @@ public sealed partial class ConsoleBrowserTests(ConsoleFixture fixture) : IClass
     private const string FormReady = "document.querySelector('form.warning-form')?.dataset.ready === 'true' && document.querySelector('form.warning-form')?.dataset.checking !== 'true'";
 
     [Fact]
-    public async Task An_officer_drafts_a_red_typhoon_an_approver_signs_it_off_and_the_officer_watches_every_channel_delivered()
+    public async Task An_officer_drafts_a_red_typhoon_from_a_template_an_approver_signs_it_off_and_the_officer_watches_every_channel_delivered()
     {
         await using var officer = await ConsoleBrowser.StartAsync(fixture.Http);
         await officer.SignInAsync(TestIdentities.Keys[Roles.DutyOfficer]);
         await officer.GoAsync("#/new", "draft");
         await officer.UntilAsync(FormReady, "the new warning form");
         await officer.SelectAsync("#f-hazard", "typhoon");
-        await officer.SelectAsync("#f-level", "red");
+        // The department's standard text for a red typhoon: it sets the level and fills both languages.
+        await officer.UntilAsync("!!document.querySelector('#f-template option[value=\"smb-typhoon-red\"]')", "the typhoon templates");
+        await officer.SelectAsync("#f-template", "smb-typhoon-red");
+        await officer.UntilAsync("document.getElementById('f-level').value === 'red' && document.getElementById('f-zh-CN-headline').value === '{hazard}{level}预警' && document.getElementById('f-en-headline').value !== ''", "the template's level and texts");
         foreach (string channel in new[] { "sms", "cell_broadcast", "website", "app_push", "siren" })
         {
             await officer.ClickAsync($"#ch-{channel} input");
         }
-
-        await officer.TypeAsync("#f-zh-CN-headline", "上海市台风红色预警");
-        await officer.TypeAsync("#f-zh-CN-description", "受今年第9号台风影响，预计未来12小时内浦东新区将出现12级以上大风。");
-        await officer.TypeAsync("#f-zh-CN-instruction", "请停止户外作业，远离广告牌和临时搭建物。");
-        await officer.TypeAsync("#f-en-headline", "Red typhoon warning for Shanghai");
 
         // Pudong, chosen on the map, and a polygon drawn inside it.
         var inside = await PointInsideAsync(officer, "310115");
@@ -60,6 +58,7 @@ public sealed partial class ConsoleBrowserTests(ConsoleFixture fixture) : IClass
         await officer.ClickAsync("#submit");
         await officer.UntilAsync("document.getElementById('main').dataset.view === 'warning' && document.getElementById('main').dataset.state === 'WARNING_STATE_SUBMITTED'", "the submitted warning");
         string id = ((string)(await officer.EvaluateAsync("location.hash"))!).Split('/')[^1];
+        Assert.Equal("台风红色预警", await officer.TextAsync("#main h1")); // the placeholders filled by the platform
         Assert.Contains("需由他人审核", await officer.TextAsync("#main"));
 
         await using (var approver = await ConsoleBrowser.StartAsync(fixture.Http))

@@ -42,7 +42,7 @@ export async function warningForm(main, content, actions, kind = 'Alert') {
     h('p', { id: 'check-state', class: 'check-state' }), h('div', { class: 'messages', id: 'f-summary-messages', 'aria-live': 'polite' }));
   const previewBox = h('div', { id: 'preview' });
   const form = h('form', { class: 'warning-form', novalidate: true, onsubmit: (e) => e.preventDefault() });
-  const chooser = templateChooser(() => ({ department: session.department, hazard: hazard.value, level: level.value }), (template) => fill(template));
+  const chooser = templateChooser(() => ({ department: session.department, hazard: hazard.value }), (template) => fill(template));
 
   mount(main, form);
   form.append(
@@ -142,20 +142,38 @@ export async function warningForm(main, content, actions, kind = 'Alert') {
 
   const changed = debounce(() => check(), 250);
 
+  // A template: its level and texts. Fields left as the template wrote them are sent empty with
+  // from_template, so the platform fills them; what the officer edits wins.
+  let templateId = '';
   function fill(template) {
-    // A template's content (hazard, level, channels, texts); the rest stays as the officer set it.
-    const c = template.content || template;
-    fillHazards(c.hazard || hazard.value);
-    fillLevels(c.level ?? level.value);
-    fillChannels(c.channels || chosenChannels());
-    for (const x of c.texts || []) {
-      if (!texts[x.language]) continue;
-      texts[x.language].headline.value = x.headline || '';
-      texts[x.language].description.value = x.description || '';
-      texts[x.language].instruction.value = x.instruction || '';
-    }
-    if (c.districts && c.districts.length) areas.setDistricts(c.districts);
+    templateId = template.id;
+    fillHazards(template.hazard || hazard.value);
+    fillLevels(template.level ?? level.value);
+    fillChannels(chosenChannels());
+    setTexts(template.texts || [], true);
     changed();
+  }
+
+  function setTexts(given, fromTemplate) {
+    for (const x of given) {
+      if (!texts[x.language]) continue;
+      for (const k of ['headline', 'description', 'instruction']) {
+        texts[x.language][k].value = x[k] || '';
+        if (fromTemplate) texts[x.language][k].dataset.fromTemplate = 'true';
+        else delete texts[x.language][k].dataset.fromTemplate;
+      }
+    }
+  }
+
+  /** The draft request's template part: {templateId} and the texts with untouched template fields left empty. */
+  function templated(content) {
+    if (!templateId) return null;
+    const blank = (l, k) => (texts[l][k].dataset.fromTemplate === 'true' ? '' : texts[l][k].value.trim());
+    return {
+      fromTemplate: { templateId },
+      texts: LANGS.map((l) => ({ language: l, headline: blank(l, 'headline'), description: blank(l, 'description'), instruction: blank(l, 'instruction') }))
+        .filter((x) => x.headline || x.description || x.instruction || content.texts.some((y) => y.language === x.language)),
+    };
   }
 
   fillHazards(start.hazard || (grantsFor(list, session.department, serverNow())[0] || {}).hazard);
@@ -164,6 +182,7 @@ export async function warningForm(main, content, actions, kind = 'Alert') {
   hazard.addEventListener('change', () => { fillLevels(undefined); fillChannels(chosenChannels()); chooser.refresh(); changed(); });
   level.addEventListener('change', () => { fillChannels(chosenChannels()); chooser.refresh(); changed(); });
   for (const input of [onset, expires, contact, ...LANGS.flatMap((l) => Object.values(texts[l]))]) input.addEventListener('input', changed);
+  for (const input of LANGS.flatMap((l) => Object.values(texts[l]))) input.addEventListener('input', () => delete input.dataset.fromTemplate);
 
   const districts = [{ code: '310000', name: districtName(list, '310000') }, ...(list.districts || []).filter((d) => d.code !== '310000')];
   const areas = await districtMap(mapBox, districts, start, changed);
@@ -180,5 +199,12 @@ export async function warningForm(main, content, actions, kind = 'Alert') {
   });
   await check();
   form.dataset.ready = 'true';
-  return { form, read, check, close: stop, clear: () => clearViolations(form), show: (v, r) => showViolations(form, v, r) };
+  return {
+    form, read, check, close: stop, templated,
+    // After the platform made the draft: its filled texts, and no template any more.
+    saved(warning) {
+      templateId = '';
+      setTexts((warning.content || {}).texts || [], false);
+      changed();
+    }, clear: () => clearViolations(form), show: (v, r) => showViolations(form, v, r) };
 }

@@ -17,9 +17,13 @@ export async function render(main, warningId) {
   async function save() {
     const content = form.read();
     try {
+      const template = id ? null : form.templated(content);
       const warning = id
         ? await post('/v1/warnings:editDraft', { requestId: requestId(), warningId: id, content })
-        : await post('/v1/warnings', { requestId: requestId(), content });
+        : await post('/v1/warnings', template
+          ? { requestId: requestId(), content: { ...content, texts: template.texts }, fromTemplate: template.fromTemplate }
+          : { requestId: requestId(), content });
+      if (template) form.saved(warning);
       id = warning.id;
       history.replaceState(null, '', `#/edit/${id}`);
       main.dataset.warning = id;

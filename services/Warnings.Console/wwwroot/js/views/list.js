@@ -8,6 +8,7 @@ import { currentList, districtName, hazardName, invalidateList } from '../data.j
 import { show } from '../time.js';
 import { fromApiError } from '../violations.js';
 import { grantEditor } from '../grant-editor.js';
+import { templateEditor, templateTable } from '../template-editor.js';
 
 export const name = 'list';
 
@@ -24,6 +25,8 @@ export async function render(main) {
     status: h('select', { id: 'filter-status' }, h('option', { value: '' }, t('all')), Object.entries(statusWords).map(([v, w]) => h('option', { value: v }, w))),
   };
   const asAt = h('input', { type: 'datetime-local', id: 'as-at-date' });
+  const templatesBox = h('div', { id: 'templates' });
+  const templateEditorBox = h('div', { id: 'template-editor' });
   let list;
 
   mount(main, h('h1', {}, t('navList')),
@@ -33,6 +36,7 @@ export async function render(main) {
         h('button', { type: 'button', id: 'new-grant', onclick: () => edit(null) }, t('newGrant'))),
       tableBox),
     editorBox,
+    h('section', { 'aria-labelledby': 'templates-title' }, h('h2', { id: 'templates-title' }, t('templates')), templatesBox, templateEditorBox),
     h('section', { 'aria-labelledby': 'history-title' }, h('h2', { id: 'history-title' }, t('listHistory')), historyBox),
     h('section', { 'aria-labelledby': 'as-at-title' }, h('h2', { id: 'as-at-title' }, t('listAt')),
       h('div', { class: 'row' }, field('as-at-date', t('at'), asAt), h('button', { type: 'button', id: 'show-as-at', onclick: showAsAt }, t('show'))), asAtBox));
@@ -47,6 +51,7 @@ export async function render(main) {
     mount(filters.department, h('option', { value: '' }, t('all')), (list.departments || []).map((x) => h('option', { value: x.code, selected: x.code === d }, `${x.code} ${x.name}`)));
     mount(filters.hazard, h('option', { value: '' }, t('all')), (list.hazards || []).map((x) => h('option', { value: x.code, selected: x.code === hz }, x.name)));
     drawTable();
+    mount(templatesBox, templateTable(list, editTemplate));
     await drawHistory();
   }
 
@@ -79,11 +84,20 @@ export async function render(main) {
     editorBox.scrollIntoView();
   }
 
+  function editTemplate(template) {
+    mount(templateEditorBox, templateEditor(list, template, {
+      save: async (edited, reason) => run('upsertTemplate', { template: edited, reason }),
+      retire: async (id, reason) => run('retireTemplate', { templateId: id, reason }),
+    }));
+    templateEditorBox.scrollIntoView();
+  }
+
   async function run(action, body) {
     try {
       await post(`/v1/publication-list:${action}`, { requestId: requestId(), expectedVersion: list.version, ...body });
       toast(`${t('confirm')} ✓`);
       mount(editorBox);
+      mount(templateEditorBox);
       await load();
       return [];
     } catch (e) {
