@@ -86,7 +86,7 @@ public sealed partial class ConsoleBrowserTests(ConsoleFixture fixture) : IClass
         await officer.UntilAsync("document.getElementById('main').dataset.state === 'WARNING_STATE_PUBLISHED' && document.querySelectorAll('#board tr').length === 5", "the board of five channels");
         await officer.UntilAsync("[...document.querySelectorAll('#board tr')].every(r => r.dataset.status === 'delivered')", "every channel delivered");
         Assert.Equal("yes", (string?)await officer.EvaluateAsync("window.sameDocument")); // no reload
-        Assert.Contains("urn:oasis:names:tc:emergency:cap:1.2", await officer.TextAsync("#cap pre") ?? "", StringComparison.Ordinal);
+        await officer.UntilAsync("document.querySelector('#cap pre')?.textContent.includes('urn:oasis:names:tc:emergency:cap:1.2')", "the CAP document");
         await officer.AssertAccessibleAsync("warning");
         await officer.ScreenshotAsync("warning-delivered");
         await officer.AssertNoProblemsAsync();

@@ -41,6 +41,7 @@ export async function warningForm(main, content, actions, kind = 'Alert') {
   const checkBox = h('section', { class: 'check', 'aria-labelledby': 'check-title' }, h('h2', { id: 'check-title' }, t('check')),
     h('p', { id: 'check-state', class: 'check-state' }), h('div', { class: 'messages', id: 'f-summary-messages', 'aria-live': 'polite' }));
   const previewBox = h('div', { id: 'preview' });
+  const previewNote = h('p', { class: 'help', id: 'preview-note', 'aria-live': 'polite' });
   const form = h('form', { class: 'warning-form', novalidate: true, onsubmit: (e) => e.preventDefault() });
   const chooser = templateChooser(() => ({ department: session.department, hazard: hazard.value }), (template) => fill(template));
 
@@ -61,7 +62,7 @@ export async function warningForm(main, content, actions, kind = 'Alert') {
           field(`f-${l}-instruction`, t('instruction'), texts[l].instruction))))),
       field('f-contact', t('contact'), contact),
       h('div', { class: 'actions' }, actions(form))),
-    h('aside', { class: 'form-side', tabindex: 0, 'aria-label': `${t('check')} / ${t('preview')}` }, checkBox, h('section', { 'aria-labelledby': 'preview-title' }, h('h2', { id: 'preview-title' }, t('preview')), previewBox)));
+    h('aside', { class: 'form-side', tabindex: 0, 'aria-label': `${t('check')} / ${t('preview')}` }, checkBox, h('section', { 'aria-labelledby': 'preview-title' }, h('h2', { id: 'preview-title' }, t('preview')), previewNote, previewBox)));
 
   function grant() {
     return grantsFor(list, session.department, serverNow()).find((g) => g.hazard === hazard.value);
@@ -136,6 +137,8 @@ export async function warningForm(main, content, actions, kind = 'Alert') {
     form.dataset.allowed = String(Boolean(result.allowed));
     form.dataset.listVersion = result.listVersion;
     form.dataset.checking = 'false';
+    // A template's placeholders are filled by the platform when the draft is saved; until then the preview shows them as written.
+    previewNote.textContent = templateId ? t('previewTemplate') : '';
     renderPreview(previewBox, c, result.responseMeasures || [], kind);
     return result;
   }

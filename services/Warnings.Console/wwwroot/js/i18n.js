@@ -35,6 +35,7 @@ const words = {
   checkOk: ['符合发布清单（v{0}）。', 'Allowed by the publication list (v{0}).'],
   checkBad: ['不符合发布清单（v{0}）：', 'Not allowed by the publication list (v{0}):'],
   preview: ['预览', 'Preview'],
+  previewTemplate: ['模板中的占位符（如 {districts}）将在保存草稿时由平台填写，保存后预览即为最终文本。', 'The template’s placeholders ({districts}…) are filled by the platform when the draft is saved; the preview then shows the final text.'],
   smsInfo: ['{0} 条短信，最后一条还可输入 {1} 字', '{0} SMS segment(s); {1} characters left in the last'],
   cbInfo: ['{0}/{2} 页，最后一页还可输入 {1} 字', '{0} of {2} pages; {1} characters left on the last'],
   save: ['保存草稿', 'Save draft'],
