@@ -18,7 +18,7 @@ public sealed class SplitProcessesTests : IAsyncLifetime
     {
         _backplane = await Backplane.CreateRealAsync();
         _front = await TestPlatform.StartAsync(_backplane, modules: "publication-list,issuing", instanceName: "front");
-        _back = await TestPlatform.StartAsync(_backplane, modules: "reporting,dispatch,feeds,analysis", instanceName: "back");
+        _back = await TestPlatform.StartAsync(_backplane, modules: "reporting,dispatch,feeds,analysis,console", instanceName: "back");
     }
 
     [Fact]
