@@ -36,7 +36,7 @@ COPY --chmod=0755 infra/deploy/readyz.sh /usr/local/bin/warnings-readyz
 # secrets, key-per-file, named like the variables), never in the image.
 ENV Platform__GrpcUrl=http://0.0.0.0:5100 \
     Platform__HttpUrl=http://0.0.0.0:5101 \
-    ASPNETCORE_HTTP_PORTS= \
+    ASPNETCORE_HTTP_PORTS="" \
     Logging__Console__FormatterName=json
 EXPOSE 5100 5101
 USER $APP_UID
