@@ -32,7 +32,9 @@ public sealed class Session(string address, string? apiKey, bool json, TextWrite
     // Tables keep whole ids when the output is a file or pipe (there is no terminal width to fit).
     private static IAnsiConsole CreateConsole(TextWriter output)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No });
+        // Escape codes only for a terminal: a file, pipe or test reads plain text.
+        bool terminal = output == System.Console.Out && !System.Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No, Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No, ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors });
         if (output != System.Console.Out || System.Console.IsOutputRedirected)
         {
             console.Profile.Width = 240;
