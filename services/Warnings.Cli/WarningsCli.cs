@@ -101,8 +101,17 @@ public static class WarningsCli
     {
         var status = e.GetRpcStatus();
         var info = status?.GetDetail<ErrorInfo>();
-        error.WriteLine($"error: {(status?.Message is { Length: > 0 } message ? message : e.Status.Detail)} [{e.StatusCode}{(info is null ? "" : $" {info.Reason}")}]");
-        foreach (var violation in status?.GetDetail<BadRequest>()?.FieldViolations ?? [])
+        var violations = status?.GetDetail<BadRequest>()?.FieldViolations.ToList() ?? [];
+        string message = status?.Message is { Length: > 0 } text ? text : e.Status.Detail;
+        // The summary names the fields too: each replaced once, the longest path first ("content.texts[0].headline" before "content.texts").
+        var fields = violations.Select(v => v.Field).Where(f => f.Length > 0).Distinct().OrderByDescending(f => f.Length).Select(System.Text.RegularExpressions.Regex.Escape).ToList();
+        if (fields.Count > 0)
+        {
+            message = System.Text.RegularExpressions.Regex.Replace(message, string.Join("|", fields), m => FlagFields.Name(m.Value, fromFile));
+        }
+
+        error.WriteLine($"error: {message} [{e.StatusCode}{(info is null ? "" : $" {info.Reason}")}]");
+        foreach (var violation in violations)
         {
             error.WriteLine($"  - {FlagFields.Name(violation.Field, fromFile)}: {violation.Description}");
         }

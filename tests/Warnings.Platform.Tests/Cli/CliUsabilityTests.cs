@@ -49,7 +49,7 @@ public sealed class CliUsabilityTests(RealPlatformFixture fixture, ITestOutputHe
     [Fact]
     public async Task Ctrl_C_ends_a_feed_watch_quietly_with_130()
     {
-        string id = await ReviewedAsync("rainstorm", "website");
+        string id = await ReviewedAsync("rainstorm", "website", "partner_feed");
         Assert.Equal(0, (await _cli.RunAsync(Roles.DutyOfficer, "publish", id)).Code); // the feed has a message to stop after
         using var interrupt = new CancellationTokenSource();
 
@@ -62,7 +62,7 @@ public sealed class CliUsabilityTests(RealPlatformFixture fixture, ITestOutputHe
     [Fact]
     public async Task Feed_watch_json_prints_one_object_per_line()
     {
-        string id = await ReviewedAsync("rainstorm", "website");
+        string id = await ReviewedAsync("rainstorm", "website", "partner_feed");
         Assert.Equal(0, (await _cli.RunAsync(Roles.DutyOfficer, "publish", id)).Code);
         Assert.Equal(0, (await _cli.RunAsync(Roles.DutyOfficer, "lift", id, "--reason", "雨停")).Code); // two messages at least
 
@@ -84,7 +84,7 @@ public sealed class CliUsabilityTests(RealPlatformFixture fixture, ITestOutputHe
 
         Assert.Equal(WarningsCli.Invalid, code);
         Assert.Contains("  - --unit: ", error);
-        Assert.DoesNotContain("reporting_unit", error);
+        Assert.DoesNotContain("reporting_unit", error); // neither in the list nor in the message above it
     }
 
     [Fact]
