@@ -12,13 +12,18 @@
 #   infra/dev.sh cluster   up, then every module as its own process (two issuing replicas) against them
 #   infra/dev.sh cluster-down   stop those processes
 #   infra/dev.sh chaos ... the chaos harness on its own RabbitMQ and Redis (args go to it, e.g. --only redis-5s)
+#   infra/dev.sh publish [DIR]  a deployable bundle in DIR (default .data/publish/warnings-linux-x64): app/
+#                          (self-contained linux-x64 platform with its data files), systemd/ units,
+#                          warnings.env template, readyz.sh; laid out to be copied to /opt/warnings
 #
 # Ports and folders can be overridden: WARNINGS_RABBITMQ_PORT (5672), WARNINGS_REDIS_PORT (6379),
 # WARNINGS_DATA_DIR (<repo>/.data, ignored by git). The cluster: WARNINGS_CLUSTER_NAME (dev),
 # WARNINGS_CLUSTER_BASE_PORT (5200: process i listens on base+2i for gRPC, base+2i+1 for HTTP),
 # WARNINGS_CLUSTER_VHOST (/), WARNINGS_CLUSTER_PREFIX (wrn); any other Section__Key variable in the
 # environment reaches every process. The chaos harness: WARNINGS_CHAOS_RABBITMQ_PORT (5682),
-# WARNINGS_CHAOS_REDIS_PORT (6389), WARNINGS_CHAOS_DATA_DIR (<repo>/.data/chaos).
+# WARNINGS_CHAOS_REDIS_PORT (6389), WARNINGS_CHAOS_DATA_DIR (<repo>/.data/chaos). Publishing:
+# WARNINGS_PUBLISH_RID (linux-x64), WARNINGS_PUBLISH_SELF_CONTAINED (true; false needs .NET on the
+# target), WARNINGS_PUBLISH_BUILD_DIR (<data>/publish-build: its own obj/bin, apart from the dev build's).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -293,6 +298,40 @@ cmd_chaos() {
   exec dotnet "$repo/tests/Warnings.Chaos/bin/Release/net10.0/Warnings.Chaos.dll" "$@"
 }
 
+# The bundle an operator copies to /opt/warnings (the units' paths): the published platform in app/
+# with the data files it loads from beside its binary, the systemd units, the environment file
+# template and the health probe. The build has its own obj/bin folders (--artifacts-path), so it never
+# disturbs the development build or a test run using it.
+cmd_publish() {
+  local out=${1:-$data/publish/warnings-${WARNINGS_PUBLISH_RID:-linux-x64}}
+  local rid=${WARNINGS_PUBLISH_RID:-linux-x64} self_contained=${WARNINGS_PUBLISH_SELF_CONTAINED:-true}
+  local build=${WARNINGS_PUBLISH_BUILD_DIR:-$data/publish-build}
+  out=$(realpath -m "$out")
+  # Only ever empty a folder that is ours: a bundle from before, or nothing.
+  if [ -d "$out" ] && [ -n "$(ls -A "$out")" ] && [ ! -f "$out/BUNDLE" ]; then
+    die "$out is not empty and holds no earlier bundle (no BUNDLE file): give an empty or new folder"
+  fi
+  rm -rf "$out/app" "$out/systemd"
+  mkdir -p "$out/systemd"
+  log "publishing the platform for $rid (self-contained: $self_contained) into $out/app"
+  dotnet publish "$repo/services/Warnings.Platform/Warnings.Platform.csproj" -c Release -r "$rid" \
+    --self-contained "$self_contained" --artifacts-path "$build" -o "$out/app" -nologo -v q -clp:ErrorsOnly >&2
+  local f
+  for f in publication-list/shanghai.json data/shanghai-districts.geojson dispatch/cell-areas.json Warnings.Platform; do
+    [ -e "$out/app/$f" ] || die "the published platform lacks $f"
+  done
+  cp "$repo/infra/deploy/systemd/warnings@.service" "$repo/infra/deploy/systemd/warnings.target" "$out/systemd/"
+  cp "$repo/infra/deploy/warnings.env" "$repo/infra/deploy/README.md" "$out/"
+  install -m 0755 "$repo/infra/deploy/readyz.sh" "$out/readyz.sh"
+  {
+    echo "warnings-platform"
+    echo "commit: $(git -C "$repo" describe --always --dirty 2>/dev/null || echo unknown)"
+    echo "runtime: $rid, self-contained: $self_contained"
+    echo "published: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  } >"$out/BUNDLE"
+  log "bundle ready in $out (install: see README.md there, section 'systemd')"
+}
+
 case "${1:-}" in
   install) cmd_install ;;
   up) cmd_up ;;
@@ -304,5 +343,6 @@ case "${1:-}" in
   cluster) cmd_cluster ;;
   cluster-down) cmd_cluster_down ;;
   chaos) shift; cmd_chaos "$@" ;;
-  *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  publish) shift; cmd_publish "$@" ;;
+  *) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

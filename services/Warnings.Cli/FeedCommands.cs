@@ -29,6 +29,7 @@ internal static class FeedCommands
         watch.SetAction(WarningsCli.Action(output, error, async (s, p, ct) =>
         {
             var client = new FeedService.FeedServiceClient(s.Invoker);
+            await CheckVocabularyAsync(s, p, ct);
             var filter = new FeedFilter { Hazards = { p.GetValue(Hazards) ?? [] }, Districts = { p.GetValue(Districts) ?? [] }, MinLevel = p.GetValue(MinLevel) ?? "" };
             string token = p.GetValue(Resume) ?? "";
             int wanted = p.GetValue(Count), seen = 0;
@@ -43,7 +44,7 @@ internal static class FeedCommands
                         var m = call.ResponseStream.Current;
                         token = m.ResumeToken;
                         delay = TimeSpan.FromMilliseconds(200);
-                        s.Print(m, () => s.Output.WriteLine($"{m.Sequence,6} {m.Kind,-26} {m.WarningId} v{m.Version} {m.Hazard} {m.Level} [{string.Join(",", m.Districts)}] {m.Headline}  (resume: {m.ResumeToken})"));
+                        PrintMessage(s, m, () => s.Output.WriteLine($"{m.Sequence,6} {m.Kind,-26} {m.WarningId} v{m.Version} {m.Hazard} {m.Level} [{string.Join(",", m.Districts)}] {m.Headline}  (resume: {m.ResumeToken})"));
                         if (wanted > 0 && ++seen >= wanted)
                         {
                             return;
@@ -61,5 +62,34 @@ internal static class FeedCommands
         }));
         feed.Subcommands.Add(watch);
         root.Subcommands.Add(feed);
+    }
+
+    // A stream: one JSON object per line (what jq and line readers expect), flushed as it comes.
+    private static void PrintMessage(Session s, FeedMessage m, Action human)
+    {
+        if (s.JsonOutput)
+        {
+            s.PrintLine(m);
+        }
+        else
+        {
+            human();
+        }
+
+        s.Output.Flush();
+    }
+
+    private static async Task CheckVocabularyAsync(Session s, ParseResult p, CancellationToken ct)
+    {
+        string[] hazards = p.GetValue(Hazards) ?? [], districts = p.GetValue(Districts) ?? [];
+        if (hazards.Length == 0 && districts.Length == 0 && p.GetValue(MinLevel) is null)
+        {
+            return;
+        }
+
+        var list = await s.PublicationListAsync(ct);
+        Vocabulary.Check("hazard", hazards, Vocabulary.Hazards(list));
+        Vocabulary.Check("district", districts, Vocabulary.Districts(list));
+        Vocabulary.Check("level", [p.GetValue(MinLevel)], Vocabulary.Levels(list, null));
     }
 }

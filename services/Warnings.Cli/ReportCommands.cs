@@ -25,6 +25,7 @@ internal static class ReportCommands
     private static readonly Option<string?> Reporter = new("--reporter") { Description = "Reporting person" };
     private static readonly Option<string?> Signer = new("--signer") { Description = "Signing official (required for the final report)" };
     private static readonly Option<string?> ChangeReason = new("--change-reason") { Description = "Why a count fell or jumped" };
+    private static readonly Option<int> Limit = Paging.LimitOption("incidents");
 
     public static void AddTo(RootCommand root, TextWriter output, TextWriter error)
     {
@@ -37,12 +38,12 @@ internal static class ReportCommands
             WarningsCli.AddCommand(report, name, description, output, error, run, symbols);
 
         Add("initial", "The first report of a new incident", async (s, p, ct) =>
-            Show(s, await Client(s).SubmitInitialAsync(new SubmitInitialRequest { RequestId = WarningsCli.Id(p), Body = await BodyAsync(p) }, cancellationToken: ct)), body);
+            Show(s, await Client(s).SubmitInitialAsync(new SubmitInitialRequest { RequestId = WarningsCli.Id(p), Body = await BodyAsync(s, p, ct) }, cancellationToken: ct)), body);
         Add("follow-up", "A follow-up report (cumulative counts)", async (s, p, ct) =>
-            Show(s, await Client(s).SubmitFollowUpAsync(new SubmitFollowUpRequest { RequestId = WarningsCli.Id(p), IncidentId = p.GetValue(IncidentId)!, Body = await BodyAsync(p) }, cancellationToken: ct)),
+            Show(s, await Client(s).SubmitFollowUpAsync(new SubmitFollowUpRequest { RequestId = WarningsCli.Id(p), IncidentId = p.GetValue(IncidentId)!, Body = await BodyAsync(s, p, ct) }, cancellationToken: ct)),
             [IncidentId, .. body]);
         Add("final", "The final report; closes the incident", async (s, p, ct) =>
-            Show(s, await Client(s).SubmitFinalAsync(new SubmitFollowUpRequest { RequestId = WarningsCli.Id(p), IncidentId = p.GetValue(IncidentId)!, Body = await BodyAsync(p) }, cancellationToken: ct)),
+            Show(s, await Client(s).SubmitFinalAsync(new SubmitFollowUpRequest { RequestId = WarningsCli.Id(p), IncidentId = p.GetValue(IncidentId)!, Body = await BodyAsync(s, p, ct) }, cancellationToken: ct)),
             [IncidentId, .. body]);
         Add("show", "An incident with every report", async (s, p, ct) =>
         {
@@ -62,14 +63,12 @@ internal static class ReportCommands
         }, IncidentId);
         Add("list", "Incidents (open and closed)", async (s, p, ct) =>
         {
-            // Every page, so the list is whole.
-            var list = await Client(s).ListIncidentsAsync(new ListIncidentsRequest { PageSize = 500 }, cancellationToken: ct);
-            while (list.NextPageToken.Length > 0)
+            var list = new ListIncidentsResponse();
+            list.NextPageToken = await Paging.CollectAsync(Paging.Limit(p, Limit), list.Incidents, async (size, token) =>
             {
-                var next = await Client(s).ListIncidentsAsync(new ListIncidentsRequest { PageSize = 500, PageToken = list.NextPageToken }, cancellationToken: ct);
-                list.Incidents.AddRange(next.Incidents);
-                list.NextPageToken = next.NextPageToken;
-            }
+                var page = await Client(s).ListIncidentsAsync(new ListIncidentsRequest { PageSize = size, PageToken = token }, cancellationToken: ct);
+                return (page.Incidents, page.NextPageToken);
+            });
 
             s.Print(list, () =>
             {
@@ -80,8 +79,9 @@ internal static class ReportCommands
                 }
 
                 s.Console.Write(table);
+                Paging.NoteMore(s, list.Incidents.Count, list.NextPageToken, "incidents", "the REST filters");
             });
-        });
+        }, Limit);
     }
 
     private static void Show(Session s, ReportReceipt receipt) => s.Print(receipt, () => Summary(s, receipt.Incident));
@@ -89,8 +89,15 @@ internal static class ReportCommands
     private static void Summary(Session s, Incident i) =>
         s.Console.MarkupLine($"[bold]{i.Id}[/] {i.District} {i.Category} class {i.SeverityClass} {(i.Closed ? "closed" : "open")} reports {i.Reports}{(i.NextReportDueLocal.Length > 0 ? $", next due {i.NextReportDueLocal}" : "")}");
 
-    private static async Task<ReportBody> BodyAsync(ParseResult p)
+    private static async Task<ReportBody> BodyAsync(Session s, ParseResult p, CancellationToken ct)
     {
+        if (p.GetValue(Category) is not null || p.GetValue(District) is not null)
+        {
+            var list = await s.PublicationListAsync(ct);
+            Vocabulary.Check("category", [p.GetValue(Category)], Vocabulary.Categories(list));
+            Vocabulary.Check("district", [p.GetValue(District)], Vocabulary.Districts(list));
+        }
+
         var body = p.GetValue(File) is { } file ? ReportBody.Parser.ParseJson(await WarningCommands.ReadAsync(file)) : new ReportBody();
         body.Category = p.GetValue(Category) ?? body.Category;
         body.District = p.GetValue(District) ?? body.District;

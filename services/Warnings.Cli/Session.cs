@@ -17,7 +17,9 @@ public sealed class Session(string address, string? apiKey, bool json, TextWrite
 {
     public const string DefaultAddress = "http://127.0.0.1:5100";
     private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithIndentation());
+    private static readonly JsonFormatter JsonLine = new(JsonFormatter.Settings.Default);
     private GrpcChannel? _channel;
+    private Task<Contracts.V1.PublicationList>? _list;
 
     public string Address { get; } = address;
 
@@ -30,7 +32,9 @@ public sealed class Session(string address, string? apiKey, bool json, TextWrite
     // Tables keep whole ids when the output is a file or pipe (there is no terminal width to fit).
     private static IAnsiConsole CreateConsole(TextWriter output)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No });
+        // Escape codes only for a terminal: a file, pipe or test reads plain text.
+        bool terminal = output == System.Console.Out && !System.Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Interactive = InteractionSupport.No, Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No, ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors });
         if (output != System.Console.Out || System.Console.IsOutputRedirected)
         {
             console.Profile.Width = 240;
@@ -76,6 +80,16 @@ public sealed class Session(string address, string? apiKey, bool json, TextWrite
             human();
         }
     }
+
+    /// <summary>Prints <paramref name="message"/> as JSON on one line: for streams a script reads line by line.</summary>
+    public void PrintLine(IMessage message) => Output.WriteLine(JsonLine.Format(message));
+
+    /// <summary>Whether the output is a terminal a display can redraw in place (not a file, pipe or test writer).</summary>
+    public bool IsTerminal => !JsonOutput && Output == System.Console.Out && !System.Console.IsOutputRedirected;
+
+    /// <summary>The current publication list, fetched once per command (the vocabulary flags are checked against).</summary>
+    public Task<Contracts.V1.PublicationList> PublicationListAsync(CancellationToken cancellationToken) =>
+        _list ??= new Contracts.V1.PublicationListService.PublicationListServiceClient(Invoker).GetListAsync(new Contracts.V1.GetListRequest(), cancellationToken: cancellationToken).ResponseAsync;
 
     private static string? First(params string?[] values) => values.FirstOrDefault(v => !string.IsNullOrWhiteSpace(v));
 

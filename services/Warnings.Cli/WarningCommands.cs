@@ -19,7 +19,7 @@ internal static class WarningCommands
     private static readonly Option<string?> Instruction = new("--instruction") { Description = "zh-CN instruction" };
     private static readonly Option<double> ValidHours = new("--valid-hours") { Description = "Hours from now until it expires", DefaultValueFactory = _ => 6 };
     private static readonly Option<string?> Note = new("--note") { Description = "Why (for an update)" };
-    private static readonly Option<int> Limit = new("--limit") { Description = "At most this many warnings (oldest first)", DefaultValueFactory = _ => 100 };
+    private static readonly Option<int> Limit = Paging.LimitOption("warnings (oldest first)");
     private static readonly Option<string?> Reason = new("--reason") { Description = "Why (for a lift)" };
     private static readonly Option<bool> Reject = new("--reject") { Description = "Send the draft back instead of approving it" };
     private static readonly Option<string?> Comment = new("--comment") { Description = "Review comment (required with --reject)" };
@@ -44,21 +44,15 @@ internal static class WarningCommands
             }
 
             // Page by page up to --limit, so a long list neither floods the terminal nor the server.
-            int limit = p.GetValue(Limit);
-            request.PageSize = Math.Clamp(limit, 1, 500);
-            var list = await Client(s).ListWarningsAsync(request, cancellationToken: ct);
-            while (list.NextPageToken.Length > 0 && list.Warnings.Count < limit)
+            int limit = Paging.Limit(p, Limit);
+            var list = new ListWarningsResponse();
+            list.NextPageToken = await Paging.CollectAsync(limit, list.Warnings, async (size, token) =>
             {
-                request.PageToken = list.NextPageToken;
-                var next = await Client(s).ListWarningsAsync(request, cancellationToken: ct);
-                list.Warnings.AddRange(next.Warnings);
-                list.NextPageToken = next.NextPageToken;
-            }
-
-            while (list.Warnings.Count > limit)
-            {
-                list.Warnings.RemoveAt(list.Warnings.Count - 1);
-            }
+                request.PageSize = size;
+                request.PageToken = token;
+                var page = await Client(s).ListWarningsAsync(request, cancellationToken: ct);
+                return (page.Warnings, page.NextPageToken);
+            });
 
             s.Print(list, () =>
             {
@@ -69,6 +63,7 @@ internal static class WarningCommands
                 }
 
                 s.Console.Write(table);
+                Paging.NoteMore(s, list.Warnings.Count, list.NextPageToken, "warnings", "--state");
             });
         }, State, Limit);
         Add("show", "Show one warning and its history", async (s, p, ct) =>
@@ -90,6 +85,7 @@ internal static class WarningCommands
         Add("draft", "Create a draft from flags, a JSON file, a CAP 1.2 file, or a --template", async (s, p, ct) =>
         {
             string? file = p.GetValue(File);
+            await CheckVocabularyAsync(s, p, ct);
             var warning = file is not null && file.EndsWith(".xml", StringComparison.OrdinalIgnoreCase)
                 ? await Client(s).ImportCapDraftAsync(new ImportCapDraftRequest { RequestId = WarningsCli.Id(p), CapXml = await ReadAsync(file) }, cancellationToken: ct)
                 : await Client(s).CreateDraftAsync(new CreateDraftRequest { RequestId = WarningsCli.Id(p), Content = await ContentAsync(p), FromTemplate = TemplateOf(p) }, cancellationToken: ct);
@@ -105,15 +101,21 @@ internal static class WarningCommands
         Add("publish", "Publish (or --emergency: fast-track, sign-off to follow)", async (s, p, ct) =>
         {
             var request = new WarningActionRequest { RequestId = WarningsCli.Id(p), WarningId = p.GetValue(WarningId)! };
-            Show(s, p.GetValue(Emergency) ? await Client(s).EmergencyPublishAsync(request, cancellationToken: ct) : await Client(s).PublishAsync(request, cancellationToken: ct));
-        }, WarningId, Emergency);
+            var published = p.GetValue(Emergency) ? await Client(s).EmergencyPublishAsync(request, cancellationToken: ct) : await Client(s).PublishAsync(request, cancellationToken: ct);
+            await DeliveryWait.ShowAndFollowAsync(s, p, published, Show, ct);
+        }, WarningId, Emergency, DeliveryWait.Wait, DeliveryWait.Timeout);
         Add("update", "Publish a new version (content from flags or --file) with a note", async (s, p, ct) =>
         {
+            await CheckVocabularyAsync(s, p, ct);
             var current = await Client(s).GetWarningAsync(new GetWarningRequest { WarningId = p.GetValue(WarningId)! }, cancellationToken: ct);
-            Show(s, await Client(s).UpdateAsync(new UpdateWarningRequest { RequestId = WarningsCli.Id(p), WarningId = current.Id, Content = await ContentAsync(p, current.Content), Note = p.GetValue(Note) ?? "" }, cancellationToken: ct));
-        }, WarningId, File, Hazard, Level, Districts, Channels, Headline, Description, Instruction, ValidHours, Note);
+            var updated = await Client(s).UpdateAsync(new UpdateWarningRequest { RequestId = WarningsCli.Id(p), WarningId = current.Id, Content = await ContentAsync(p, current.Content), Note = p.GetValue(Note) ?? "" }, cancellationToken: ct);
+            await DeliveryWait.ShowAndFollowAsync(s, p, updated, Show, ct);
+        }, WarningId, File, Hazard, Level, Districts, Channels, Headline, Description, Instruction, ValidHours, Note, DeliveryWait.Wait, DeliveryWait.Timeout);
         Add("lift", "Lift (end) a published warning", async (s, p, ct) =>
-            Show(s, await Client(s).LiftAsync(new LiftRequest { RequestId = WarningsCli.Id(p), WarningId = p.GetValue(WarningId)!, Reason = p.GetValue(Reason) ?? "" }, cancellationToken: ct)), WarningId, Reason);
+        {
+            var lifted = await Client(s).LiftAsync(new LiftRequest { RequestId = WarningsCli.Id(p), WarningId = p.GetValue(WarningId)!, Reason = p.GetValue(Reason) ?? "" }, cancellationToken: ct);
+            await DeliveryWait.ShowAndFollowAsync(s, p, lifted, Show, ct);
+        }, WarningId, Reason, DeliveryWait.Wait, DeliveryWait.Timeout);
         Add("status", "Delivery per channel of the latest version", async (s, p, ct) =>
         {
             var status = await Client(s).GetDeliveryStatusAsync(new GetWarningRequest { WarningId = p.GetValue(WarningId)! }, cancellationToken: ct);
@@ -129,6 +131,24 @@ internal static class WarningCommands
                 s.Console.Write(table);
             });
         }, WarningId);
+    }
+
+    // Codes typed as flags, checked against the publication list before the request is sent.
+    private static async Task CheckVocabularyAsync(Session s, ParseResult p, CancellationToken ct)
+    {
+        string? hazard = p.GetValue(Hazard);
+        string? level = p.GetValue(Level);
+        string[] districts = p.GetValue(Districts) ?? [], channels = p.GetValue(Channels) ?? [];
+        if (hazard is null && level is null && districts.Length == 0 && channels.Length == 0)
+        {
+            return;
+        }
+
+        var list = await s.PublicationListAsync(ct);
+        Vocabulary.Check("hazard", [hazard], Vocabulary.Hazards(list));
+        Vocabulary.Check("level", [level], Vocabulary.Levels(list, hazard));
+        Vocabulary.Check("district", districts, Vocabulary.Districts(list));
+        Vocabulary.Check("channel", channels, Vocabulary.Channels(list));
     }
 
     private static void Show(Session s, Warning w) =>

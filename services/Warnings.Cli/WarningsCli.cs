@@ -8,11 +8,13 @@ namespace Warnings.Cli;
 /// <c>warnings</c>: the platform from a shell. Exit codes a script can rely on:
 /// 0 done; 1 usage error; 2 invalid input (the field violations are printed); 3 not found;
 /// 4 not allowed (no or bad credentials, role or scope); 5 refused by a rule (state, four-eyes,
-/// publication list, conflict); 6 the platform is unavailable or failed.
+/// publication list, conflict); 6 the platform is unavailable or failed; 7 (<c>--wait</c>) a channel
+/// failed to deliver; 8 (<c>--wait</c>) delivery had not settled within <c>--timeout</c>;
+/// 130 interrupted (Ctrl-C), as shells report SIGINT.
 /// </summary>
 public static class WarningsCli
 {
-    public const int Ok = 0, Usage = 1, Invalid = 2, NotFound = 3, NotAllowed = 4, Refused = 5, Failed = 6;
+    public const int Ok = 0, Usage = 1, Invalid = 2, NotFound = 3, NotAllowed = 4, Refused = 5, Failed = 6, DeliveryFailed = 7, TimedOut = 8, Interrupted = 130;
 
     /// <summary>The clock the CLI reads "now" from (onset of a new draft, default occurrence time); replaceable in tests.</summary>
     internal static TimeProvider Time { get; private set; } = TimeProvider.System;
@@ -51,9 +53,14 @@ public static class WarningsCli
                 await run(session, parse, cancellationToken);
                 return Ok;
             }
+            catch (Exception e) when (cancellationToken.IsCancellationRequested && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+            {
+                // Ctrl-C: the user asked to stop; that is not an error to explain.
+                return Interrupted;
+            }
             catch (RpcException e)
             {
-                return Report(e, error);
+                return Report(e, error, FromFile(parse));
             }
             catch (CliException e)
             {
@@ -85,15 +92,28 @@ public static class WarningsCli
 
     internal static string Id(ParseResult parse) => parse.GetValue(RequestId) is { Length: > 0 } id ? id : Session.NewRequestId();
 
-    /// <summary>Prints the refusal: the message, the code and reason, and each violation with its own code.</summary>
-    public static int Report(RpcException e, TextWriter error)
+    // A request read from --file names its fields as the file does; one built from flags, by the flags.
+    private static bool FromFile(ParseResult parse) =>
+        parse.CommandResult.Children.OfType<System.CommandLine.Parsing.OptionResult>().Any(o => o.Option.Name == "--file" && !o.Implicit);
+
+    /// <summary>Prints the refusal: the message, the code and reason, and each violation, named by the flag the user typed where there is one.</summary>
+    public static int Report(RpcException e, TextWriter error, bool fromFile = false)
     {
         var status = e.GetRpcStatus();
         var info = status?.GetDetail<ErrorInfo>();
-        error.WriteLine($"error: {(status?.Message is { Length: > 0 } message ? message : e.Status.Detail)} [{e.StatusCode}{(info is null ? "" : $" {info.Reason}")}]");
-        foreach (var violation in status?.GetDetail<BadRequest>()?.FieldViolations ?? [])
+        var violations = status?.GetDetail<BadRequest>()?.FieldViolations.ToList() ?? [];
+        string message = status?.Message is { Length: > 0 } text ? text : e.Status.Detail;
+        // The summary names the fields too: each replaced once, the longest path first ("content.texts[0].headline" before "content.texts").
+        var fields = violations.Select(v => v.Field).Where(f => f.Length > 0).Distinct().OrderByDescending(f => f.Length).Select(System.Text.RegularExpressions.Regex.Escape).ToList();
+        if (fields.Count > 0)
         {
-            error.WriteLine($"  - {violation.Field}: {violation.Description}");
+            message = System.Text.RegularExpressions.Regex.Replace(message, string.Join("|", fields), m => FlagFields.Name(m.Value, fromFile));
+        }
+
+        error.WriteLine($"error: {message} [{e.StatusCode}{(info is null ? "" : $" {info.Reason}")}]");
+        foreach (var violation in violations)
+        {
+            error.WriteLine($"  - {FlagFields.Name(violation.Field, fromFile)}: {violation.Description}");
         }
 
         foreach (var violation in status?.GetDetail<PreconditionFailure>()?.Violations ?? [])

@@ -48,6 +48,11 @@ public static class CapSchema
         isDtd = false;
         try
         {
+            if (TooDeep(xml))
+            {
+                return (null, [$"elements nested deeper than {MaxDepth} levels: CAP 1.2 needs fewer than 6"]);
+            }
+
             using var reader = XmlReader.Create(new StringReader(xml), ReaderSettings);
             var document = XDocument.Load(reader, LoadOptions.SetLineInfo);
             return (document, Validate(document));
@@ -61,6 +66,25 @@ public static class CapSchema
         {
             return (null, [$"not well-formed XML: {e.Message}"]);
         }
+    }
+
+    /// <summary>Deepest element nesting read: tree building and schema validation recurse per level.</summary>
+    public const int MaxDepth = 32;
+
+    // One streaming pass before the tree is built: 100,000 nested elements would otherwise take the
+    // validator's recursion seconds and, on a small stack, the process.
+    private static bool TooDeep(string xml)
+    {
+        using var reader = XmlReader.Create(new StringReader(xml), ReaderSettings);
+        while (reader.Read())
+        {
+            if (reader.Depth > MaxDepth)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // The reader refuses a DTD with an XmlException; this tells that refusal from other malformations.

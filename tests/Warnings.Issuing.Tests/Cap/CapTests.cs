@@ -12,7 +12,7 @@ public class CapTests
 {
     private static readonly XNamespace Ns = CapWriter.Cap;
     private static readonly Instant Sent = Instant.FromUtc(2026, 7, 15, 8, 30, 5).PlusNanoseconds(123_000_000);
-    private static readonly Contracts.V1.PublicationList List =
+    internal static readonly Contracts.V1.PublicationList List =
         JsonParser.Default.Parse<Contracts.V1.PublicationList>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "publication-list", "shanghai.json")));
     private static readonly ListNames Names = ListNames.From(List);
 
@@ -223,6 +223,17 @@ public class CapTests
         var problem = Assert.Single(read.Problems);
         Assert.Equal("cap_xml", problem.Field);
         Assert.Contains("DTD", problem.Reason);
+    }
+
+    [Fact]
+    public void Deeply_nested_elements_are_refused_without_building_the_tree()
+    {
+        string deep = string.Concat(Enumerable.Repeat("<x>", 100_000)) + string.Concat(Enumerable.Repeat("</x>", 100_000));
+
+        var read = CapReader.ToDraft($"<alert xmlns=\"urn:oasis:names:tc:emergency:cap:1.2\"><identifier>{deep}</identifier></alert>", List);
+
+        Assert.Null(read.Content);
+        Assert.Contains(read.Problems, p => p.Field == "cap_xml" && p.Reason.Contains("nested deeper", StringComparison.Ordinal));
     }
 
     [Fact]

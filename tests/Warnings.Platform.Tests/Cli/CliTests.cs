@@ -87,7 +87,7 @@ public sealed class CliTests(RealPlatformFixture fixture) : IClassFixture<RealPl
         Assert.Contains("NotFound", missing.Err);
         Assert.Equal(WarningsCli.Invalid, invalid.Code);
         Assert.Contains("INVALID_REQUEST", invalid.Err);
-        Assert.Contains("  - content.districts: ", invalid.Err);
+        Assert.Contains("  - --district: ", invalid.Err); // the flag the user would type, not the API field
         Assert.Equal(WarningsCli.NotAllowed, notAllowed.Code);
         Assert.Equal(WarningsCli.Usage, usage.Code);
 
