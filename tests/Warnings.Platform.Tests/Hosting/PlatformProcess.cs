@@ -86,9 +86,9 @@ public sealed class PlatformProcess : IAsyncDisposable
             {
                 return (await http.GetAsync($"{HttpAddress}/healthz")).StatusCode == HttpStatusCode.OK;
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                return false;
+                return false; // not listening yet, or too slow to answer on a loaded machine: ask again
             }
         }, up => up, "the platform process answering /healthz", TimeSpan.FromSeconds(60));
     }
