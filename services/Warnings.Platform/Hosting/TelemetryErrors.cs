@@ -1,4 +1,5 @@
 using System.Diagnostics.Tracing;
+using NodaTime;
 
 namespace Warnings.Platform.Hosting;
 
@@ -7,9 +8,9 @@ namespace Warnings.Platform.Hosting;
 /// out) only on its EventSources, which nobody reads: telemetry then stops silently. This listens to
 /// them and logs warnings and errors, at most one line a minute per kind of event.
 /// </summary>
-public sealed class TelemetryErrors(ILogger<TelemetryErrors> logger) : EventListener, IHostedService
+public sealed class TelemetryErrors(ILogger<TelemetryErrors> logger, IClock clock) : EventListener, IHostedService
 {
-    private readonly Dictionary<string, DateTime> _lastLogged = [];
+    private readonly Dictionary<string, Instant> _lastLogged = [];
 
     protected override void OnEventSourceCreated(EventSource source)
     {
@@ -22,7 +23,7 @@ public sealed class TelemetryErrors(ILogger<TelemetryErrors> logger) : EventList
     protected override void OnEventWritten(EventWrittenEventArgs e)
     {
         // Events can arrive while the base constructor runs, before the logger field is set.
-        if (logger is null || e.Level > EventLevel.Warning)
+        if (logger is null || clock is null || e.Level > EventLevel.Warning)
         {
             return;
         }
@@ -30,8 +31,8 @@ public sealed class TelemetryErrors(ILogger<TelemetryErrors> logger) : EventList
         string kind = $"{e.EventSource.Name}/{e.EventId}";
         lock (_lastLogged)
         {
-            var now = DateTime.UtcNow;
-            if (_lastLogged.TryGetValue(kind, out var last) && now - last < TimeSpan.FromMinutes(1))
+            var now = clock.GetCurrentInstant();
+            if (_lastLogged.TryGetValue(kind, out var last) && now - last < Duration.FromMinutes(1))
             {
                 return;
             }
