@@ -8,16 +8,17 @@ using Warnings.Feeds.Feed;
 using Warnings.Feeds.Grpc;
 using Warnings.Feeds.Http;
 using Warnings.Feeds.Webhooks;
+using Warnings.Feeds.WebSub;
 using Warnings.Issuing.Cap;
 
 namespace Warnings.Feeds;
 
-/// <summary>Partner feeds: the numbered feed of warning versions, as a resumable gRPC stream, Atom/CAP over HTTP, and signed webhooks.</summary>
+/// <summary>Partner feeds: the numbered feed of warning versions, as a resumable gRPC stream, Atom/CAP over HTTP with a WebSub hub, and signed webhooks.</summary>
 public sealed class FeedsModule : IPlatformModule
 {
     public string Name => "feeds";
 
-    public string Description => "Partner feeds: resumable gRPC streams, CAP 1.2, Atom, signed webhooks";
+    public string Description => "Partner feeds: resumable gRPC streams, CAP 1.2, Atom with a WebSub hub, signed webhooks";
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
@@ -37,6 +38,12 @@ public sealed class FeedsModule : IPlatformModule
         services.AddSingleton<PartnerStanding>();
         services.AddScoped<WebhookCommands>();
         services.AddHostedService<WebhookDelivery>();
+        services.AddSingleton<AtomFeedRenderer>();
+        services.AddSingleton<WebSubSubscriptions>();
+        services.AddSingleton<WebSubRateLimiter>();
+        services.AddSingleton<WebSubVerifier>();
+        services.AddHostedService(sp => sp.GetRequiredService<WebSubVerifier>());
+        services.AddHostedService<WebSubDistributor>();
         var destinations = new WebhookDestinations(options.Webhooks.AllowedDestinations);
         services.AddSingleton(destinations);
         // Partners choose these URLs: no redirects (a 3xx is a failed delivery), no proxy (the
@@ -57,5 +64,6 @@ public sealed class FeedsModule : IPlatformModule
     {
         endpoints.MapGrpcService<FeedGrpcService>();
         endpoints.MapFeedHttp();
+        endpoints.MapWebSubHub();
     }
 }

@@ -31,7 +31,47 @@ public sealed class FeedsOptions
     /// <summary><c>Platform:HttpUrl</c>, as configured (set by the module, not bound from <c>Feeds</c>).</summary>
     internal string HttpEndpointUrl { get; set; } = "http://127.0.0.1:5101";
 
+    /// <summary>
+    /// How long a lifted or expired warning stays in the Atom feed (as its Cancel, or marked
+    /// expired), so a poller sees every all-clear.
+    /// </summary>
+    public TimeSpan AllClearRetention { get; set; } = TimeSpan.FromHours(24);
+
     public WebhookOptions Webhooks { get; set; } = new();
+
+    public WebSubOptions WebSub { get; set; } = new();
+}
+
+/// <summary>The WebSub hub (<c>Feeds:WebSub</c>); callbacks follow the webhooks' destination rules (<see cref="WebhookOptions.AllowHttp"/>, <see cref="WebhookOptions.AllowedDestinations"/>).</summary>
+public sealed class WebSubOptions
+{
+    /// <summary>Subscriptions the hub keeps at most (all topics together); more are refused with 429.</summary>
+    public int MaxSubscriptions { get; set; } = 1000;
+
+    /// <summary>The lease when the subscriber asks for none.</summary>
+    public TimeSpan DefaultLease { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Shorter requested leases are raised to this.</summary>
+    public TimeSpan MinLease { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Longer requested leases are lowered to this.</summary>
+    public TimeSpan MaxLease { get; set; } = TimeSpan.FromDays(10);
+
+    /// <summary>Attempts per content distribution (the first included) before it is given up.</summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>The wait after the first failed attempt; doubled after each further one, up to <see cref="MaxBackoff"/>.</summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Subscription requests per client address and minute (per instance), after a burst of <see cref="RequestBurst"/>.</summary>
+    public int RequestsPerMinute { get; set; } = 30;
+
+    public int RequestBurst { get; set; } = 10;
+
+    /// <summary>Verifications of intent waiting to be made (per instance); a request beyond them is refused with 429.</summary>
+    public int MaxPendingVerifications { get; set; } = 256;
 }
 
 public sealed class WebhookOptions

@@ -38,13 +38,13 @@ public sealed class ActiveWarnings(IStateStore store)
     }
 
     /// <summary>
-    /// Warnings whose latest version is in force at <paramref name="now"/> (not lifted, not expired),
-    /// newest first, and when that set last changed (the latest publication, update, lift or expiry
-    /// up to now), which is the Atom feed's <c>updated</c>: it moves only when the content does.
+    /// What the Atom feed shows at <paramref name="now"/> (see <see cref="AtomWindow"/>): warnings in
+    /// force, and those lifted or expired less than <paramref name="retention"/> ago; and when any
+    /// record last changed up to now, which is the feed's <c>updated</c> when a filter leaves it empty.
     /// </summary>
-    public async Task<(IReadOnlyList<FeedEntry> InForce, Instant LastChange)> InForceAsync(Instant now)
+    public async Task<(IReadOnlyList<AtomWindow.Shown> Shown, Instant LastChange)> ShownAsync(Instant now, Duration retention)
     {
-        var inForce = new List<FeedEntry>();
+        var shown = new List<AtomWindow.Shown>();
         var lastChange = Instant.FromUnixTimeSeconds(0);
         foreach (var warningId in (await store.HashGetAllAsync(Index)).Keys)
         {
@@ -54,19 +54,14 @@ public sealed class ActiveWarnings(IStateStore store)
             }
 
             var entry = FeedEntry.FromJson(json);
-            bool expired = entry.ExpiresAt <= now;
-            lastChange = Instant.Max(lastChange, entry.Ends && entry.Kind == Contracts.V1.FeedMessageKind.Expire ? entry.ExpiresAt : entry.PublishedAt);
-            if (expired)
+            lastChange = Instant.Max(lastChange, AtomWindow.EndedAt(entry, now) ?? entry.PublishedAt);
+            if (AtomWindow.At(entry, now, retention) is { } item)
             {
-                lastChange = Instant.Max(lastChange, entry.ExpiresAt);
-            }
-            else if (!entry.Ends)
-            {
-                inForce.Add(entry);
+                shown.Add(item);
             }
         }
 
-        return (inForce.OrderByDescending(e => e.PublishedAt).ThenBy(e => e.WarningId, StringComparer.Ordinal).ToList(), lastChange);
+        return (shown, lastChange);
     }
 
     private static bool Supersedes(FeedEntry next, FeedEntry stored) =>

@@ -29,36 +29,19 @@ public static class FeedHttpEndpoints
         endpoints.MapGet("/alerts/{identifier}.xml", AlertAsync).AllowAnonymous();
     }
 
-    private static async Task<IResult> AtomAsync(HttpContext http, ActiveWarnings active, CapDocuments caps, FeedsOptions options, IClock clock)
+    private static async Task<IResult> AtomAsync(HttpContext http, AtomFeedRenderer renderer, FeedsOptions options)
     {
-        var query = http.Request.Query;
-        var hazards = Values(query["hazard"]);
-        var districts = Values(query["district"]);
-        string minLevel = query["min_level"].ToString();
-        if (minLevel.Length > 0 && !WarningLevels.IsKnown(minLevel))
+        if (FeedTopic.Parse(http.Request.Query, strict: false, out var error) is not { } topic)
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["min_level"] = ["must be blue, yellow, orange or red"] });
+            return Results.ValidationProblem(new Dictionary<string, string[]> { [error!.Value.Field] = [error.Value.Message] });
         }
 
-        var wanted = new Entitlements(
-            hazards.Count > 0 ? hazards : new HashSet<string> { Entitlements.AllHazards },
-            districts.Count > 0 ? districts : new HashSet<string> { Scopes.CityWide },
-            minLevel.Length > 0 ? minLevel : WarningLevels.Blue);
         var viewer = PlatformPrincipal.From(http.User);
-        var (inForce, updated) = await active.InForceAsync(clock.GetCurrentInstant());
-        var items = new List<AtomFeed.Item>();
-        foreach (var entry in inForce.Where(e => wanted.Covers(e.Hazard, e.Level, e.Districts) && MaySee(viewer, e)))
-        {
-            if (await caps.FindAsync(entry.Identifier) is { } xml)
-            {
-                items.Add(new AtomFeed.Item(entry, xml));
-            }
-        }
-
         string baseUrl = BaseUrl(http, options);
-        string body = AtomFeed.Write(items, updated, baseUrl, $"{baseUrl}{http.Request.Path}{http.Request.QueryString}");
+        string body = await renderer.RenderAsync(topic, viewer, baseUrl);
         http.Response.Headers.Vary = "Authorization";
-        return Cached(http, body, "application/atom+xml; charset=utf-8",
+        http.Response.Headers.Link = AtomFeedRenderer.LinkHeader(baseUrl, topic.Url(baseUrl));
+        return Cached(http, body, AtomFeedRenderer.MediaType,
             $"{(viewer is null ? "public" : "private")}, max-age={(long)options.AtomMaxAge.TotalSeconds}");
     }
 
@@ -89,7 +72,7 @@ public static class FeedHttpEndpoints
     public static readonly IReadOnlyCollection<string> RestrictedReaders = [Roles.Operator, Roles.Analyst, Roles.DutyOfficer, Roles.Approver];
 
     /// <summary>Public warnings are for everyone; restricted ones for <see cref="RestrictedReaders"/> and for partners entitled to them.</summary>
-    private static bool MaySee(PlatformPrincipal? viewer, FeedEntry entry) =>
+    internal static bool MaySee(PlatformPrincipal? viewer, FeedEntry entry) =>
         !entry.Restricted || (viewer is not null && viewer.MayReceive(entry.Hazard, entry.Level, entry.Districts, RestrictedReaders));
 
     private static IResult Cached(HttpContext http, string body, string contentType, string cacheControl)
@@ -106,9 +89,6 @@ public static class FeedHttpEndpoints
 
         return Results.Bytes(bytes, contentType);
     }
-
-    private static HashSet<string> Values(Microsoft.Extensions.Primitives.StringValues values) =>
-        values.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
     /// <c>Feeds:PublicBaseUrl</c>, else the configured HTTP endpoint. Nothing the client sends (Host,
