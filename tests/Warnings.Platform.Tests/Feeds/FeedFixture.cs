@@ -28,6 +28,9 @@ public sealed class FeedFixture : IAsyncLifetime
 
     public TestGateway Receiver { get; private set; } = null!;
 
+    /// <summary>WebSub subscribers' callbacks (allow-listed like the webhook receiver).</summary>
+    public WebSubCallback Callbacks { get; private set; } = null!;
+
     /// <summary>A loopback port nothing listens on, allow-listed like the receiver (for "connection refused").</summary>
     public int ClosedPort { get; private set; }
 
@@ -35,6 +38,7 @@ public sealed class FeedFixture : IAsyncLifetime
     {
         Backplane = await Backplane.CreateRealAsync();
         Receiver = await TestGateway.StartAsync();
+        Callbacks = await WebSubCallback.StartAsync();
         var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         probe.Start();
         ClosedPort = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
@@ -51,6 +55,11 @@ public sealed class FeedFixture : IAsyncLifetime
             ["Feeds:Webhooks:AllowHttp"] = "true",
             ["Feeds:Webhooks:AllowedDestinations:0"] = new Uri(Receiver.Url).Authority,
             ["Feeds:Webhooks:AllowedDestinations:1"] = $"127.0.0.1:{ClosedPort}",
+            ["Feeds:Webhooks:AllowedDestinations:2"] = new Uri(Callbacks.Url).Authority,
+            ["Feeds:WebSub:InitialBackoff"] = "00:00:00.050",
+            ["Feeds:WebSub:MaxBackoff"] = "00:00:00.200",
+            ["Feeds:WebSub:MinLease"] = "00:01:00",
+            ["Feeds:WebSub:RequestBurst"] = "1000",
         });
     }
 
@@ -113,6 +122,7 @@ public sealed class FeedFixture : IAsyncLifetime
     {
         await Platform.DisposeAsync();
         await Receiver.DisposeAsync();
+        await Callbacks.DisposeAsync();
         await Backplane.DisposeAsync();
     }
 }
