@@ -14,6 +14,9 @@ self.addEventListener('install', (event) => {
     const files = await (await fetch('/console/offline.json', { credentials: 'same-origin' })).json();
     const cache = await caches.open(SHELL);
     await cache.addAll(['/console/manifest.webmanifest', ...files.map((f) => `/console/assets/${f}`)]);
+    // The shell itself, as the signed-in person gets it (not the sign-in page it redirects to without a session).
+    const shell = await fetch('/console', { credentials: 'same-origin' });
+    if (shell.ok && !shell.redirected) await cache.put('/console', shell);
     await self.skipWaiting();
   })());
 });

@@ -70,6 +70,7 @@ export async function startReporting(me, { get, setCsrfToken, h }) {
   const draw = async () => {
     const waiting = (await outbox.items()).length;
     badge.textContent = [navigator.onLine ? '' : t('rOffline'), waiting ? t('rOutboxCount', waiting) : ''].filter(Boolean).join(' · ');
+    badge.hidden = !badge.textContent;
     badge.dataset.count = String(waiting);
   };
   outbox.watch(draw);

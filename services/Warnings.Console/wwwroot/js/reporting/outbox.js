@@ -12,6 +12,7 @@ const PATHS = { initial: '/v1/incidents', followUp: '/v1/incidents:submitFollowU
 const listeners = new Set();
 let database;
 let flushing = null;
+let again = false;
 let timer = 0;
 let owner = '';
 let ensureSession = async () => {};
@@ -122,6 +123,12 @@ async function sendAll() {
     sessionRetryMs = Math.min(60000, sessionRetryMs * 2);
     return;
   }
+  // Rounds: an accepted initial report frees the follow-ups that waited for its incident id.
+  for (let round = 0, freed = 1; freed > 0 && round < 20; round++) freed = await sendRound();
+}
+
+async function sendRound() {
+  let freed = 0;
   const blocked = new Set();
   for (const entry of await items()) {
     const group = entry.incidentId || entry.dependsOn || entry.localId;
@@ -132,20 +139,22 @@ async function sendAll() {
     try {
       const receipt = await request(entry);
       await accepted(entry, receipt);
+      if (entry.kind === 'initial') freed++;
     } catch (error) {
       blocked.add(group);
       if (retryable(error)) {
         const attempts = entry.attempts + 1;
         await update({ ...entry, attempts, state: 'queued', nextAttemptAt: Date.now() + Math.min(60000, 1000 * 2 ** attempts) * (0.75 + Math.random() / 2),
           error: { status: error.status || 0, reason: error.reason || (error.status ? '' : 'NETWORK'), message: error.message, fields: [] } });
-        if (!error.status) break; // no network: the rest waits too
+        if (!error.status) return 0; // no network: the rest waits too
       } else if (error.status === 401 || (error.status === 403 && error.reason === 'CSRF_TOKEN_INVALID')) {
-        break; // the session, not the report: kept as it is until the clerk signs in again
+        return 0; // the session, not the report: kept as it is until the clerk signs in again
       } else {
         await update({ ...entry, state: 'parked', error: { status: error.status, reason: error.reason, message: error.message, fields: error.fields || [] } });
       }
     }
   }
+  return freed;
 }
 
 function schedule(list) {
@@ -155,9 +164,18 @@ function schedule(list) {
 
 /** Sends what can be sent now (one run at a time); schedules the next try for what failed. */
 export function flush() {
-  flushing = flushing || sendAll().catch(() => {}).finally(async () => {
+  if (flushing) {
+    again = true; // something came in while a run was under way: one more run after it
+    return flushing;
+  }
+  flushing = sendAll().catch(() => {}).finally(async () => {
     flushing = null;
-    if (!timer) schedule(await items());
+    if (again) {
+      again = false;
+      flush();
+    } else if (!timer) {
+      schedule(await items());
+    }
   });
   return flushing;
 }

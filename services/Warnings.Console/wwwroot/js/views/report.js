@@ -51,7 +51,7 @@ export async function render(main, mode = 'initial', ref = '', seq = '') {
   const categories = ((list.reporting || {}).categories || []).filter((c) => c.reportable);
   const required = requiredOf(kind);
   if (start.originalKind === 'REPORT_KIND_FINAL') required.add('signing_official');
-  let location = start.body.location || null;
+  let point = start.body.location || null;
   const touched = new Set();
   let tried = Boolean(start.error);
 
@@ -72,11 +72,11 @@ export async function render(main, mode = 'initial', ref = '', seq = '') {
 
   const locationText = form.querySelector('#r-location-text');
   const showLocation = () => {
-    locationText.textContent = location ? `${location.latitude.toFixed(5)}, ${location.longitude.toFixed(5)}` : t('rNoLocation');
+    locationText.textContent = point ? `${point.latitude.toFixed(5)}, ${point.longitude.toFixed(5)}` : t('rNoLocation');
   };
   showLocation();
 
-  const request = () => ({ kind: KINDS[kind], incidentId: start.incidentId, corrects: start.sequence || 0, body: read(form, district, location), reason: form.querySelector('#r-reason')?.value.trim() || '' });
+  const request = () => ({ kind: KINDS[kind], incidentId: start.incidentId, corrects: start.sequence || 0, body: read(form, district, point), reason: form.querySelector('#r-reason')?.value.trim() || '' });
   const show = (problems) => showViolations(form, problems.filter((p) => tried || touched.has(targetOf(p.field || ''))), {}, (f) => targetOf(f));
 
   const judge = async () => {
@@ -114,8 +114,8 @@ export async function render(main, mode = 'initial', ref = '', seq = '') {
   });
   form.addEventListener('change', later);
 
-  const pick = (point) => {
-    location = point;
+  const pick = (picked) => {
+    point = picked;
     touched.add('r-location');
     showLocation();
     judge();
@@ -124,12 +124,12 @@ export async function render(main, mode = 'initial', ref = '', seq = '') {
     if (!navigator.geolocation) return toast(t('rNoGeolocation'), 'error');
     return navigator.geolocation.getCurrentPosition((p) => {
       pick({ latitude: Number(p.coords.latitude.toFixed(6)), longitude: Number(p.coords.longitude.toFixed(6)) });
-      widget?.set(location);
+      widget?.set(point);
     }, (e) => toast(`${t('rNoGeolocation')} (${e.message})`, 'error'), { enableHighAccuracy: true, timeout: 15000 });
   });
   form.querySelector('#r-unlocate').addEventListener('click', () => pick(null) || widget?.set(null));
   let widget = null;
-  locationMap(form.querySelector('#r-map-slot'), district, location, pick).then((w) => { widget = w; }, () => {});
+  locationMap(form.querySelector('#r-map-slot'), district, point, pick).then((w) => { widget = w; }, () => {});
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
