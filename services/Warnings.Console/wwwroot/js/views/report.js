@@ -89,9 +89,9 @@ export async function render(main, mode = 'initial', ref = '', seq = '') {
     try {
       const preview = await post('/v1/incidents:previewReport', request());
       form.dataset.severity = preview.severityClass;
-      severity.replaceChildren(t('rClass'), ' ', classBadge(preview.severityClass),
+      severity.replaceChildren(...[t('rClass'), ' ', classBadge(preview.severityClass),
         preview.escalates ? h('strong', { class: 'escalates' }, ` ${t('rEscalates', preview.highestSeverityClass || '')}`) : null,
-        preview.directToMunicipal ? h('strong', { class: 'escalates' }, ` ${t('rDirect')}`) : null);
+        preview.directToMunicipal ? h('strong', { class: 'escalates' }, ` ${t('rDirect')}`) : null].filter(Boolean));
       place.replaceChildren(placeText(preview.place || {}, districtName(list, district), (code) => districtName(list, code)));
       place.className = preview.place && preview.place.located && !(preview.place.inCity && preview.place.nearDistrict) ? 'bad' : '';
       due.replaceChildren(preview.dueLocal ? t(preview.late ? 'rDueLate' : 'rDue', preview.dueLocal) : '');
@@ -167,6 +167,6 @@ export async function render(main, mode = 'initial', ref = '', seq = '') {
 function placeText(p, own, nameOf) {
   if (!p.located) return t('rPlaceNone');
   if (!p.inCity) return t(p.nearDistrict ? 'rPlaceNearOutside' : 'rPlaceOutside');
-  if (p.districtAt && p.distanceKm === 0) return t('rPlaceIn', nameOf(p.districtAt));
-  return t(p.nearDistrict ? 'rPlaceNear' : 'rPlaceFar', nameOf(p.districtAt), own, p.distanceKm, p.farKm);
+  if (p.districtAt && !p.distanceKm) return t('rPlaceIn', nameOf(p.districtAt));
+  return t(p.nearDistrict ? 'rPlaceNear' : 'rPlaceFar', nameOf(p.districtAt), own, p.distanceKm || 0, p.farKm);
 }
