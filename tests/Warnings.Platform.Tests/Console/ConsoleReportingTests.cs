@@ -40,6 +40,7 @@ public sealed class ConsoleReportingTests(ConsoleFixture fixture) : IClassFixtur
 
         // The follow-up to the incident that exists only in the outbox: it starts from its counts.
         await clerk.GoAsync("#/incidents", "incidents");
+        await clerk.UntilAsync("!!document.querySelector('#incidents .queued [data-action=follow-up]')", "the queued incident in my district's list");
         await clerk.ClickAsync("#incidents .queued [data-action=follow-up]");
         await clerk.UntilAsync(FormReady + " && document.getElementById('r-deaths').value === '1'", "the follow-up form from the queued counts");
         await clerk.TypeAsync("#r-deaths", "2");

@@ -58,12 +58,13 @@ export async function render(main, mode = 'initial', ref = '', seq = '') {
   const severity = h('p', { id: 'r-severity', 'aria-live': 'polite' });
   const place = h('p', { id: 'r-place-check', 'aria-live': 'polite' });
   const due = h('p', { id: 'r-due' });
+  // The judgement first: on a phone it stays in view above the counts being typed.
   const form = h('form', { class: 'report-form', novalidate: true, dataset: { kind } },
-    h('div', { class: 'report-main' }, fields(kind, { categories, districtName: districtName(list, district), identity: kind === 'initial' })),
     h('aside', { class: 'report-side' },
       h('section', { class: 'check', 'aria-labelledby': 'r-judged' }, h('h2', { id: 'r-judged' }, t('rJudged')), severity, place, due,
-        h('div', { id: 'f-summary' }, h('div', { class: 'messages', id: 'f-summary-messages', 'aria-live': 'polite' }))),
-      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary', id: 'r-send' }, t('rSend')), h('a', { href: '#/incidents' }, t('cancel')))));
+        h('div', { id: 'f-summary' }, h('div', { class: 'messages', id: 'f-summary-messages', 'aria-live': 'polite' })))),
+    h('div', { class: 'report-main' }, fields(kind, { categories, districtName: districtName(list, district), identity: kind === 'initial' })),
+    h('div', { class: 'actions report-actions' }, h('button', { type: 'submit', class: 'primary', id: 'r-send' }, t('rSend')), h('a', { href: '#/incidents' }, t('cancel'))));
   const subject = start.incident ? `${start.incident.id}` : start.dependsOn ? t('rQueuedIncident') : start.incidentId;
   mount(main, h('h1', {}, kindLabel(kind), subject ? h('span', { class: 'muted' }, ` · ${subject}`) : null),
     h('p', { class: 'muted' }, t('rRequiredNote')), form);
