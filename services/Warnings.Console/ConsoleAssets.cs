@@ -22,6 +22,7 @@ public sealed class ConsoleAssets(ConsoleOptions options)
         [".svg"] = "image/svg+xml",
         [".txt"] = "text/plain; charset=utf-8",
         [".md"] = "text/plain; charset=utf-8",
+        [".webmanifest"] = "application/manifest+json",
     }.ToFrozenDictionary();
 
     private readonly FrozenDictionary<string, (byte[] Bytes, string ETag)> _files = Embedded();
@@ -33,6 +34,15 @@ public sealed class ConsoleAssets(ConsoleOptions options)
             .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal))
             .ToFrozenDictionary(n => n[Prefix.Length..].Replace('\\', '/'), n => WithETag(Read(assembly, n)), StringComparer.Ordinal);
     }
+
+    /// <summary>
+    /// What the service worker keeps so the console opens offline: scripts, styles, icons, the
+    /// district map and the vendored libraries' code (not their licences or the pages outside the shell).
+    /// </summary>
+    public IReadOnlyList<string> OfflineFiles => _files.Keys
+        .Where(p => p.StartsWith("js/", StringComparison.Ordinal) || p.StartsWith("css/", StringComparison.Ordinal) || p.StartsWith("icons/", StringComparison.Ordinal)
+            || p.StartsWith("data/", StringComparison.Ordinal) || (p.StartsWith("vendor/", StringComparison.Ordinal) && Path.GetExtension(p) is ".js" or ".css" or ".png" or ".svg"))
+        .Order(StringComparer.Ordinal).ToList();
 
     /// <summary>The file at <paramref name="path"/> (relative, e.g. <c>js/app.js</c>) and its content type, or null.</summary>
     public (byte[] Bytes, string ContentType, string ETag)? Find(string path)

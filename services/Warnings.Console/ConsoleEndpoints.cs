@@ -17,7 +17,7 @@ namespace Warnings.DutyConsole;
 public static class ConsoleEndpoints
 {
     /// <summary>The roles the console serves; anyone else is refused at sign-in.</summary>
-    public static readonly string[] ConsoleRoles = [Roles.DutyOfficer, Roles.Approver, Roles.ListAdmin, Roles.Operator];
+    public static readonly string[] ConsoleRoles = [Roles.DutyOfficer, Roles.Approver, Roles.ListAdmin, Roles.Operator, Roles.DistrictReporter];
 
     public static void MapConsole(this IEndpointRouteBuilder endpoints)
     {
@@ -43,6 +43,16 @@ public static class ConsoleEndpoints
                 : Results.Redirect($"{ApiKeyAuthenticationHandler.ConsolePath}/login"));
         group.MapGet("/login", (HttpContext http, ConsoleAssets assets) => Asset(http, assets, "login.html"));
         group.MapGet("/assets/{**path}", (string path, HttpContext http, ConsoleAssets assets) => Asset(http, assets, path));
+        // Offline-first (district reporting): the service worker, scoped to the whole console (its
+        // file sits one level up from the assets, so the header widens its scope), the web app
+        // manifest, and the files the worker keeps for opening without a network.
+        group.MapGet("/sw.js", (HttpContext http, ConsoleAssets assets) =>
+        {
+            http.Response.Headers["Service-Worker-Allowed"] = ApiKeyAuthenticationHandler.ConsolePath;
+            return Asset(http, assets, "sw.js");
+        });
+        group.MapGet("/manifest.webmanifest", (HttpContext http, ConsoleAssets assets) => Asset(http, assets, "manifest.webmanifest"));
+        group.MapGet("/offline.json", (ConsoleAssets assets) => Results.Json(assets.OfflineFiles));
         group.MapGet("/config", (ConsoleOptions options) => Results.Json(new { tileUrl = options.TileUrl ?? "", tileAttribution = options.TileAttribution ?? "" }));
         group.MapConsoleSession();
         group.MapConsoleEvents();

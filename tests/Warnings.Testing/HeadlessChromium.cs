@@ -25,6 +25,9 @@ public sealed class HeadlessChromium : IAsyncDisposable
         _profile = profile;
     }
 
+    /// <summary>The DevTools HTTP endpoint (<c>http://127.0.0.1:port</c>), to reach other targets (a service worker).</summary>
+    public string DevToolsHttp { get; private set; } = "";
+
     /// <summary>The browser: <c>WARNINGS_TEST_CHROMIUM</c>, else /usr/bin/chromium (<c>infra/dev.sh install</c> puts it there).</summary>
     public static string ExecutablePath => Environment.GetEnvironmentVariable("WARNINGS_TEST_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
@@ -57,6 +60,7 @@ public sealed class HeadlessChromium : IAsyncDisposable
         // Chromium writes the port it chose into the profile once it listens.
         string portFile = Path.Combine(profile, "DevToolsActivePort");
         string[] lines = await Eventually.Until(() => Task.FromResult(File.Exists(portFile) ? File.ReadAllLines(portFile) : []), l => l.Length >= 1, "Chromium's DevTools port");
+        browser.DevToolsHttp = $"http://127.0.0.1:{lines[0]}";
         using var http = new HttpClient();
         var targets = await Eventually.Until(async () => JsonNode.Parse(await http.GetStringAsync($"http://127.0.0.1:{lines[0]}/json/list"))!.AsArray(),
             t => t.Any(x => (string?)x!["type"] == "page"), "a page target");

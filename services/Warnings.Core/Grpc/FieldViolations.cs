@@ -43,6 +43,9 @@ public sealed partial class FieldViolations
 
     public bool Any => _violations.Count > 0;
 
+    /// <summary>The violations recorded so far (for a dry run that answers them instead of refusing).</summary>
+    public IReadOnlyList<BadRequest.Types.FieldViolation> Violations => All();
+
     /// <summary>How many violations were recorded so far (kept or counted).</summary>
     public int Count => _violations.Count + _omitted;
 

@@ -230,7 +230,7 @@ public sealed class IncidentLifeCycle
     private void Step(ReportContext context, string action, string note, string? by = null) =>
         Timeline.Steps.Add(new WarningStep { At = context.Now.ToTimestamp(), By = by ?? context.By, Action = action, Note = note });
 
-    private static string Classify(IncidentCounts? totals) => Severity.Classify(totals?.Deaths ?? 0, totals?.SeriouslyInjured ?? 0, totals?.DirectLossYuan ?? 0);
+    private static string Classify(IncidentCounts? totals) => Severity.Of(totals);
 
     private static IncidentTotals ToEvent(IncidentCounts t) => new(t.Deaths, t.Missing, t.SeriouslyInjured, t.Trapped, t.AffectedPopulation, t.Relocated,
         t.HousesCollapsed, t.HousesDamaged, t.CropAreaHectares, t.DirectLossYuan);

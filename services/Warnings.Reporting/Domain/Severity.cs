@@ -1,3 +1,5 @@
+using Warnings.Contracts.V1;
+
 namespace Warnings.Reporting.Domain;
 
 /// <summary>
@@ -22,6 +24,9 @@ public static class Severity
         int rank = Math.Max(ByDeaths(deaths), Math.Max(ByInjuries(seriouslyInjured), ByLoss(directLossYuan)));
         return rank switch { 4 => I, 3 => II, 2 => III, _ => IV };
     }
+
+    /// <summary>The class of a report's counts (none given: IV).</summary>
+    public static string Of(IncidentCounts? totals) => Classify(totals?.Deaths ?? 0, totals?.SeriouslyInjured ?? 0, totals?.DirectLossYuan ?? 0);
 
     /// <summary>4 for I (worst) down to 1 for IV.</summary>
     public static int Rank(string severityClass) => severityClass switch { I => 4, II => 3, III => 2, _ => 1 };

@@ -124,6 +124,32 @@ public sealed class IncidentGrpcService(
         return response;
     }
 
+    // A dry run: nothing is stored, so no request id and no command (see ReportDryRun).
+    [RpcAccess(Roles.DistrictReporter)]
+    public override async Task<ReportPreview> PreviewReport(PreviewReportRequest request, ServerCallContext context)
+    {
+        bool initial = request.Kind == ReportKind.Initial && request.Corrects == 0;
+        new FieldViolations()
+            .Check(request.Corrects > 0 || request.Kind is ReportKind.Initial or ReportKind.FollowUp or ReportKind.Final, "kind", "INITIAL, FOLLOW_UP or FINAL (or name the report to correct in corrects)")
+            .Check(request.Corrects >= 0, "corrects", "the sequence of the report to correct, or 0")
+            .Check(initial ? request.IncidentId.Length == 0 : request.IncidentId.Length > 0, "incident_id", initial ? "an initial report opens a new incident" : "is required")
+            .CheckLength(request.IncidentId, "incident_id", ReportLimits.MaxCodeLength)
+            .CheckLength(request.Reason, "reason", ReportLimits.MaxTextLength)
+            .Check(request.Body is not null, "body", "is required")
+            .ThrowIfAny(ReportRules.Reason);
+        var caller = context.Caller();
+        var list = await snapshots.CurrentAsync();
+        if (initial)
+        {
+            caller.RequireDistrict(request.Body!.District);
+            return ReportDryRun.Initial(request.Body!, map, options.Value, Context(caller, list));
+        }
+
+        var timeline = await LoadReadableAsync(request.IncidentId, context);
+        caller.RequireDistrict(timeline.Incident.District);
+        return ReportDryRun.Change(timeline, request.Kind, request.Corrects, request.Reason, request.Body!, map, options.Value, Context(caller, list));
+    }
+
     // The path of every report on an existing incident: validate the request, then in one command
     // load the incident, check the reporter's district, let the incident's life cycle take the
     // report, and commit on the condition that the incident is still exactly as read.

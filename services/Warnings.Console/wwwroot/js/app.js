@@ -2,6 +2,7 @@
 import { get, post, setCsrfToken } from './api.js';
 import { h, mount, toast } from './dom.js';
 import { t, translate, toggleLanguage } from './i18n.js';
+import { forget, loadSession, startReporting } from './offline.js';
 
 export const session = { id: '', roles: [], department: '', clockOffsetMs: 0 };
 
@@ -20,6 +21,14 @@ const routes = [
   { path: /^#\/ops$/, view: () => import('./views/ops.js'), nav: 'navOps', roles: ['operator'] },
 ];
 const navTargets = { navHome: '#/', navNew: '#/new', navInbox: '#/inbox', navList: '#/list', navOps: '#/ops' };
+
+// District reporting: the report form, my district's incidents, the outbox (offline-first).
+routes.push(
+  { path: /^#\/report(?:\/(initial|followUp|final|correct|edit)\/([\w-]+)(?:\/(\d+))?)?$/, view: () => import('./views/report.js'), nav: 'navReport', roles: ['district_reporter'] },
+  { path: /^#\/incidents$/, view: () => import('./views/incidents.js'), nav: 'navIncidents', roles: ['district_reporter'] },
+  { path: /^#\/outbox$/, view: () => import('./views/outbox.js'), nav: 'navOutbox', roles: ['district_reporter'] },
+);
+Object.assign(navTargets, { navReport: '#/report', navIncidents: '#/incidents', navOutbox: '#/outbox' });
 
 let leave = () => {};
 
@@ -48,7 +57,7 @@ function drawNav() {
 }
 
 async function start() {
-  const me = await get('/console/session');
+  const me = await loadSession(() => get('/console/session')); // offline: the remembered one
   setCsrfToken(me.csrfToken);
   Object.assign(session, me, { clockOffsetMs: Date.parse(me.now) - Date.now() });
   document.getElementById('who').textContent = `${me.id}${me.department ? ` · ${me.department}` : ''}`;
@@ -61,10 +70,12 @@ async function start() {
   });
   document.getElementById('signout').addEventListener('click', async () => {
     await post('/console/session/end').catch(() => {});
+    await forget();
     location.assign('/console/login');
   });
   translate();
   addEventListener('hashchange', route);
+  if (hasRole('district_reporter')) await startReporting(me, { get, setCsrfToken, h });
   await route();
   window.consoleReady = true;
 }

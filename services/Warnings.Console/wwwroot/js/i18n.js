@@ -1,4 +1,6 @@
 // Words of the console, zh-CN first, English on the toggle (kept in localStorage).
+import { reportingReasons, reportingWords } from './reporting/words.js';
+
 const words = {
   brand: ['上海市预警发布 · 值班台', 'Shanghai warnings · Duty console'],
   skip: ['跳到正文', 'Skip to content'],
@@ -153,6 +155,10 @@ const violationWords = {
   FAST_TRACK_NOT_ALLOWED: ['授权不允许快速发布。', 'The grant does not allow the fast-track.'],
   SIGN_OFF_MISSING: ['缺少必要的审核或签发。', 'A review or sign-off is missing.'],
 };
+
+// District reporting (reporting/words.js).
+Object.assign(words, reportingWords);
+Object.assign(violationWords, reportingReasons);
 
 let language = localStorage.getItem('console-lang') === 'en' ? 1 : 0;
 

@@ -18,7 +18,7 @@ function load(tag, attributes) {
   });
 }
 
-function loadLibraries() {
+export function loadLibraries() {
   libraries = libraries || Promise.all([
     load('link', { rel: 'stylesheet', href: `${vendor}/leaflet-1.9.4/leaflet.css` }),
     load('link', { rel: 'stylesheet', href: `${vendor}/leaflet-geoman-free-2.20.2/leaflet-geoman.css` }),

@@ -8,7 +8,7 @@ export const name = 'desk';
 
 export async function render(main) {
   if (!hasRole('duty_officer', 'approver')) {
-    location.hash = hasRole('list_admin') ? '#/list' : '#/ops';
+    location.hash = hasRole('list_admin') ? '#/list' : hasRole('district_reporter') ? '#/incidents' : '#/ops';
     return undefined;
   }
   const [list, warnings] = await Promise.all([currentList(), allWarnings({ department: session.department })]);
