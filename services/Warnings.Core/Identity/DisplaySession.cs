@@ -50,11 +50,16 @@ public sealed record DisplaySession(
         return new DisplaySession(id, label, now, by, expires, pairingHash, Instant.Min(now + PairingWindow, expires));
     }
 
-    /// <summary>Why an expiry is refused, or null: in the future, and at most <see cref="MaxLifetime"/> away.</summary>
+    /// <summary>
+    /// Why an expiry is refused, or null: in the future, and at most <see cref="MaxLifetime"/> away
+    /// (give or take <see cref="ClockSkew"/>: "90 days from now" on the caller's clock is fine).
+    /// </summary>
     public static string? CheckExpiry(Instant expiresAt, Instant now) =>
         expiresAt <= now ? "must be in the future"
-        : expiresAt - now > MaxLifetime ? $"must be at most {MaxLifetime.Days} days away"
+        : expiresAt - now > MaxLifetime + ClockSkew ? $"must be at most {MaxLifetime.Days} days away"
         : null;
+
+    public static readonly Duration ClockSkew = Duration.FromMinutes(5);
 
     public DisplayStatus Status(Instant now) =>
         RevokedAt is not null ? DisplayStatus.Revoked

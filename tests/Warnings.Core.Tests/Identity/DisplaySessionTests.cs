@@ -47,7 +47,7 @@ public class DisplaySessionTests
     public void Expiry_is_in_the_future_and_at_most_ninety_days_away()
     {
         Assert.NotNull(DisplaySession.CheckExpiry(Now, Now));
-        Assert.NotNull(DisplaySession.CheckExpiry(Now + Duration.FromDays(90) + Duration.FromSeconds(1), Now));
+        Assert.NotNull(DisplaySession.CheckExpiry(Now + Duration.FromDays(90) + Duration.FromHours(1), Now));
         Assert.Null(DisplaySession.CheckExpiry(Now + Duration.FromDays(90), Now));
         Assert.Equal(Now + Duration.FromHours(2), Issued(Now + Duration.FromHours(2)).PairingExpiresAt);
     }

@@ -106,6 +106,7 @@ public sealed class DashboardBrowserTests(RealPlatformFixture fixture) : IClassF
         await browser.SendAsync("Network.enable");
         await browser.SendAsync("Network.emulateNetworkConditions", new { offline = true, latency = 0, downloadThroughput = -1, uploadThroughput = -1 });
         await browser.UntilAsync("document.body.classList.contains('stale')", "the grey, stale dashboard");
+        Assert.True((bool)(await browser.EvaluateAsync("document.getElementById('status').classList.contains('down')"))!);
         string banner = (string)(await browser.EvaluateAsync("document.getElementById('stale').textContent"))!;
         Assert.Matches(@"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}（北京时间）", banner);
         Assert.Contains("unreachable", banner);
