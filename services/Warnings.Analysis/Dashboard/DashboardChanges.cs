@@ -1,13 +1,15 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Warnings.Analysis.Projections;
+using Warnings.Core.Identity;
 using Warnings.Core.Storage;
 
 namespace Warnings.Analysis.Dashboard;
 
 /// <summary>
 /// Tells this process's open dashboards that a projection changed (in any process: the store's
-/// nudge). Waiters get a change counter; a burst of changes wakes them once.
+/// nudge). Waiters get a change counter; a burst of changes wakes them once. A revoked display
+/// session wakes them too, without a change, so each stream checks its session again at once.
 /// </summary>
 public sealed class DashboardChanges(IStateStore store, ILogger<DashboardChanges> logger) : BackgroundService
 {
@@ -35,17 +37,17 @@ public sealed class DashboardChanges(IStateStore store, ILogger<DashboardChanges
         }
     }
 
+    private void Wake(long version) =>
+        Interlocked.Exchange(ref _next, new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(version);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await store.SubscribeAsync(ProjectionStore.NudgeChannel, _ =>
-                {
-                    long version = Interlocked.Increment(ref _version);
-                    Interlocked.Exchange(ref _next, new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(version);
-                });
+                await store.SubscribeAsync(ProjectionStore.NudgeChannel, _ => Wake(Interlocked.Increment(ref _version)));
+                await store.SubscribeAsync(DisplaySessions.RevokedChannel, _ => Wake(Version));
                 return;
             }
             catch (Exception e) when (e is not OperationCanceledException)

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using NodaTime;
 using Warnings.Analysis.Projections;
 using Warnings.Core.Identity;
+using Warnings.PublicationList.Storage;
 using Warnings.Reporting.Domain;
 
 namespace Warnings.Analysis.Dashboard;
@@ -18,11 +19,12 @@ namespace Warnings.Analysis.Dashboard;
 /// <c>/dashboard</c> only holds a random session id, never the key; signing out deletes the session, and
 /// revoking the key ends it. The login form is same-origin only (Origin or Referer) and carries a token
 /// that must match its cookie. No dashboard page may be framed. Viewers: analysts, approvers
-/// (leadership), duty officers and operators.
+/// (leadership), duty officers and operators, and wall screens paired through a display session
+/// (<see cref="DisplayPairing"/>). An open event stream ends when its session does.
 /// </summary>
 public static class DashboardEndpoints
 {
-    private static readonly string[] ViewerRoles = [Roles.Analyst, Roles.Approver, Roles.DutyOfficer, Roles.Operator];
+    private static readonly string[] ViewerRoles = [Roles.Analyst, Roles.Approver, Roles.DutyOfficer, Roles.Operator, Roles.Display];
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static void MapDashboard(this IEndpointRouteBuilder endpoints)
@@ -38,7 +40,7 @@ public static class DashboardEndpoints
             headers.CacheControl = "no-store";
             return await next(context);
         });
-        group.MapGet("/login", (HttpContext http) => LoginPage(http, ""));
+        group.MapGet("/login", (HttpContext http) => FormPage(http, "login.html", ""));
         group.MapPost("/login", LoginAsync).DisableAntiforgery();
         group.MapPost("/logout", async (HttpContext http, DashboardSessions sessions) =>
         {
@@ -50,25 +52,64 @@ public static class DashboardEndpoints
             http.Response.Cookies.Delete(ApiKeyAuthenticationHandler.DashboardCookie, CookieOptions(http));
             return Results.Redirect($"{ApiKeyAuthenticationHandler.DashboardPath}/login");
         }).DisableAntiforgery();
+        group.MapDisplayPairing();
         group.MapGet("", (HttpContext http, DistrictMap map) =>
             Viewer(http) is null ? Results.Redirect($"{ApiKeyAuthenticationHandler.DashboardPath}/login") : Page("dashboard.html", DistrictSvg.Render(map)));
-        group.MapGet("/state", async (HttpContext http, ProjectionStore projections, DistrictMap map, AnalysisOptions options, IClock clock) =>
+        group.MapGet("/state", async (HttpContext http, ProjectionStore projections, ListSnapshots lists, DistrictMap map, AnalysisOptions options, IClock clock) =>
             Viewer(http) is null
                 ? Results.Unauthorized()
-                : Results.Json(DashboardState.Build(await projections.WarningsAsync(), await projections.IncidentsAsync(), map, options.Risk, clock.GetCurrentInstant()), Json));
+                : Results.Json(DashboardState.Build(await projections.WarningsAsync(), await projections.IncidentsAsync(), map, (await lists.CurrentAsync()).Names, options.Risk, clock.GetCurrentInstant(),
+                    Viewer(http)!.HasRole(Roles.Display)), Json));
         group.MapGet("/events", EventsAsync);
     }
 
     private static async Task<IResult> LoginAsync(HttpContext http, ApiKeyRegistry keys, DashboardSessions sessions)
     {
+        var (form, refusal) = await ReadOwnFormAsync(http, "login.html", "请重新登录。 The sign-in form expired; please sign in again.");
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        string key = form!["key"].ToString().Trim();
+        if (key.Length == 0 || key.Length > 256 || await keys.CheckAsync(key) is not { Status: ApiKeyStatus.Valid } check || !check.Record!.ToPrincipal().Roles.Overlaps(ViewerRoles))
+        {
+            return FormPage(http, "login.html", "<p class=\"error\">这个密钥不能查看态势图。 This key cannot view the dashboard.</p>", StatusCodes.Status401Unauthorized);
+        }
+
+        DeleteFormToken(http);
+        http.Response.Cookies.Append(ApiKeyAuthenticationHandler.DashboardCookie, await sessions.CreateAsync(check.Record), CookieOptions(http));
+        return Results.Redirect(ApiKeyAuthenticationHandler.DashboardPath);
+    }
+
+    private const string FormTokenCookie = "warnings_dashboard_form";
+
+    internal static void DeleteFormToken(HttpContext http) => http.Response.Cookies.Delete(FormTokenCookie, CookieOptions(http));
+    private const string FormTokenField = "form_token";
+
+    // The login page with a fresh form token, also set as a cookie: a cross-site form cannot read
+    // the page to learn it (double submit), besides being refused for its Origin.
+    internal static IResult FormPage(HttpContext http, string resource, string message, int status = StatusCodes.Status200OK)
+    {
+        string token = SessionSecrets.New();
+        http.Response.Cookies.Append(FormTokenCookie, token, CookieOptions(http));
+        return Page(resource, $"{message}<input type=\"hidden\" name=\"{FormTokenField}\" value=\"{token}\">", status);
+    }
+
+    /// <summary>
+    /// A POST of one of the dashboard's own forms: same origin, a form, and the form token its page
+    /// set; otherwise the refusal to answer with (<paramref name="expired"/> on a fresh form page).
+    /// </summary>
+    internal static async Task<(IFormCollection? Form, IResult? Refusal)> ReadOwnFormAsync(HttpContext http, string resource, string expired)
+    {
         if (!SameOrigin(http))
         {
-            return Results.Text("A dashboard sign-in must come from the dashboard's own login page.", statusCode: StatusCodes.Status403Forbidden);
+            return (null, Results.Text("A dashboard form must come from the dashboard's own page.", statusCode: StatusCodes.Status403Forbidden));
         }
 
         if (!http.Request.HasFormContentType)
         {
-            return Results.Text("The login takes a form (application/x-www-form-urlencoded).", statusCode: StatusCodes.Status415UnsupportedMediaType);
+            return (null, Results.Text("This takes a form (application/x-www-form-urlencoded).", statusCode: StatusCodes.Status415UnsupportedMediaType));
         }
 
         IFormCollection form;
@@ -78,37 +119,17 @@ public static class DashboardEndpoints
         }
         catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
         {
-            return Results.Text("The form could not be read.", statusCode: StatusCodes.Status400BadRequest);
+            return (null, Results.Text("The form could not be read.", statusCode: StatusCodes.Status400BadRequest));
         }
 
         string token = form[FormTokenField].ToString();
         if (!http.Request.Cookies.TryGetValue(FormTokenCookie, out var expected) || expected.Length < 40 || token.Length != expected.Length
             || !System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(token), System.Text.Encoding.ASCII.GetBytes(expected)))
         {
-            return LoginPage(http, "<p class=\"error\">请重新登录。 The sign-in form expired; please sign in again.</p>", StatusCodes.Status400BadRequest);
+            return (null, FormPage(http, resource, $"<p class=\"error\">{expired}</p>", StatusCodes.Status400BadRequest));
         }
 
-        string key = form["key"].ToString().Trim();
-        if (key.Length == 0 || key.Length > 256 || await keys.CheckAsync(key) is not { Status: ApiKeyStatus.Valid } check || !check.Record!.ToPrincipal().Roles.Overlaps(ViewerRoles))
-        {
-            return LoginPage(http, "<p class=\"error\">这个密钥不能查看态势图。 This key cannot view the dashboard.</p>", StatusCodes.Status401Unauthorized);
-        }
-
-        http.Response.Cookies.Delete(FormTokenCookie, CookieOptions(http));
-        http.Response.Cookies.Append(ApiKeyAuthenticationHandler.DashboardCookie, await sessions.CreateAsync(check.Record), CookieOptions(http));
-        return Results.Redirect(ApiKeyAuthenticationHandler.DashboardPath);
-    }
-
-    private const string FormTokenCookie = "warnings_dashboard_form";
-    private const string FormTokenField = "form_token";
-
-    // The login page with a fresh form token, also set as a cookie: a cross-site form cannot read
-    // the page to learn it (double submit), besides being refused for its Origin.
-    private static IResult LoginPage(HttpContext http, string message, int status = StatusCodes.Status200OK)
-    {
-        string token = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        http.Response.Cookies.Append(FormTokenCookie, token, CookieOptions(http));
-        return Page("login.html", $"{message}<input type=\"hidden\" name=\"{FormTokenField}\" value=\"{token}\">", status);
+        return (form, null);
     }
 
     // A state-changing POST must name this very origin: in Origin (every current browser sends it on
@@ -126,7 +147,7 @@ public static class DashboardEndpoints
             && string.Equals(referer.GetLeftPart(UriPartial.Authority), self, StringComparison.OrdinalIgnoreCase);
     }
 
-    private static async Task EventsAsync(HttpContext http, DashboardChanges changes)
+    private static async Task EventsAsync(HttpContext http, DashboardChanges changes, DashboardSessions sessions, DisplaySessions displays)
     {
         if (Viewer(http) is null)
         {
@@ -147,13 +168,30 @@ public static class DashboardEndpoints
             await http.Response.WriteAsync(version == seen ? ": still here\n\n" : $"event: changed\ndata: {version}\n\n", aborted);
             await http.Response.Body.FlushAsync(aborted);
             seen = version;
+            if (!await StillSignedInAsync(http, sessions, displays))
+            {
+                return; // revoked, signed out or expired: the stream ends, and the page's next request is refused
+            }
         }
+    }
+
+    // The session the stream was opened with, as it is now (a key in a header is checked per request anyway).
+    private static async Task<bool> StillSignedInAsync(HttpContext http, DashboardSessions sessions, DisplaySessions displays)
+    {
+        var cookies = http.Request.Cookies;
+        if (Viewer(http)!.HasRole(Roles.Display))
+        {
+            return await displays.CheckAsync(cookies[ApiKeyAuthenticationHandler.DisplayCookie] ?? "") is not null;
+        }
+
+        return !cookies.TryGetValue(ApiKeyAuthenticationHandler.DashboardCookie, out var session) || !string.IsNullOrWhiteSpace(http.Request.Headers.Authorization)
+            || (await sessions.CheckAsync(session)).Status == ApiKeyStatus.Valid;
     }
 
     private static PlatformPrincipal? Viewer(HttpContext http) =>
         PlatformPrincipal.From(http.User) is { } principal && principal.Roles.Overlaps(ViewerRoles) ? principal : null;
 
-    private static CookieOptions CookieOptions(HttpContext http) => new()
+    internal static CookieOptions CookieOptions(HttpContext http) => new()
     {
         HttpOnly = true,
         SameSite = SameSiteMode.Strict,
@@ -162,7 +200,7 @@ public static class DashboardEndpoints
         MaxAge = DashboardSessions.Lifetime.ToTimeSpan(),
     };
 
-    private static IResult Page(string resource, string insert, int status = StatusCodes.Status200OK)
+    internal static IResult Page(string resource, string insert, int status = StatusCodes.Status200OK)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)!;
         string html = new StreamReader(stream).ReadToEnd().Replace("<!--INSERT-->", insert, StringComparison.Ordinal);

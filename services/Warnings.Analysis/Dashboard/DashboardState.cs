@@ -3,16 +3,21 @@ using NodaTime;
 using Warnings.Analysis.Projections;
 using Warnings.Analysis.Queries;
 using Warnings.Contracts.Time;
+using Warnings.PublicationList.Domain;
 using Warnings.Reporting.Domain;
 
 namespace Warnings.Analysis.Dashboard;
 
-/// <summary>Everything the dashboard shows at one moment, as the page's JSON.</summary>
+/// <summary>
+/// Everything the dashboard shows at one moment, as the page's JSON. Codes go out with their names
+/// from the publication list (<see cref="ListNames"/>: zh-CN and English), so the page never keeps
+/// a vocabulary of its own.
+/// </summary>
 public static class DashboardState
 {
     private static readonly DateTimeZone Shanghai = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
 
-    public static object Build(IReadOnlyList<WarningFacts> warnings, IReadOnlyList<IncidentFacts> incidents, DistrictMap map, RiskOptions risk, Instant now)
+    public static object Build(IReadOnlyList<WarningFacts> warnings, IReadOnlyList<IncidentFacts> incidents, DistrictMap map, ListNames vocabulary, RiskOptions risk, Instant now, bool display = false)
     {
         var names = map.Districts.ToDictionary(d => d.Code, d => d.Name);
         var warningMap = SituationMap.Warnings(warnings, now, names);
@@ -21,10 +26,14 @@ public static class DashboardState
         return new
         {
             generatedAt = Local(now),
+            // A wall screen's display session: the page offers no sign-out (only an operator ends it).
+            display,
+            // The full local time, for the banner that says how old the picture is when the platform cannot be reached.
+            updatedAt = now.InZone(Shanghai).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
             districts = warningMap.Districts.Zip(riskPicture.Districts, (w, r) => new
             {
                 code = w.District, name = w.Name, level = w.HighestLevel, risk = r.Colour, riskScore = r.Score, riskReason = r.Reason,
-                hazards = w.Hazards.Select(h => new { h.Hazard, h.Level }),
+                hazards = w.Hazards.Select(h => new { h.Hazard, hazardName = vocabulary.Hazard(h.Hazard, ListNames.Chinese), h.Level }),
             }),
             warnings = warningMap.Warnings.Select(w => new
             {
@@ -33,7 +42,8 @@ public static class DashboardState
             }),
             incidents = open.Incidents.Select(i => new
             {
-                id = i.IncidentId, district = names.GetValueOrDefault(i.District, i.District), i.Category, severity = i.SeverityClass,
+                id = i.IncidentId, district = names.GetValueOrDefault(i.District, i.District), i.Category,
+                categoryName = vocabulary.Category(i.Category, ListNames.Chinese), categoryNameEn = vocabulary.Category(i.Category, ListNames.English), severity = i.SeverityClass,
                 i.Deaths, i.Missing, injured = i.SeriouslyInjured, occurred = Local(i.OccurredAt.ToInstant()), i.Overdue,
             }),
             bySeverity = open.BySeverity.Select(s => new { s.SeverityClass, s.Open }),

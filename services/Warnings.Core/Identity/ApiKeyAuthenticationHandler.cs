@@ -19,18 +19,21 @@ public sealed class CredentialRejectedException(string reason, string message) :
 /// see <see cref="DashboardSessions"/>), and the console's session cookie on <c>/console</c> and the
 /// REST API <c>/v1</c>: the console calls the same API as everyone, as the signed-in person. A console
 /// session authenticates a state-changing request (anything but GET and HEAD) only with its CSRF token
-/// in <c>X-CSRF-Token</c> and, when the browser names one, this very origin.
+/// in <c>X-CSRF-Token</c> and, when the browser names one, this very origin. A wall screen's display
+/// cookie (<see cref="DisplaySessions"/>) is read on <c>/dashboard</c> only, so it reaches nothing else.
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     ApiKeyRegistry registry,
-    DashboardSessions sessions) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    DashboardSessions sessions,
+    DisplaySessions displays) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
     public const string DashboardCookie = "warnings_dashboard";
     public const string DashboardPath = "/dashboard";
+    public const string DisplayCookie = "warnings_display";
     public const string ConsoleCookie = "warnings_console";
     public const string ConsolePath = "/console";
     public const string CsrfHeader = "X-CSRF-Token";
@@ -42,6 +45,13 @@ public sealed class ApiKeyAuthenticationHandler(
         if (string.IsNullOrWhiteSpace(header) && Request.Path.StartsWithSegments(DashboardPath) && Request.Cookies.TryGetValue(DashboardCookie, out var cookie) && cookie.Length > 0)
         {
             return Result(await sessions.CheckAsync(cookie));
+        }
+
+        if (string.IsNullOrWhiteSpace(header) && Request.Path.StartsWithSegments(DashboardPath) && Request.Cookies.TryGetValue(DisplayCookie, out var display) && display.Length > 0)
+        {
+            return await displays.CheckAsync(display) is { } screen
+                ? AuthenticateResult.Success(new AuthenticationTicket(screen.ToPrincipal().ToClaimsPrincipal(SchemeName), SchemeName))
+                : Reject(IdentityReasons.SessionInvalid, "The display session has ended (revoked or expired); ask an operator for a new pairing link.");
         }
 
         if (string.IsNullOrWhiteSpace(header) && (Request.Path.StartsWithSegments(ConsolePath) || Request.Path.StartsWithSegments("/v1"))

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using NodaTime;
 using Warnings.Core.Json;
@@ -137,11 +135,9 @@ public sealed class DashboardSessions(IStateStore store, ApiKeyRegistry registry
     private Task SaveAsync(string kind, string id, DashboardSession session) =>
         store.SetAsync(Key(kind, id), JsonSerializer.Serialize(session, PlatformJson.Options), session.ExpiresAt - session.CreatedAt);
 
-    private static bool ValidId(string id) => id.Length is >= 40 and <= 64;
+    private static bool ValidId(string id) => SessionSecrets.Plausible(id);
 
-    private static string NewSecret() => Base64Url(RandomNumberGenerator.GetBytes(32));
+    private static string NewSecret() => SessionSecrets.New();
 
-    private static StoreKey Key(string kind, string id) => new(kind, Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(id))));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static StoreKey Key(string kind, string id) => new(kind, SessionSecrets.Hash(id));
 }

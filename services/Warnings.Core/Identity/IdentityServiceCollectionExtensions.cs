@@ -28,6 +28,7 @@ public static class IdentityServiceCollectionExtensions
         services.Configure<AuditOptions>(configuration.GetSection(AuditOptions.Section));
         services.AddSingleton<ApiKeyRegistry>();
         services.AddSingleton<DashboardSessions>();
+        services.AddSingleton<DisplaySessions>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton(new MutatingCallLimiter(identity.RateLimit));
         services.AddSingleton<RefusalAuditThrottle>();

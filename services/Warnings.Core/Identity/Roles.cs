@@ -24,6 +24,12 @@ public static class Roles
     /// <summary>Runs the platform: keys, audit, diagnostics, rebuilds.</summary>
     public const string Operator = "operator";
 
+    /// <summary>
+    /// A wall screen paired through a display session (<see cref="DisplaySession"/>): reads the
+    /// dashboard and nothing else. Not a role a key can hold, so not in <see cref="All"/>.
+    /// </summary>
+    public const string Display = "display";
+
     /// <summary>Used in <see cref="RpcAccessAttribute"/>: any authenticated principal, whatever its roles.</summary>
     public const string AnyAuthenticated = "*";
 

@@ -13,8 +13,8 @@ using Roles = Warnings.Core.Identity.Roles;
 
 namespace Warnings.Platform.Identity;
 
-/// <summary>Who am I, and the operator's API-key management: issue (shown once), revoke, list.</summary>
-public sealed partial class IdentityGrpcService(ApiKeyRegistry registry, IStateStore store, IClock clock, CallAudit audit, Warnings.Core.Commands.Commands commands) : IdentityService.IdentityServiceBase
+/// <summary>Who am I, and the operator's API-key management: issue (shown once), revoke, list. Display sessions: see IdentityGrpcService.Displays.cs.</summary>
+public sealed partial class IdentityGrpcService(ApiKeyRegistry registry, DisplaySessions displays, IStateStore store, IClock clock, CallAudit audit, Warnings.Core.Commands.Commands commands) : IdentityService.IdentityServiceBase
 {
     [GeneratedRegex("^[A-Za-z0-9._@-]{1,64}$")]
     private static partial Regex PrincipalIdPattern();

@@ -21,6 +21,7 @@ public sealed partial class ListNames
     private readonly Dictionary<string, NameEntry> _hazards;
     private readonly Dictionary<string, NameEntry> _levels;
     private readonly Dictionary<string, NameEntry> _measures;
+    private readonly Dictionary<string, NameEntry> _categories;
     private readonly NameEntry _city;
 
     private ListNames(Contracts.V1.PublicationList list)
@@ -30,6 +31,7 @@ public sealed partial class ListNames
         _hazards = Index(list.Hazards.Select(h => new NameEntry(h.Code, h.Name, h.NameEn)));
         _levels = Index(list.LevelNames.Select(t => new NameEntry(t.Code, t.Name, t.NameEn)));
         _measures = Index(list.ResponseMeasureNames.Select(t => new NameEntry(t.Code, t.Name, t.NameEn)));
+        _categories = Index(list.Reporting?.Categories.Select(c => new NameEntry(c.Code, c.Name, c.NameEn)) ?? []);
         _city = new NameEntry(Scopes.CityWide, list.City?.Name ?? "", list.City?.NameEn ?? "");
         MissingEnglish = ListValidator.NamedEntries(list).Where(e => e.NameEn.Trim().Length == 0).Select(e => $"{e.Kind} {e.Code}").ToList();
     }
@@ -68,6 +70,9 @@ public sealed partial class ListNames
 
     /// <summary>A response measure's name; without one, its code with spaces for underscores.</summary>
     public string Measure(string code, string language) => Pick(_measures, code, language, code.Replace('_', ' '));
+
+    /// <summary>An incident category's name (火灾 / Fire); without one, its code with spaces for underscores.</summary>
+    public string Category(string code, string language) => Pick(_categories, code, language, code.Replace('_', ' '));
 
     /// <summary>District names joined the language's way ("黄浦区、浦东新区" / "Huangpu, Pudong").</summary>
     public string Districts(IEnumerable<string> codes, string language) => Join(codes.Select(c => District(c, language)), language);

@@ -53,6 +53,8 @@ public sealed partial class RequestIdReuseTests(EmbeddedPlatformFixture fixture)
         ["FeedService/DeleteWebhook"] = t => t.DeleteWebhook(),
         ["IdentityService/IssueApiKey"] = t => t.IssueApiKey(),
         ["IdentityService/RevokeApiKey"] = t => t.RevokeApiKey(),
+        ["IdentityService/IssueDisplaySession"] = t => t.IssueDisplaySession(),
+        ["IdentityService/RevokeDisplaySession"] = t => t.RevokeDisplaySession(),
         ["DispatchService/RequeueDeadLetter"] = t => t.RequeueDeadLetter(),
         ["DiagnosticsService/SendProbe"] = t => t.SendProbe(),
         ["AnalysisService/RebuildProjections"] = t => t.RebuildProjections(),
