@@ -40,16 +40,17 @@ public static class IngestLoad
         long start = Stopwatch.GetTimestamp();
         var (perSecond, latencies) = await Closed.LoopAsync(concurrency, duration, async i =>
         {
-            await reporter.SubmitInitialAsync(new SubmitInitialRequest
+            string requestId = $"load-i-{Guid.NewGuid():N}";
+            await Retrying.CallAsync(() => reporter.SubmitInitialAsync(new SubmitInitialRequest
             {
-                RequestId = $"load-i-{Guid.NewGuid():N}",
+                RequestId = requestId,
                 Body = new ReportBody
                 {
                     Category = "fire", OccurredAt = (now - Duration.FromMinutes(10)).ToTimestamp(), District = "310101", Address = "中山东一路",
                     Location = new GeoPoint { Latitude = 31.2304, Longitude = 121.4737 }, ReportingUnit = "黄浦区应急管理局", Reporter = "值班员",
                     Totals = new IncidentCounts { Deaths = 0, SeriouslyInjured = 1 }, Account = "负载测试",
                 },
-            });
+            }));
             Interlocked.Increment(ref accepted);
         }, progress);
         var loadEnded = Stopwatch.GetTimestamp();

@@ -57,7 +57,7 @@ public sealed class PlatformLoad(PlatformChild platform, TestGateway gateway)
             for (int i = Interlocked.Increment(ref next); i < burstIds.Count; i = Interlocked.Increment(ref next))
             {
                 burstIssued[burstIds[i]] = Stopwatch.GetTimestamp();
-                await Officer.EmergencyPublishAsync(new WarningActionRequest { RequestId = $"load-p-{burstIds[i]}", WarningId = burstIds[i] });
+                await Retrying.CallAsync(() => Officer.EmergencyPublishAsync(new WarningActionRequest { RequestId = $"load-p-{burstIds[i]}", WarningId = burstIds[i] }));
                 progress("warnings as fast as possible", (double)burstIssued.Count / burstIds.Count);
             }
         })));
@@ -95,20 +95,21 @@ public sealed class PlatformLoad(PlatformChild platform, TestGateway gateway)
     private async Task<string> PrepareAsync(string hazard, string[] channels)
     {
         var now = SystemClock.Instance.GetCurrentInstant();
-        var draft = await Officer.CreateDraftAsync(new CreateDraftRequest
+        string requestId = $"load-d-{Guid.NewGuid():N}";
+        var draft = await Retrying.CallAsync(() => Officer.CreateDraftAsync(new CreateDraftRequest
         {
-            RequestId = $"load-d-{Guid.NewGuid():N}",
+            RequestId = requestId,
             Content = new WarningContent
             {
                 Hazard = hazard, Level = "red", Districts = { "310101" }, Channels = { channels },
                 OnsetAt = now.ToTimestamp(), ExpiresAt = (now + Duration.FromHours(6)).ToTimestamp(),
                 Texts = { new WarningText { Language = "zh-CN", Headline = "台风红色预警", Description = "台风将严重影响本市。", Instruction = "请留在室内。" } },
             },
-        });
-        await Officer.SubmitAsync(new WarningActionRequest { RequestId = $"load-s-{draft.Id}", WarningId = draft.Id });
+        }));
+        await Retrying.CallAsync(() => Officer.SubmitAsync(new WarningActionRequest { RequestId = $"load-s-{draft.Id}", WarningId = draft.Id }));
         if (channels.Contains("network_sms"))
         {
-            await Municipal.ApproveNetworkSmsAsync(new WarningActionRequest { RequestId = $"load-a-{draft.Id}", WarningId = draft.Id });
+            await Retrying.CallAsync(() => Municipal.ApproveNetworkSmsAsync(new WarningActionRequest { RequestId = $"load-a-{draft.Id}", WarningId = draft.Id }));
         }
 
         return draft.Id;
@@ -129,7 +130,7 @@ public sealed class PlatformLoad(PlatformChild platform, TestGateway gateway)
         Paced.RunAsync(rate, TimeSpan.FromSeconds(ids.Count / rate), async i =>
         {
             issued?.TryAdd(ids[i], Stopwatch.GetTimestamp());
-            await Officer.EmergencyPublishAsync(new WarningActionRequest { RequestId = $"load-p-{ids[i]}", WarningId = ids[i] });
+            await Retrying.CallAsync(() => Officer.EmergencyPublishAsync(new WarningActionRequest { RequestId = $"load-p-{ids[i]}", WarningId = ids[i] }));
         }, progress);
 
     // "Issued to the last of its ten gateways", per warning.
@@ -209,7 +210,7 @@ public sealed class PlatformLoad(PlatformChild platform, TestGateway gateway)
         for (int i = 0; i < ids.Count; i++)
         {
             long issued = Stopwatch.GetTimestamp();
-            await Officer.EmergencyPublishAsync(new WarningActionRequest { RequestId = $"load-f-{ids[i]}", WarningId = ids[i] });
+            await Retrying.CallAsync(() => Officer.EmergencyPublishAsync(new WarningActionRequest { RequestId = $"load-f-{ids[i]}", WarningId = ids[i] }));
             var bag = await feeds.AllReceivedAsync(ids[i], subscribers, TimeSpan.FromMinutes(2));
             if (i > 0)
             {

@@ -58,7 +58,7 @@ public sealed record Report(string Machine, string Mode, double Seconds, IReadOn
     {
         var text = new StringBuilder();
         string N(double? v, string format = "#,0.0") => v is null || double.IsNaN(v.Value) ? "" : v.Value.ToString(format, CultureInfo.InvariantCulture);
-        text.AppendLine(CultureInfo.InvariantCulture, $"Warnings load run ({Mode}, {Seconds:0} s) on {Machine}, load average {LoadAverage()}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Warnings load run ({Mode}, {Seconds:0} s) on {Machine}, load average {LoadAverage()}, {Retrying.Count} calls retried after UNAVAILABLE");
         text.AppendLine();
         text.AppendLine("| | figure | per s | p50 ms | p99 ms | platform CPU ms/op | note |");
         text.AppendLine("|---|---|--:|--:|--:|--:|---|");
