@@ -103,7 +103,7 @@ public sealed class PlatformChild : IAsyncDisposable
             {
                 return false; // not listening yet
             }
-        }, ready => ready, $"the platform's /readyz (log {LogPath})", TimeSpan.FromSeconds(120));
+        }, ready => ready, $"the platform's /readyz (log {LogPath})", TimeSpan.FromSeconds(240));
     }
 
     /// <summary>A gRPC client calling as <paramref name="role"/>'s test principal.</summary>
