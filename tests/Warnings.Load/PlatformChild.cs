@@ -81,7 +81,16 @@ public sealed class PlatformChild : IAsyncDisposable
 
         string log = Path.Combine(Path.GetTempPath(), $"warnings-load-{instanceName}.log");
         var child = new PlatformChild(Process.Start(start)!, $"http://127.0.0.1:{grpc}", $"http://127.0.0.1:{http}", log);
-        await child.WaitUntilReadyAsync();
+        try
+        {
+            await child.WaitUntilReadyAsync();
+        }
+        catch
+        {
+            await child.DisposeAsync(); // never leave an orphan platform behind
+            throw;
+        }
+
         return child;
     }
 
