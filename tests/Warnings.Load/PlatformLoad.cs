@@ -211,7 +211,7 @@ public sealed class PlatformLoad(PlatformChild platform, TestGateway gateway)
         {
             long issued = Stopwatch.GetTimestamp();
             await Retrying.CallAsync(() => Officer.EmergencyPublishAsync(new WarningActionRequest { RequestId = $"load-f-{ids[i]}", WarningId = ids[i] }));
-            var bag = await feeds.AllReceivedAsync(ids[i], subscribers, TimeSpan.FromMinutes(2));
+            var bag = await feeds.AllReceivedAsync(ids[i], subscribers, TimeSpan.FromMinutes(5));
             if (i > 0)
             {
                 foreach (long at in bag)

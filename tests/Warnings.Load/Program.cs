@@ -60,6 +60,24 @@ await using (var gateway = await TestGateway.StartAsync())
 
     async Task Run(Func<Action<string, double>, Task> step)
     {
+        int seen = figures.Count;
+        try
+        {
+            await RunStep(step);
+        }
+        finally
+        {
+            // Each figure as soon as it is measured: a run cut short (or a step that fails on a
+            // starved machine) still leaves its figures behind.
+            foreach (var figure in figures.Skip(seen).Where(_ => !json))
+            {
+                Console.WriteLine(Report.Row(figure));
+            }
+        }
+    }
+
+    async Task RunStep(Func<Action<string, double>, Task> step)
+    {
         if (json || !AnsiConsole.Profile.Capabilities.Interactive)
         {
             // No live bar when the output is a file or a pipe: one line per finished step instead.

@@ -57,14 +57,13 @@ public sealed record Report(string Machine, string Mode, double Seconds, IReadOn
     public string ToText()
     {
         var text = new StringBuilder();
-        string N(double? v, string format = "#,0.0") => v is null || double.IsNaN(v.Value) ? "" : v.Value.ToString(format, CultureInfo.InvariantCulture);
         text.AppendLine(CultureInfo.InvariantCulture, $"Warnings load run ({Mode}, {Seconds:0} s) on {Machine}, load average {LoadAverage()}, {Retrying.Count} calls retried after UNAVAILABLE");
         text.AppendLine();
         text.AppendLine("| | figure | per s | p50 ms | p99 ms | platform CPU ms/op | note |");
         text.AppendLine("|---|---|--:|--:|--:|--:|---|");
         foreach (var f in Figures)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"| {f.Group} | {f.Name} | {N(f.PerSecond, "#,0")} | {N(f.P50Ms)} | {N(f.P99Ms)} | {N(f.CpuMsPerOp, "0.00")} | {f.Note} |");
+            text.AppendLine(Row(f));
         }
 
         if (Ratios.Count > 0)
@@ -91,6 +90,12 @@ public sealed record Report(string Machine, string Mode, double Seconds, IReadOn
 
         return text.ToString();
     }
+
+    /// <summary>One figure as a row of the figures table.</summary>
+    public static string Row(Figure f) =>
+        string.Create(CultureInfo.InvariantCulture, $"| {f.Group} | {f.Name} | {N(f.PerSecond, "#,0")} | {N(f.P50Ms)} | {N(f.P99Ms)} | {N(f.CpuMsPerOp, "0.00")} | {f.Note} |");
+
+    private static string N(double? v, string format = "#,0.0") => v is null || double.IsNaN(v.Value) ? "" : v.Value.ToString(format, CultureInfo.InvariantCulture);
 
     // The machine is shared: the 1-minute load average says how quiet the run was.
     private static string LoadAverage() =>
