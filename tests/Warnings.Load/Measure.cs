@@ -2,8 +2,8 @@ using System.Diagnostics;
 
 namespace Warnings.Load;
 
-/// <summary>One measured figure: a throughput, latencies, or both.</summary>
-public sealed record Figure(string Group, string Name, double? PerSecond, double? P50Ms, double? P99Ms, string Note = "");
+/// <summary>One measured figure: a throughput, latencies, or both, and what each operation cost the platform process in CPU time.</summary>
+public sealed record Figure(string Group, string Name, double? PerSecond, double? P50Ms, double? P99Ms, string Note = "", double? CpuMsPerOp = null);
 
 /// <summary>Latencies collected from many tasks at once, and the percentiles of them.</summary>
 public sealed class Latencies

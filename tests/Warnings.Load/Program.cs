@@ -5,25 +5,30 @@ using Spectre.Console;
 using Warnings.Load;
 using Warnings.Testing;
 
-// dotnet run -c Release --project tests/Warnings.Load -- [--quick] [--json] [--subscribers N]
+// dotnet run -c Release --project tests/Warnings.Load -- [--quick] [--json] [--subscribers N] [--seconds N] [--ingest-seconds N]
 // Needs infra/dev.sh up (real RabbitMQ and Redis on loopback). Every figure comes from this one run.
+// The platform runs as its own process (two: all modules, and a second instance with the publication
+// list only), so each figure can carry the platform's own CPU time per warning or report.
 bool quick = args.Contains("--quick");
 bool json = args.Contains("--json");
 int subscribersArg = args.SkipWhile(a => a != "--subscribers").Skip(1).Select(int.Parse).FirstOrDefault();
 int secondsArg = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse).FirstOrDefault();
-// --only ingest|dispatch|list|feed: one platform step alone (with --seconds), e.g. to profile it.
+int ingestSecondsArg = args.SkipWhile(a => a != "--ingest-seconds").Skip(1).Select(int.Parse).FirstOrDefault();
+// --only ingest|dispatch|list|feed|warm: one platform step alone (with --seconds), e.g. to profile it.
 string? only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
 // --durability always: the platform runs with Redis:Durability=Always (fsync on every write), to
 // measure its cost; the server is set back to everysec at the end.
 string durability = args.SkipWhile(a => a != "--durability").Skip(1).FirstOrDefault() ?? "EverySecond";
 var settings = new LoadSettings(
     Duration: TimeSpan.FromSeconds(secondsArg > 0 ? secondsArg : quick ? 4 : 10),
+    IngestDuration: TimeSpan.FromSeconds(ingestSecondsArg > 0 ? ingestSecondsArg : secondsArg > 0 ? secondsArg : quick ? 8 : 50),
     Concurrency: 32,
     Rates: quick ? [50, 200] : [50, 100, 200, 400],
     Burst: quick ? 300 : 1000,
     Edits: quick ? 20 : 100,
     Subscribers: subscribersArg > 0 ? subscribersArg : quick ? 1000 : 10_000,
-    FeedWarnings: quick ? 5 : 10);
+    FeedWarnings: quick ? 5 : 10,
+    WarmStartWarnings: 100);
 var wall = Stopwatch.StartNew();
 var figures = new List<Figure>();
 long idleRss;
@@ -45,14 +50,33 @@ await using (var gateway = await TestGateway.StartAsync())
     }
 
     await using var restoreFsync = new RestoreEverySecondFsync(durability);
-    await using var platform = await TestPlatform.StartAsync(backplane, settings: platformSettings, instanceName: "load-main");
-    await using var editor = await TestPlatform.StartAsync(backplane, modules: "publication-list", settings: platformSettings, instanceName: "load-editor");
+    var platform = await PlatformChild.StartAsync(backplane, "load-main", platformSettings);
+    await using var stopPlatform = platform; // replaced by a fresh process for the warm start
+    await using var editor = await PlatformChild.StartAsync(backplane, "load-editor", platformSettings, modules: "publication-list");
+    Console.WriteLine($"platform process {platform.ProcessId} (log {platform.LogPath}), list editor {editor.ProcessId}");
     await Task.Delay(TimeSpan.FromSeconds(2));
-    GC.Collect();
-    idleRss = Environment.WorkingSet;
+    idleRss = platform.ResidentBytes();
     var load = new PlatformLoad(platform, gateway);
 
     async Task Run(Func<Action<string, double>, Task> step)
+    {
+        int seen = figures.Count;
+        try
+        {
+            await RunStep(step);
+        }
+        finally
+        {
+            // Each figure as soon as it is measured: a run cut short (or a step that fails on a
+            // starved machine) still leaves its figures behind.
+            foreach (var figure in figures.Skip(seen).Where(_ => !json))
+            {
+                Console.WriteLine(Report.Row(figure));
+            }
+        }
+    }
+
+    async Task RunStep(Func<Action<string, double>, Task> step)
     {
         if (json || !AnsiConsole.Profile.Capabilities.Interactive)
         {
@@ -94,15 +118,30 @@ await using (var gateway = await TestGateway.StartAsync())
             });
     }
 
+    async Task<Figure> WarmStart(Action<string, double> p)
+    {
+        var ids = await load.PrepareManyAsync(settings.WarmStartWarnings, f => p("warm start: preparing warnings", f));
+        await platform.StopAsync();
+        long starting = Stopwatch.GetTimestamp();
+        await using var fresh = await PlatformChild.StartAsync(backplane, "load-restarted", platformSettings);
+        double ready = Stopwatch.GetElapsedTime(starting).TotalSeconds;
+        var cpu = fresh.CpuTime();
+        var freshLoad = new PlatformLoad(fresh, gateway);
+        var latencies = await freshLoad.IssueAndMeasureAsync(ids, 50, f => p("warm start: first warnings at 50/s", f));
+        return new("platform", $"first {ids.Count} warnings after start -> all 10 gateways at 50/s", null, latencies.Percentile(50), latencies.Percentile(99),
+            $"/readyz after {ready:0.0} s", freshLoad.CpuMs(cpu, ids.Count));
+    }
+
     if (only is not null)
     {
-        Console.WriteLine($"process {Environment.ProcessId}: {only} alone for {settings.Duration.TotalSeconds:0} s");
-        await Run(async p => figures.Add(only switch
+        Console.WriteLine($"load process {Environment.ProcessId}, platform process {platform.ProcessId}: {only} alone for {settings.Duration.TotalSeconds:0} s");
+        await Run(async p => figures.AddRange(only switch
         {
-            "ingest" => await load.IngestAsync(settings.Duration, settings.Concurrency, f => p("platform: incident ingest", f)),
-            "list" => await PlatformLoad.ListPropagationAsync(editor, platform, settings.Edits, f => p("platform: list propagation", f)),
-            "feed" => await load.FeedAsync(settings.Subscribers, settings.FeedWarnings, p),
-            _ => (await load.DispatchAsync(settings.Rates, settings.Duration, settings.Burst, p)).Last(),
+            "ingest" => await IngestLoad.RunAsync(platform, backplane, settings.IngestDuration, settings.Concurrency, f => p("platform: incident ingest", f)),
+            "list" => [await PlatformLoad.ListPropagationAsync(editor, platform, settings.Edits, f => p("platform: list propagation", f))],
+            "feed" => [await load.FeedAsync(settings.Subscribers, settings.FeedWarnings, p)],
+            "warm" => [await WarmStart(p)],
+            _ => await load.DispatchAsync(settings.Rates, settings.Duration, settings.Burst, p),
         }));
         Console.WriteLine(new Report("", only, 0, figures, [], []).ToText());
         return;
@@ -112,15 +151,16 @@ await using (var gateway = await TestGateway.StartAsync())
     await Run(async p => figures.Add(await Limits.GrpcNoopAsync(settings.Duration, settings.Concurrency, f => p("limit: gRPC no-op", f))));
     await Run(async p => figures.Add(await Limits.RedisSetAsync(backplane, settings.Duration, settings.Concurrency, f => p("limit: Redis SET", f))));
     await Run(async p => figures.AddRange(await load.DispatchAsync(settings.Rates, settings.Duration, settings.Burst, p)));
-    await Run(async p => figures.Add(await load.IngestAsync(settings.Duration, settings.Concurrency, f => p("platform: incident ingest", f))));
+    await Run(async p => figures.AddRange(await IngestLoad.RunAsync(platform, backplane, settings.IngestDuration, settings.Concurrency, f => p("platform: incident ingest", f))));
     await Run(async p => figures.Add(await PlatformLoad.ListPropagationAsync(editor, platform, settings.Edits, f => p("platform: list propagation", f))));
     await Run(async p => figures.Add(await load.FeedAsync(settings.Subscribers, settings.FeedWarnings, p)));
+    await Run(async p => figures.Add(await WarmStart(p)));
 }
 
 var report = Report.Build(figures, idleRss, settings, wall.Elapsed, quick);
 Console.WriteLine(json ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : report.ToText());
 
-public sealed record LoadSettings(TimeSpan Duration, int Concurrency, double[] Rates, int Burst, int Edits, int Subscribers, int FeedWarnings);
+public sealed record LoadSettings(TimeSpan Duration, TimeSpan IngestDuration, int Concurrency, double[] Rates, int Burst, int Edits, int Subscribers, int FeedWarnings, int WarmStartWarnings);
 
 /// <summary>After a run with <c>--durability always</c>, puts the shared dev Redis back to <c>appendfsync everysec</c>.</summary>
 public sealed class RestoreEverySecondFsync(string durability) : IAsyncDisposable

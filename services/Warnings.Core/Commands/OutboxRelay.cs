@@ -31,7 +31,7 @@ public sealed class OutboxOptions
 }
 
 /// <summary>
-/// Publishes the outbox to the bus, oldest first, one relay at a time across all instances (a short
+/// Publishes the outbox to the bus, in order per aggregate (<see cref="OutboxOrder"/>), one relay at a time across all instances (a short
 /// lease in the store, renewed while draining, so a dead relay's successor starts within seconds).
 /// Each event keeps the message id it was given at commit, so if the relay dies after publishing but
 /// before removing the entry, the re-publish carries the same id and idempotent consumers drop it.
@@ -168,31 +168,40 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
                 return;
             }
 
-            int published = 0;
+            var entries = batch.Select(json => (Json: json, Entry: JsonSerializer.Deserialize<OutboxMessage>(json, PlatformJson.Options)!)).ToList();
+            var published = new bool[entries.Count];
             try
             {
-                foreach (var json in batch)
-                {
-                    await PublishAsync(json, cancellationToken);
-                    published++;
-                }
+                // Pipelined: each aggregate's events go out one after another in outbox order, and
+                // the aggregates of a batch side by side, so their confirms overlap instead of
+                // queueing one round trip each behind the whole platform's backlog.
+                await Task.WhenAll(OutboxOrder.Sequences(entries.Select(e => e.Entry.Payload).ToList(), entries.Select(e => e.Entry.MessageType).ToList())
+                    .Select(async sequence =>
+                    {
+                        foreach (int i in sequence)
+                        {
+                            await PublishAsync(entries[i].Json, entries[i].Entry, cancellationToken);
+                            published[i] = true;
+                        }
+                    }));
             }
             finally
             {
-                // Remove exactly what reached the bus, so a failure mid-batch does not publish the
-                // batch's head twice; the rest stays, in order, for the retry.
-                if (published > 0)
+                // Remove exactly the head that reached the bus, so a failure mid-batch does not
+                // publish it twice; the rest stays, in order, for the retry (an entry past a failed
+                // one that did go out goes out again with its message id, which consumers drop).
+                int head = Array.IndexOf(published, false) is var firstMissing and >= 0 ? firstMissing : published.Length;
+                if (head > 0)
                 {
-                    await store.ListRemoveHeadAsync(Outbox.Pending, published);
+                    await store.ListRemoveHeadAsync(Outbox.Pending, head);
                 }
             }
         }
     }
 
-    private async Task PublishAsync(string json, CancellationToken cancellationToken)
+    private async Task PublishAsync(string json, OutboxMessage entry, CancellationToken cancellationToken)
     {
-        var entry = JsonSerializer.Deserialize<OutboxMessage>(json, PlatformJson.Options)!;
-        var type = Type.GetType(entry.MessageType, throwOnError: false);
+        var type = OutboxOrder.TypeOf(entry.MessageType);
         if (type is null)
         {
             // Unknown to this build (e.g. an older relay during a rolling upgrade): park it, never drop it.
