@@ -39,6 +39,7 @@ public static class WarningsCli
         GrantCommands.AddTo(root, output, error);
         TemplateCommands.AddTo(root, output, error);
         FeedCommands.AddTo(root, output, error);
+        ExportCommands.AddTo(root, output, error);
         var parse = root.Parse(args);
         return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
     }
