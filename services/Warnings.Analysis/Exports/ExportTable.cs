@@ -17,8 +17,8 @@ public static class ExportTime
     /// <summary>The headers of an instant column pair.</summary>
     public static string[] Headers(string zh, string en) => [$"{zh}(北京时间) {en} (Asia/Shanghai)", $"{zh}(UTC) {en} (ISO 8601 UTC)"];
 
-    /// <summary>The cells of an instant column pair (both empty for no instant).</summary>
+    /// <summary>The cells of an instant column pair (both empty for no instant): wall time to the second, the instant in full.</summary>
     public static object?[] Cells(Instant? at) => at is { } value
-        ? [value.InZone(Shanghai).LocalDateTime, NodaTime.Text.InstantPattern.ExtendedIso.Format(value)]
+        ? [value.InZone(Shanghai).LocalDateTime.With(TimeAdjusters.TruncateToSecond), NodaTime.Text.InstantPattern.ExtendedIso.Format(value)]
         : [null, null];
 }
