@@ -18,7 +18,7 @@ public sealed class AnalysisModule : IPlatformModule
 {
     public string Name => "analysis";
 
-    public string Description => "Analysis: timeliness, completeness, escalation, related incidents, statistics, risk; the dashboard";
+    public string Description => "Analysis: timeliness, completeness, escalation, related incidents, statistics, risk; exports; the dashboard";
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
@@ -36,6 +36,7 @@ public sealed class AnalysisModule : IPlatformModule
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGrpcService<AnalysisGrpcService>();
+        endpoints.MapGrpcService<ExportGrpcService>();
         endpoints.MapDashboard();
     }
 }

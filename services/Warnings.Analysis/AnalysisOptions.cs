@@ -6,6 +6,15 @@ public sealed class AnalysisOptions
     public RiskOptions Risk { get; set; } = new();
 
     public RelatedOptions Related { get; set; } = new();
+
+    public ExportOptions Exports { get; set; } = new();
+}
+
+/// <summary>Exports (CSV, xlsx).</summary>
+public sealed class ExportOptions
+{
+    /// <summary>The most rows one dataset of an export holds; a larger one is refused (EXPORT_TOO_LARGE).</summary>
+    public int MaxRows { get; set; } = Exports.ExportFile.DefaultMaxRows;
 }
 
 /// <summary>

@@ -40,6 +40,12 @@ internal static partial class FlagFields
         ["body.reporter"] = "--reporter",
         ["body.signing_official"] = "--signer",
         ["body.count_change_reason"] = "--change-reason",
+        // Exports.
+        ["file"] = "<dataset>/--format",
+        ["from"] = "--from",
+        ["to"] = "--to",
+        ["district"] = "--district",
+        ["period"] = "--period",
     };
 
     /// <summary>

@@ -56,7 +56,8 @@ public sealed class Session(string address, string? apiKey, bool json, TextWrite
     {
         get
         {
-            _channel ??= GrpcChannel.ForAddress(Address);
+            // Exports are files of a few MiB, more than gRPC's default 4 MiB a message.
+            _channel ??= GrpcChannel.ForAddress(Address, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
             return apiKey is null ? _channel.CreateCallInvoker() : _channel.Intercept(metadata =>
             {
                 metadata.Add("authorization", apiKey.StartsWith("Bearer ", StringComparison.Ordinal) ? apiKey : $"ApiKey {apiKey}");

@@ -17,7 +17,7 @@ namespace Warnings.DutyConsole;
 public static class ConsoleEndpoints
 {
     /// <summary>The roles the console serves; anyone else is refused at sign-in.</summary>
-    public static readonly string[] ConsoleRoles = [Roles.DutyOfficer, Roles.Approver, Roles.ListAdmin, Roles.Operator, Roles.DistrictReporter];
+    public static readonly string[] ConsoleRoles = [Roles.DutyOfficer, Roles.Approver, Roles.ListAdmin, Roles.Operator, Roles.DistrictReporter, Roles.Analyst];
 
     public static void MapConsole(this IEndpointRouteBuilder endpoints)
     {

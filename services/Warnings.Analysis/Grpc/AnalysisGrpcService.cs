@@ -96,16 +96,6 @@ public sealed class AnalysisGrpcService(ProjectionStore projections, Projector p
         return at is null ? clock.GetCurrentInstant() : value;
     }
 
-    private static (Instant From, Instant To) Period(Google.Protobuf.WellKnownTypes.Timestamp? from, Google.Protobuf.WellKnownTypes.Timestamp? to, Instant defaultFrom, Instant defaultTo)
-    {
-        // Years 1970-2199 only: far-off instants overflow the calendar arithmetic of the reports.
-        new FieldViolations()
-            .CheckInstant(from, "from", out var f)
-            .CheckInstant(to, "to", out var t)
-            .ThrowIfAny();
-        f = from is null ? defaultFrom : f;
-        t = to is null ? defaultTo : t;
-        new FieldViolations().Check(f < t, "to", "must be after from").ThrowIfAny();
-        return (f, t);
-    }
+    private static (Instant From, Instant To) Period(Google.Protobuf.WellKnownTypes.Timestamp? from, Google.Protobuf.WellKnownTypes.Timestamp? to, Instant defaultFrom, Instant defaultTo) =>
+        AnalysisPeriod.Resolve(from, to, defaultFrom, defaultTo);
 }

@@ -17,8 +17,8 @@ public static class Statistics
 
     public static StatisticsReport Compute(IReadOnlyList<IncidentFacts> incidents, Instant from, Instant to, StatisticsPeriod period)
     {
-        var current = Group(incidents.Where(i => i.OccurredAt >= from && i.OccurredAt < to), period, 0);
-        var earlier = Group(incidents.Where(i => i.OccurredAt >= YearBefore(from) && i.OccurredAt < YearBefore(to)), period, 1);
+        var current = Group(OccurredIn(incidents, from, to), period, 0);
+        var earlier = Group(OccurredIn(incidents, YearBefore(from), YearBefore(to)), period, 1);
         var report = new StatisticsReport { Total = new StatisticsValues(), TotalYearEarlier = new StatisticsValues() };
         foreach (var key in current.Keys.Union(earlier.Keys).OrderBy(k => k.Period, StringComparer.Ordinal).ThenBy(k => k.District, StringComparer.Ordinal).ThenBy(k => k.Category, StringComparer.Ordinal))
         {
@@ -35,6 +35,10 @@ public static class Statistics
 
         return report;
     }
+
+    /// <summary>The incidents that occurred in [from, to): the incidents a period's statistics count.</summary>
+    public static IEnumerable<IncidentFacts> OccurredIn(IEnumerable<IncidentFacts> incidents, Instant from, Instant to) =>
+        incidents.Where(i => i.OccurredAt >= from && i.OccurredAt < to);
 
     // Keyed by the period label of the current range: incidents a year earlier are shifted forward one year.
     private static Dictionary<(string District, string Category, string Period), StatisticsValues> Group(IEnumerable<IncidentFacts> incidents, StatisticsPeriod period, int yearsBack)

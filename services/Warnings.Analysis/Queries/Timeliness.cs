@@ -23,7 +23,7 @@ public static class Timeliness
                 rows[incident.District] = row = new DistrictTimeliness { District = incident.District, Name = incident.District };
             }
 
-            foreach (var r in incident.Reports.Where(r => r.Corrects == 0 && r.DueAt >= from && r.DueAt < to))
+            foreach (var r in ReportsDue(incident, from, to).Where(r => r.Corrects == 0))
             {
                 row.Expected++;
                 row.Received++;
@@ -76,6 +76,10 @@ public static class Timeliness
         report.OverdueReports.Add(overdue);
         return report;
     }
+
+    /// <summary>The reports of <paramref name="incident"/> due in [from, to), corrections included (they carry their report's due time).</summary>
+    public static IEnumerable<ReportFact> ReportsDue(IncidentFacts incident, Instant from, Instant to) =>
+        incident.Reports.Where(r => r.DueAt >= from && r.DueAt < to);
 
     private static double Rate(DistrictTimeliness row) => row.Expected == 0 ? 1 : (double)row.OnTime / row.Expected;
 }

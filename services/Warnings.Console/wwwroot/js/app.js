@@ -19,16 +19,18 @@ const routes = [
   { path: /^#\/warning\/([\w-]+)$/, view: () => import('./views/warning.js') },
   { path: /^#\/list$/, view: () => import('./views/list.js'), nav: 'navList', roles: ['list_admin'] },
   { path: /^#\/ops$/, view: () => import('./views/ops.js'), nav: 'navOps', roles: ['operator'] },
+  // Analysis (analyst): the city, a district (#/analysis/310104), an incident's timeline (#/analysis/310104/i-…).
+  { path: /^#\/analysis(?:\/(\d{6}))?(?:\/([\w-]+))?$/, view: () => import('./views/analysis.js'), nav: 'navAnalysis', roles: ['analyst'] },
 ];
-const navTargets = { navHome: '#/', navNew: '#/new', navInbox: '#/inbox', navList: '#/list', navOps: '#/ops' };
+const navTargets = { navHome: '#/', navNew: '#/new', navInbox: '#/inbox', navList: '#/list', navOps: '#/ops', navAnalysis: '#/analysis' };
 
 // District reporting: the report form, my district's incidents, the outbox (offline-first).
 routes.push(
-  { path: /^#\/report(?:\/(initial|followUp|final|correct|edit)\/([\w-]+)(?:\/(\d+))?)?$/, view: () => import('./views/report.js'), nav: 'navReport', roles: ['district_reporter'] },
   { path: /^#\/incidents$/, view: () => import('./views/incidents.js'), nav: 'navIncidents', roles: ['district_reporter'] },
+  { path: /^#\/report(?:\/(initial|followUp|final|correct|edit)\/([\w-]+)(?:\/(\d+))?)?$/, view: () => import('./views/report.js'), nav: 'navReport', roles: ['district_reporter'] },
   { path: /^#\/outbox$/, view: () => import('./views/outbox.js'), nav: 'navOutbox', roles: ['district_reporter'] },
 );
-Object.assign(navTargets, { navReport: '#/report', navIncidents: '#/incidents', navOutbox: '#/outbox' });
+Object.assign(navTargets, { navIncidents: '#/incidents', navReport: '#/report', navOutbox: '#/outbox' });
 
 let leave = () => {};
 
@@ -37,6 +39,12 @@ async function route() {
   leave = () => {};
   const hash = location.hash || '#/';
   const match = routes.map((r) => ({ r, m: hash.match(r.path) })).find((x) => x.m);
+  const home = routes.find((r) => r.nav && hasRole(...r.roles));
+  if (match && match.r.roles && !hasRole(...match.r.roles) && home) {
+    // A page not for these roles (an analyst's desk): their first page instead.
+    location.replace(navTargets[home.nav]);
+    return;
+  }
   const main = document.getElementById('main');
   drawNav();
   if (!match) {

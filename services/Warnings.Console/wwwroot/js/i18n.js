@@ -128,6 +128,23 @@ const words = {
   confirm: ['确认', 'Confirm'],
   refused: ['被拒绝', 'Refused'],
   addEnglish: ['添加英文', 'Add English'],
+  // Analysis view (views/analysis.js): timeliness and completeness, drill-down, exports.
+  navAnalysis: ['分析研判', 'Analysis'],
+  'an.city': ['全市', 'City'], 'an.drillPath': ['层级', 'Drill-down path'], 'an.periodFrom': ['起始日期（上海）', 'From (Shanghai date)'],
+  'an.periodTo': ['截止日期（含）', 'To (inclusive)'], 'an.apply': ['查询', 'Apply'], 'an.exportsTitle': ['导出当前选择', 'Export this selection'],
+  'an.export_incidents': ['事件', 'Incidents'], 'an.export_reports': ['报告', 'Reports'], 'an.export_timeliness': ['及时性', 'Timeliness'],
+  'an.export_statistics': ['统计', 'Statistics'], 'an.export_all': ['全部（工作簿）', 'Everything (workbook)'],
+  'an.timelinessCaption': ['报送及时性与完整性（按区）', 'Reporting timeliness and completeness by district'],
+  'an.district': ['区', 'District'], 'an.expected': ['应报', 'Expected'], 'an.received': ['已报', 'Received'], 'an.onTime': ['按时', 'On time'],
+  'an.late': ['迟报', 'Late'], 'an.overdue': ['逾期未报', 'Overdue'], 'an.onTimeRate': ['按时率', 'On-time rate'], 'an.gaps': ['漏报', 'Missing reports'],
+  'an.incidentsInPeriod': ['本期事件', 'Incidents in the period'], 'an.incident': ['事件', 'Incident'], 'an.category': ['类别', 'Category'],
+  'an.severityClass': ['等级', 'Class'], 'an.occurred': ['发生时间', 'Occurred'], 'an.state': ['状态', 'State'], 'an.reportsCount': ['报告数', 'Reports'],
+  'an.nextDue': ['下次报告截止', 'Next report due'], 'an.open': ['处置中', 'Open'], 'an.closed': ['已结案', 'Closed'],
+  'an.timelineCaption': ['报告时间线', 'Report timeline'], 'an.kind': ['类型', 'Kind'], 'an.due': ['应报时间', 'Due'], 'an.deaths': ['死亡', 'Deaths'],
+  'an.account': ['情况', 'Account'], 'an.backToDistrict': ['返回本区', 'Back to the district'],
+  'an.follow_up_missing': ['续报缺失', 'Follow-up missing'], 'an.final_report_missing': ['终报缺失', 'Final report missing'],
+  'an.REPORT_KIND_INITIAL': ['初报', 'Initial'], 'an.REPORT_KIND_FOLLOW_UP': ['续报', 'Follow-up'], 'an.REPORT_KIND_FINAL': ['终报', 'Final'],
+  'an.REPORT_KIND_UNSPECIFIED': ['—', '—'],
 };
 
 const stateNames = {
