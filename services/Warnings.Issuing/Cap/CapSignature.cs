@@ -9,8 +9,8 @@ namespace Warnings.Issuing.Cap;
 /// The enveloped W3C XML Signature every CAP document carries, as the last child of <c>alert</c>
 /// (where the CAP 1.2 schema allows elements of the XML-DSig namespace): one Reference with
 /// <c>URI=""</c> (the whole document), the enveloped-signature and exclusive canonicalisation
-/// transforms, a SHA-256 digest, RSA-SHA256, and the signing certificate and its public key in
-/// <c>KeyInfo</c>, so anyone holding a published certificate can check it with any implementation
+/// transforms, a SHA-256 digest, RSA-SHA256, and the signing certificate in <c>KeyInfo</c>
+/// (<c>X509Data</c>), so anyone holding a published certificate can check it with any implementation
 /// (xmlsec1, Apache Santuario, .NET).
 /// </summary>
 public static class CapSignature
@@ -39,8 +39,9 @@ public static class CapSignature
         reference.AddTransform(new XmlDsigExcC14NTransform());
         signed.AddReference(reference);
         var keyInfo = new KeyInfo();
+        // The certificate only, no KeyValue: a verifier that takes a bare key from the document
+        // (xmlsec1 does unless told --enabled-key-data x509) would trust whoever signed it.
         keyInfo.AddClause(new KeyInfoX509Data(certificate));
-        keyInfo.AddClause(new RSAKeyValue(key));
         signed.KeyInfo = keyInfo;
         signed.ComputeSignature();
 
