@@ -79,13 +79,26 @@ public sealed class CapSigningKey(IOptionsMonitor<CapSigningOptions> options, Ca
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    // What the certificate was loaded from: the settings and each file's size and time, so a
-    // replaced file or a changed setting is noticed.
+    // What the certificate was loaded from: the settings and a hash of each file's content (a few
+    // kilobytes; a replaced file may keep its size, and file times can be coarse), so a rotated
+    // file or a changed setting is noticed.
     private static string Source(CapSigningOptions o)
     {
         var files = new[] { o.CertificatePath, o.KeyPath, o.Pkcs12Path, o.DevCertificateFile ?? DefaultDevFile }
-            .Select(path => path is null ? "-" : File.Exists(path) ? $"{path}@{new FileInfo(path).Length}@{File.GetLastWriteTimeUtc(path).Ticks}" : $"{path}@missing");
+            .Select(path => path is null ? "-" : $"{path}@{ContentHash(path)}");
         return string.Join('|', files.Append(o.KeyPassword ?? "").Append(o.Pkcs12Password ?? ""));
+    }
+
+    private static string ContentHash(string path)
+    {
+        try
+        {
+            return Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return "unreadable"; // missing, or being replaced: the load says what is wrong
+        }
     }
 
     private X509Certificate2 Load(CapSigningOptions o)

@@ -15,7 +15,7 @@ namespace Warnings.Platform.Tests.Feeds;
 /// stalled subscriber is cut off after a few dozen warnings), quick webhook retries, and a local
 /// HTTP receiver standing in for partners' webhook endpoints.
 /// </summary>
-public sealed class FeedFixture : IAsyncLifetime
+public class FeedFixture : IAsyncLifetime
 {
     public const int SubscriberBuffer = 32;
     public const int SuspendAfterFailures = 3;
@@ -39,7 +39,7 @@ public sealed class FeedFixture : IAsyncLifetime
         probe.Start();
         ClosedPort = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
-        Platform = await TestPlatform.StartAsync(Backplane, clock: Clock, settings: new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Feeds:SubscriberBuffer"] = SubscriberBuffer.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Feeds:PollInterval"] = "00:00:00.200",
@@ -51,8 +51,17 @@ public sealed class FeedFixture : IAsyncLifetime
             ["Feeds:Webhooks:AllowHttp"] = "true",
             ["Feeds:Webhooks:AllowedDestinations:0"] = new Uri(Receiver.Url).Authority,
             ["Feeds:Webhooks:AllowedDestinations:1"] = $"127.0.0.1:{ClosedPort}",
-        });
+        };
+        foreach (var (key, value) in MoreSettings())
+        {
+            settings[key] = value;
+        }
+
+        Platform = await TestPlatform.StartAsync(Backplane, clock: Clock, settings: settings);
     }
+
+    /// <summary>Settings a fixture built on this one adds (the signed-CAP tests' certificates).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> MoreSettings() => [];
 
     public FeedService.FeedServiceClient Feed(string role = Roles.Partner) => Platform.Client(c => new FeedService.FeedServiceClient(c), role);
 
@@ -109,7 +118,7 @@ public sealed class FeedFixture : IAsyncLifetime
         return read;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Platform.DisposeAsync();
         await Receiver.DisposeAsync();
