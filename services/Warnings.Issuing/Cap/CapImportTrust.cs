@@ -13,15 +13,25 @@ namespace Warnings.Issuing.Cap;
 /// re-read on each import, so a new partner certificate needs no restart), checks an alert with
 /// <see cref="CapSignatureCheck"/>, and either names its signer or refuses it with its reason code.
 /// </summary>
-public sealed class CapImportTrust(IOptionsMonitor<CapImportOptions> options, IClock clock, ILogger<CapImportTrust> logger)
+public sealed class CapImportTrust(IOptionsMonitor<CapImportOptions> options, CapCertificates own, IClock clock, ILogger<CapImportTrust> logger)
 {
     private static readonly string[] CertificateFiles = ["*.pem", "*.crt", "*.cer"];
 
-    /// <summary>The verified signer of <paramref name="xml"/>, null when unsigned and allowed; throws the typed refusal otherwise.</summary>
-    public CapSigner? Verify(string xml)
+    /// <summary>
+    /// The verified signer of <paramref name="xml"/>, null when unsigned and allowed; throws the typed
+    /// refusal otherwise. Besides the configured certificates, the platform's own published ones are
+    /// trusted: its own alerts import back.
+    /// </summary>
+    public async Task<CapSigner?> VerifyAsync(string xml)
     {
         var settings = options.CurrentValue;
-        var outcome = CapSignatureCheck.Check(xml, Trusted(settings), clock.GetCurrentInstant().ToDateTimeOffset());
+        var published = new X509Certificate2Collection();
+        foreach (var certificate in await own.ListAsync())
+        {
+            published.ImportFromPem(certificate.Pem);
+        }
+
+        var outcome = CapSignatureCheck.Check(xml, Trusted(settings), clock.GetCurrentInstant().ToDateTimeOffset(), published);
         if (outcome.IsUnsigned && settings.RequireSignature)
         {
             outcome = new CapSignatureCheck.Outcome(null, CapSignatureCheck.SignatureRequired, "the alert is not signed, and this platform imports signed alerts only (Cap:Import:RequireSignature)");

@@ -11,7 +11,8 @@ namespace Warnings.Issuing.Cap;
 /// exactly one Reference, <c>URI=""</c> (the whole document, so no element can be wrapped in or
 /// moved out of what was signed); only the enveloped-signature and C14N transforms (no XSLT, no
 /// XPath, nothing fetched); SHA-256 or stronger; no <c>Object</c>; the key from the certificate in
-/// <c>KeyInfo</c>, which must be pinned or chain to a trusted CA at the alert's <c>sent</c> time.
+/// <c>KeyInfo</c>, which must be pinned or chain to a trusted CA at the alert's <c>sent</c> time, or
+/// be one of the platform's own.
 /// </summary>
 public static class CapSignatureCheck
 {
@@ -35,17 +36,32 @@ public static class CapSignatureCheck
     /// <summary>
     /// Checks <paramref name="xml"/>. Text that is not XML counts as unsigned (the CAP reader refuses it
     /// with its own reasons); <paramref name="now"/> is the time used when the alert has no readable <c>sent</c>.
+    /// <paramref name="own"/>: certificates this platform signed with, trusted whatever their validity
+    /// (it published them, and a document it signed may be re-imported long after).
     /// </summary>
-    public static Outcome Check(string xml, X509Certificate2Collection trusted, DateTimeOffset now)
+    public static Outcome Check(string xml, X509Certificate2Collection trusted, DateTimeOffset now, X509Certificate2Collection? own = null)
     {
         XmlDocument document;
         try
         {
+            // One streaming pass first: an unsigned alert needs no tree, and a signed one is built
+            // into a DOM (quadratic in attributes per element) and canonicalised (recursive) only
+            // when its shape is sane.
+            switch (Scan(xml))
+            {
+                case (0, _, _):
+                    return Unsigned;
+                case (_, int depth, _) when depth > CapSchema.MaxDepth:
+                    return Invalid($"elements nested deeper than {CapSchema.MaxDepth} levels");
+                case (_, _, int attributes) when attributes > MaxAttributes:
+                    return Invalid($"an element with {attributes} attributes: CAP and XML-DSig need at most a few");
+            }
+
             document = CapSignature.Load(xml);
         }
         catch (XmlException)
         {
-            return Unsigned;
+            return Unsigned; // not XML: the CAP reader refuses it with its own words
         }
 
         var signatures = document.GetElementsByTagName("Signature", CapSignature.DsigNamespace);
@@ -102,12 +118,32 @@ public static class CapSignatureCheck
         }
 
         var at = SentTime(document) ?? now;
-        return Trusted(signer, certificates, trusted, at)
+        return own?.Any(c => c.RawDataMemory.Span.SequenceEqual(signer.RawDataMemory.Span)) == true || Trusted(signer, certificates, trusted, at)
             ? new Outcome(signer, null, null)
             : new Outcome(null, SignerUntrusted, $"the signer {signer.Subject} ({CapCertificates.Thumbprint(signer)}) is not trusted at {at:u}: neither pinned nor issued by a trusted CA (Cap:Import:TrustedCertificates)");
     }
 
     private static Outcome Invalid(string problem) => new(null, SignatureInvalid, problem);
+
+    /// <summary>Most attributes (namespace declarations included) one element of a signed alert may have.</summary>
+    public const int MaxAttributes = 32;
+
+    private static (int Signatures, int Depth, int Attributes) Scan(string xml)
+    {
+        int signatures = 0, depth = 0, attributes = 0;
+        using var reader = XmlReader.Create(new StringReader(xml), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+        while (reader.Read())
+        {
+            if (reader.NodeType == XmlNodeType.Element)
+            {
+                signatures += reader.LocalName == "Signature" && reader.NamespaceURI == CapSignature.DsigNamespace ? 1 : 0;
+                depth = Math.Max(depth, reader.Depth);
+                attributes = Math.Max(attributes, reader.AttributeCount);
+            }
+        }
+
+        return (signatures, depth, attributes);
+    }
 
     // The one shape accepted: a whole-document enveloped signature with safe algorithms only.
     private static string? Shape(SignedXml signed)

@@ -87,7 +87,7 @@ public sealed class WarningGrpcService(
     public override async Task<Warning> ImportCapDraft(ImportCapDraftRequest request, ServerCallContext context)
     {
         new FieldViolations().CheckId(request.RequestId).Check(request.CapXml.Length > 0, "cap_xml", "is required").ThrowIfAny();
-        var signer = capTrust.Verify(request.CapXml); // before reading a word of it
+        var signer = await capTrust.VerifyAsync(request.CapXml); // before reading a word of it
         var list = await snapshots.CurrentAsync();
         var read = CapReader.ToDraft(request.CapXml, list.Document);
         if (read.Content is null)

@@ -68,6 +68,26 @@ public class CapSignatureTests
         Assert.Equal(CapSignatureCheck.SignerUntrusted, CapSignatureCheck.Check(Signed(expired), Trust(expired), Now).ErrorReason);
     }
 
+    [Fact]
+    public void The_platforms_own_certificates_are_trusted_whatever_their_validity()
+    {
+        var old = TestCertificates.Create("Retired platform key", notBefore: Now.AddYears(-3), notAfter: Now.AddYears(-2));
+
+        Assert.Equal(old.Thumbprint, CapSignatureCheck.Check(Signed(old), [], Now, own: Trust(old)).Signer!.Thumbprint);
+        Assert.Equal(CapSignatureCheck.SignerUntrusted, CapSignatureCheck.Check(Signed(old), [], Now, own: Trust(Signer)).ErrorReason);
+    }
+
+    [Fact]
+    public void A_signed_alert_too_deep_or_with_too_many_attributes_is_refused_before_a_tree_is_built()
+    {
+        string xml = Signed();
+        string attributes = string.Concat(Enumerable.Range(0, CapSignatureCheck.MaxAttributes + 1).Select(i => $" a{i}=\"x\""));
+        string deep = string.Concat(Enumerable.Repeat("<x>", 40)) + string.Concat(Enumerable.Repeat("</x>", 40));
+
+        Assert.Contains("attributes", Refused(xml.Replace("<SignedInfo>", $"<SignedInfo{attributes}>", StringComparison.Ordinal)));
+        Assert.Contains("nested deeper", Refused(xml.Replace("</alert>", $"<ds:Object xmlns:ds=\"{Ds.NamespaceName}\">{deep}</ds:Object></alert>", StringComparison.Ordinal)));
+    }
+
     [Theory]
     [InlineData("台风红色预警", "台风橙色预警")] // the headline
     [InlineData("<severity>Extreme</severity>", "<severity>Minor</severity>")]

@@ -106,7 +106,8 @@ public sealed class SignedCapTests(SignedCapFixture fixture) : IClassFixture<Sig
         string partnerSigned = CapSignature.Sign(unsigned, fixture.Partner);
         await RefusedAsync(partnerSigned.Replace("<headline>", "<headline>!", StringComparison.Ordinal), CapSignatureCheck.SignatureInvalid);
         await RefusedAsync(CapSignature.Sign(unsigned, TestCertificates.Create("Stranger")), CapSignatureCheck.SignerUntrusted);
-        await RefusedAsync(platformSigned, CapSignatureCheck.SignerUntrusted); // the platform's own key is not in this trust store
+        // The platform's own alerts import back: its published certificates are trusted too.
+        Assert.Equal(CapCertificates.Thumbprint(SignedCapFixture.SignerOf(platformSigned)), (await ImportAsync(platformSigned)).CapSigner.Thumbprint);
 
         Assert.Null((await ImportAsync(unsigned)).CapSigner);
         var configuration = (IConfigurationRoot)fixture.Platform.App.Configuration;
