@@ -2,7 +2,7 @@
 # Developer entry point: installs, starts and stops the real RabbitMQ and Redis the platform and its
 # integration tests use, runs the test suite, and runs the platform against them.
 #
-#   infra/dev.sh install   apt-get rabbitmq-server, redis-server and chromium when missing (sudo when not root)
+#   infra/dev.sh install   apt-get rabbitmq-server, redis-server, chromium and xmlsec1 when missing (sudo when not root)
 #   infra/dev.sh up        start both on loopback (idempotent; waits until they really answer)
 #   infra/dev.sh down      stop what 'up' started, epmd included
 #   infra/dev.sh status    say what is running
@@ -103,7 +103,9 @@ cmd_install() {
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   # ...with a CJK font, so its screenshots show the Chinese text.
   [ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || missing+=(fonts-wqy-zenhei)
-  [ ${#missing[@]} -eq 0 ] && { log "rabbitmq-server, redis-server and chromium already installed"; return; }
+  # The signed-CAP tests verify every document with an independent XML-DSig implementation.
+  command -v xmlsec1 >/dev/null 2>&1 || missing+=(xmlsec1)
+  [ ${#missing[@]} -eq 0 ] && { log "rabbitmq-server, redis-server, chromium and xmlsec1 already installed"; return; }
   log "installing ${missing[*]}"
   # Keep the packages' init scripts from starting system-wide services on all interfaces:
   # 'up' starts our own instances on loopback.

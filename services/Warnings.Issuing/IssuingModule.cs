@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Warnings.Core.Modules;
+using Warnings.Issuing.Cap;
 using Warnings.Issuing.Grpc;
 using Warnings.Issuing.Storage;
 using Warnings.PublicationList;
@@ -25,6 +26,8 @@ public sealed class IssuingModule : IPlatformModule
         // publication-list module runs in this process.
         PublicationListModule.AddListSnapshots(services);
         Cap.CapDocuments.Add(services);
+        services.Configure<Cap.CapImportOptions>(configuration.GetSection(Cap.CapImportOptions.Section));
+        services.AddSingleton<Cap.CapImportTrust>();
         services.TryAddSingleton<WarningRepository>();
         services.AddSingleton<WarningExpiry>();
         services.AddHostedService(sp => sp.GetRequiredService<WarningExpiry>());
@@ -32,5 +35,9 @@ public sealed class IssuingModule : IPlatformModule
 
     public void AddConsumers(IBusRegistrationConfigurator bus) => bus.AddConsumer<DeliveryReceipts>().Endpoint(e => e.Name = "issuing-delivery-receipts");
 
-    public void MapEndpoints(IEndpointRouteBuilder endpoints) => endpoints.MapGrpcService<WarningGrpcService>();
+    public void MapEndpoints(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<WarningGrpcService>();
+        endpoints.MapCapCertificates();
+    }
 }

@@ -49,7 +49,9 @@ public static class AtomFeed
                 new XElement(Atom + "category", new XAttribute("term", entry.Hazard), new XAttribute("scheme", "urn:warnings:hazard")),
                 entry.Level.Length > 0 ? new XElement(Atom + "category", new XAttribute("term", entry.Level), new XAttribute("scheme", "urn:warnings:level")) : null,
                 new XElement(Atom + "link", new XAttribute("rel", "alternate"), new XAttribute("type", "application/cap+xml"), new XAttribute("href", capUrl)),
-                new XElement(Atom + "content", new XAttribute("type", "application/cap+xml"), XElement.Parse(item.CapXml))));
+                // The signed alert as stored: its whitespace kept (it is signed), and no indentation
+                // added inside it (preserved text makes the writer leave the alert's content as it is).
+                new XElement(Atom + "content", new XAttribute("type", "application/cap+xml"), XElement.Parse(item.CapXml, LoadOptions.PreserveWhitespace))));
         }
 
         return $"<?xml version=\"1.0\" encoding=\"UTF-8\"?>{Environment.NewLine}{feed}";

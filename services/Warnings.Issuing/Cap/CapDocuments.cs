@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Warnings.Contracts.Events;
 using Warnings.Core.Storage;
@@ -13,9 +12,11 @@ namespace Warnings.Issuing.Cap;
 /// The CAP document of each published version, written once and then only read
 /// (<c>cap:{identifier}</c>), so every path that hands out CAP (GetCap, the gRPC feed, Atom,
 /// <c>/alerts/{identifier}.xml</c>, webhooks) hands out byte-identical XML for the same version.
-/// Names come from the publication list at the version the decision used, not today's list.
+/// Names come from the publication list at the version the decision used, not today's list. Each
+/// document is stored signed (<see cref="CapSignature"/>): the stored text is the signed text, so
+/// every path must hand it out as it is, never parsed and written again.
 /// </summary>
-public sealed class CapDocuments(IStateStore store, ListRepository lists, ILogger<CapDocuments> logger)
+public sealed class CapDocuments(IStateStore store, ListRepository lists, CapSigningKey signing, ILogger<CapDocuments> logger)
 {
     public static StoreKey Key(string identifier) => new("cap", identifier);
 
@@ -23,7 +24,16 @@ public sealed class CapDocuments(IStateStore store, ListRepository lists, ILogge
     public static void Add(IServiceCollection services)
     {
         PublicationListModule.AddListSnapshots(services);
-        services.TryAddSingleton<CapDocuments>();
+        if (services.Any(d => d.ServiceType == typeof(CapDocuments)))
+        {
+            return;
+        }
+
+        services.AddSingleton<CapDocuments>();
+        services.AddOptions<CapSigningOptions>().BindConfiguration(CapSigningOptions.Section);
+        services.AddSingleton<CapCertificates>();
+        services.AddSingleton<CapSigningKey>();
+        services.AddHostedService(sp => sp.GetRequiredService<CapSigningKey>());
     }
 
     /// <summary>The version's CAP identifier.</summary>
@@ -46,7 +56,7 @@ public sealed class CapDocuments(IStateStore store, ListRepository lists, ILogge
                 IdentifierOf(version), version.ListVersion, string.Join(", ", names.MissingEnglish.Take(20)));
         }
 
-        string xml = CapWriter.ToXml(version, names);
+        string xml = await signing.SignAsync(CapWriter.ToXml(version, names));
         return await store.CommitAsync([new StoreCondition(key, null)], [new StoreWrite(key, xml)])
             ? xml
             : await store.GetAsync(key) ?? xml;

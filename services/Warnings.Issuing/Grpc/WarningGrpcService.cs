@@ -32,6 +32,7 @@ public sealed class WarningGrpcService(
     WarningRepository repository,
     ListSnapshots snapshots,
     CapDocuments capDocuments,
+    CapImportTrust capTrust,
     IClock clock,
     CallAudit audit,
     IOptions<IssuingOptions> options,
@@ -39,11 +40,11 @@ public sealed class WarningGrpcService(
 {
     [RpcAccess(Roles.DutyOfficer, Mutating = true)]
     public override Task<Warning> CreateDraft(CreateDraftRequest request, ServerCallContext context) =>
-        CreateDraftAsync(request, context, "CreateDraft", request);
+        CreateDraftAsync(request, context, "CreateDraft", request, signer: null);
 
     // The request id belongs to the RPC the caller made (CreateDraft or ImportCapDraft) and is
     // fingerprinted on the request the caller sent (the CAP document for an import).
-    private async Task<Warning> CreateDraftAsync(CreateDraftRequest request, ServerCallContext context, string method, IMessage sent)
+    private async Task<Warning> CreateDraftAsync(CreateDraftRequest request, ServerCallContext context, string method, IMessage sent, CapSigner? signer)
     {
         var caller = context.Caller();
         string department = request.Department.Length > 0 ? request.Department : caller.Department ?? "";
@@ -73,9 +74,10 @@ public sealed class WarningGrpcService(
                     CreatedAt = now.ToTimestamp(),
                     UpdatedAt = now.ToTimestamp(),
                     Revision = 1,
+                    CapSigner = signer,
                 },
             };
-            history.Steps.Add(Step(now, caller, "created", note));
+            history.Steps.Add(Step(now, caller, "created", signer is null ? note : $"imported from CAP signed by {signer.Subject} ({signer.Thumbprint})"));
             var (conditions, writes) = repository.Create(id, history);
             return Task.FromResult(new CommandPlan<Warning>(Present(history.Warning, now), conditions, writes, []));
         });
@@ -85,6 +87,7 @@ public sealed class WarningGrpcService(
     public override async Task<Warning> ImportCapDraft(ImportCapDraftRequest request, ServerCallContext context)
     {
         new FieldViolations().CheckId(request.RequestId).Check(request.CapXml.Length > 0, "cap_xml", "is required").ThrowIfAny();
+        var signer = await capTrust.VerifyAsync(request.CapXml); // before reading a word of it
         var list = await snapshots.CurrentAsync();
         var read = CapReader.ToDraft(request.CapXml, list.Document);
         if (read.Content is null)
@@ -98,7 +101,7 @@ public sealed class WarningGrpcService(
             problems.ThrowIfAny(read.ErrorReason);
         }
 
-        return await CreateDraftAsync(new CreateDraftRequest { RequestId = request.RequestId, Content = read.Content }, context, "ImportCapDraft", request);
+        return await CreateDraftAsync(new CreateDraftRequest { RequestId = request.RequestId, Content = read.Content }, context, "ImportCapDraft", request, signer);
     }
 
     [RpcAccess(Roles.DutyOfficer, Mutating = true)]

@@ -31,6 +31,8 @@ public static class SettingsHelp
         (AuditOptions.Section, typeof(AuditOptions)),
         ("PublicationList", typeof(PublicationListOptions)),
         ("Issuing", typeof(IssuingOptions)),
+        (Warnings.Issuing.Cap.CapSigningOptions.Section, typeof(Warnings.Issuing.Cap.CapSigningOptions)),
+        (Warnings.Issuing.Cap.CapImportOptions.Section, typeof(Warnings.Issuing.Cap.CapImportOptions)),
         ("Reporting", typeof(ReportingOptions)),
         ("Dispatch", typeof(DispatchOptions)),
         ("Feeds", typeof(FeedsOptions)),

@@ -15,7 +15,7 @@ namespace Warnings.Platform.Tests.Feeds;
 /// stalled subscriber is cut off after a few dozen warnings), quick webhook retries, and a local
 /// HTTP receiver standing in for partners' webhook endpoints.
 /// </summary>
-public sealed class FeedFixture : IAsyncLifetime
+public class FeedFixture : IAsyncLifetime
 {
     public const int SubscriberBuffer = 32;
     public const int SuspendAfterFailures = 3;
@@ -43,7 +43,7 @@ public sealed class FeedFixture : IAsyncLifetime
         probe.Start();
         ClosedPort = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
-        Platform = await TestPlatform.StartAsync(Backplane, clock: Clock, settings: new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Feeds:SubscriberBuffer"] = SubscriberBuffer.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Feeds:PollInterval"] = "00:00:00.200",
@@ -60,8 +60,17 @@ public sealed class FeedFixture : IAsyncLifetime
             ["Feeds:WebSub:MaxBackoff"] = "00:00:00.200",
             ["Feeds:WebSub:MinLease"] = "00:01:00",
             ["Feeds:WebSub:RequestBurst"] = "1000",
-        });
+        };
+        foreach (var (key, value) in MoreSettings())
+        {
+            settings[key] = value;
+        }
+
+        Platform = await TestPlatform.StartAsync(Backplane, clock: Clock, settings: settings);
     }
+
+    /// <summary>Settings a fixture built on this one adds (the signed-CAP tests' certificates).</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> MoreSettings() => [];
 
     public FeedService.FeedServiceClient Feed(string role = Roles.Partner) => Platform.Client(c => new FeedService.FeedServiceClient(c), role);
 
@@ -118,7 +127,7 @@ public sealed class FeedFixture : IAsyncLifetime
         return read;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Platform.DisposeAsync();
         await Receiver.DisposeAsync();
