@@ -86,7 +86,7 @@ public sealed class OpenApiOperationConventions : IOperationFilter
     };
 }
 
-/// <summary>Timestamps and durations as their JSON forms say; no .NET-only members.</summary>
+/// <summary>Timestamps and durations as their JSON forms (RFC 3339, seconds with an "s").</summary>
 public sealed class OpenApiSchemaConventions : ISchemaFilter
 {
     public void Apply(OpenApiSchema schema, SchemaFilterContext context)
@@ -102,12 +102,6 @@ public sealed class OpenApiSchemaConventions : ISchemaFilter
             schema.Type = "string";
             schema.Pattern = @"^-?\d+(\.\d{1,9})?s$";
             schema.Example = new OpenApiString("3600s");
-        }
-
-        // Generated C# members with no JSON field (a oneof's XxxOneofCase) are not part of the API.
-        foreach (string name in schema.Properties.Keys.Where(k => k.EndsWith("OneofCase", StringComparison.Ordinal) || k.EndsWith("Case", StringComparison.Ordinal) && char.IsUpper(k[0])).ToList())
-        {
-            schema.Properties.Remove(name);
         }
     }
 }
@@ -145,9 +139,48 @@ public sealed class OpenApiDocumentConventions : IDocumentFilter
             },
         };
 
-        foreach (string name in document.Components.Schemas.Keys.Where(k => k.EndsWith("OneofCase", StringComparison.Ordinal)).ToList())
+        // The generator's own error schema (google.rpc.Status with Any details, which drags in
+        // google.protobuf.Value and its generated KindOneofCase) is replaced by the one above:
+        // keep only the schemas an operation reaches.
+        var reached = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var operation in document.Paths.Values.SelectMany(p => p.Operations.Values))
+        {
+            foreach (var parameter in operation.Parameters)
+            {
+                Reach(document, parameter.Schema, reached);
+            }
+
+            foreach (var media in (operation.RequestBody?.Content.Values ?? []).Concat(operation.Responses.Values.SelectMany(r => r.Content.Values)))
+            {
+                Reach(document, media.Schema, reached);
+            }
+        }
+
+        foreach (string name in document.Components.Schemas.Keys.Where(k => !reached.Contains(k)).ToList())
         {
             document.Components.Schemas.Remove(name);
+        }
+    }
+
+    private static void Reach(OpenApiDocument document, OpenApiSchema? schema, HashSet<string> reached)
+    {
+        if (schema is null)
+        {
+            return;
+        }
+
+        if (schema.Reference?.Id is { } id)
+        {
+            if (!reached.Add(id) || !document.Components.Schemas.TryGetValue(id, out schema))
+            {
+                return;
+            }
+        }
+
+        foreach (var child in schema.Properties.Values.Concat(schema.AllOf).Concat(schema.AnyOf).Concat(schema.OneOf)
+            .Append(schema.Items).Append(schema.AdditionalProperties).Append(schema.Not))
+        {
+            Reach(document, child, reached);
         }
     }
 }

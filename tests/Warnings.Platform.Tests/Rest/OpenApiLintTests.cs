@@ -22,6 +22,9 @@ public sealed class OpenApiLintTests(EmbeddedPlatformFixture fixture, ITestOutpu
         Assert.True(File.Exists(redocly), $"Redocly CLI not found at {redocly}: run 'infra/dev.sh install' (it installs @redocly/cli into .tools/redocly).");
 
         string url = new Uri(fixture.Platform.Http.BaseAddress!, "/openapi.json").ToString();
+        string document = Warnings.Testing.HeadlessChromium.ArtifactPath("openapi.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(document)!);
+        await File.WriteAllTextAsync(document, await fixture.Platform.Http.GetStringAsync("/openapi.json"));
         var start = new ProcessStartInfo(redocly)
         {
             ArgumentList = { "lint", url, "--config", Path.Combine(repo, "redocly.yaml"), "--format", "stylish" },
@@ -37,12 +40,11 @@ public sealed class OpenApiLintTests(EmbeddedPlatformFixture fixture, ITestOutpu
         await process.WaitForExitAsync(timeout.Token);
         string report = $"{await stdout}\n{await stderr}";
         output.WriteLine(report);
-        string saved = Warnings.Testing.HeadlessChromium.ArtifactPath("openapi-lint.txt");
-        Directory.CreateDirectory(Path.GetDirectoryName(saved)!);
-        await File.WriteAllTextAsync(saved, report);
+        await File.WriteAllTextAsync(Warnings.Testing.HeadlessChromium.ArtifactPath("openapi-lint.txt"), report);
 
         Assert.True(process.ExitCode == 0, $"redocly lint found errors (exit {process.ExitCode}):\n{report}");
-        Assert.Contains("0 errors", report.Replace("No errors", "0 errors", StringComparison.OrdinalIgnoreCase), StringComparison.Ordinal);
+        Assert.Contains("Your API description is valid", report, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\berror\s", report);
     }
 
     [Fact]
@@ -65,8 +67,7 @@ public sealed class OpenApiLintTests(EmbeddedPlatformFixture fixture, ITestOutpu
 
         string text = document.ToJsonString();
         Assert.DoesNotContain("OneofCase", text, StringComparison.Ordinal);
-        var warning = document["components"]!["schemas"]!.AsObject().Single(s => s.Key.EndsWith("Warning", StringComparison.Ordinal) && s.Value!["properties"]?["createdAt"] is not null).Value!;
-        Assert.Equal("date-time", (string?)warning["properties"]!["createdAt"]!["format"]);
+        Assert.Equal("date-time", (string?)document["components"]!["schemas"]!["Warning"]!["properties"]!["createdAt"]!["format"]);
     }
 
     private static string RepositoryRoot()
