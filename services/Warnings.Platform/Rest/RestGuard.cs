@@ -14,7 +14,9 @@ namespace Warnings.Platform.Rest;
 /// run): a body larger than the gRPC limit is refused from its Content-Length or as it streams in,
 /// and a call that carries a body but no valid credentials is refused before a byte of it is read.
 /// Refusals have the same google.rpc.Status shape as every other error on this port, transcoding's
-/// own (a body or query that is not the request message) included.
+/// own (a body or query that is not the request message) included. A body with members the request
+/// message does not have is refused by name (<see cref="RestBodyCheck"/>), and a 429 or 503 that
+/// carries RetryInfo says when to retry in <c>Retry-After</c> as well.
 /// </summary>
 public static class RestGuard
 {
