@@ -2,7 +2,12 @@
 # Developer entry point: installs, starts and stops the real RabbitMQ and Redis the platform and its
 # integration tests use, runs the test suite, and runs the platform against them.
 #
+<<<<<<< HEAD
 #   infra/dev.sh install   apt-get rabbitmq-server, redis-server, chromium and xmlsec1 when missing (sudo when not root)
+=======
+#   infra/dev.sh install   apt-get rabbitmq-server, redis-server and chromium when missing (sudo when not root);
+#                          npm @redocly/cli (pinned) into .tools/redocly for the OpenAPI lint test
+>>>>>>> rest
 #   infra/dev.sh up        start both on loopback (idempotent; waits until they really answer)
 #   infra/dev.sh down      stop what 'up' started, epmd included
 #   infra/dev.sh status    say what is running
@@ -94,7 +99,22 @@ rabbit_env() {
 
 ctl() { (rabbit_env && "$rabbit_bin/rabbitmqctl" -n "$rabbit_node" -q "$@"); }
 
+# The OpenAPI lint test runs Redocly CLI at this pinned version from <repo>/.tools/redocly (ignored
+# by git), installed from the npm registry with the machine's own Node.js and npm.
+redocly_version=2.77.0
+install_redocly() {
+  local dir=$repo/.tools/redocly
+  if grep -qs "\"version\": \"$redocly_version\"" "$dir/node_modules/@redocly/cli/package.json" && [ -x "$dir/node_modules/.bin/redocly" ]; then
+    return
+  fi
+  command -v npm >/dev/null 2>&1 || die "npm missing: the OpenAPI lint test needs Node.js and npm (apt-get install nodejs npm)"
+  log "installing @redocly/cli@$redocly_version into $dir"
+  npm install --prefix "$dir" --no-audit --no-fund --loglevel=error "@redocly/cli@$redocly_version" >/dev/null \
+    || die "npm install @redocly/cli@$redocly_version failed"
+}
+
 cmd_install() {
+  install_redocly
   local missing=()
   [ -x "$rabbit_bin/rabbitmq-server" ] || missing+=(rabbitmq-server)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)

@@ -1,9 +1,11 @@
+using Google.Rpc;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
+using Warnings.Core.Http;
 using Warnings.Core.Identity;
 
 namespace Warnings.DutyConsole;
@@ -47,12 +49,12 @@ public static class ConsoleSessionEndpoints
         string self = $"{http.Request.Scheme}://{http.Request.Host}";
         if (http.Request.Headers.Origin.ToString() is { Length: > 0 } origin && !string.Equals(origin, self, StringComparison.OrdinalIgnoreCase))
         {
-            return Refuse(StatusCodes.Status403Forbidden, "ORIGIN_NOT_ALLOWED", "A console sign-in must come from the console's own page.");
+            return Refuse(Code.PermissionDenied, "ORIGIN_NOT_ALLOWED", "A console sign-in must come from the console's own page.");
         }
 
         if (string.IsNullOrWhiteSpace(http.Request.Headers.Authorization))
         {
-            return Refuse(StatusCodes.Status401Unauthorized, IdentityReasons.CredentialsMissing, "Sign in with 'Authorization: ApiKey <key>' or 'Authorization: Bearer <jwt>'.");
+            return Refuse(Code.Unauthenticated, IdentityReasons.CredentialsMissing, "Sign in with 'Authorization: ApiKey <key>' or 'Authorization: Bearer <jwt>'.");
         }
 
         var authentication = await http.AuthenticateAsync();
@@ -61,12 +63,12 @@ public static class ConsoleSessionEndpoints
             string reason = authentication.Failure is CredentialRejectedException rejected ? rejected.Reason
                 : authentication.Failure is Microsoft.IdentityModel.Tokens.SecurityTokenExpiredException ? IdentityReasons.TokenExpired
                 : IdentityReasons.TokenInvalid;
-            return Refuse(StatusCodes.Status401Unauthorized, reason, "These credentials are not valid.");
+            return Refuse(Code.Unauthenticated, reason, "These credentials are not valid.");
         }
 
         if (!principal.HasAnyRole(ConsoleEndpoints.ConsoleRoles))
         {
-            return Refuse(StatusCodes.Status403Forbidden, IdentityReasons.RoleNotAllowed,
+            return Refuse(Code.PermissionDenied, IdentityReasons.RoleNotAllowed,
                 $"The console is for {string.Join(", ", ConsoleEndpoints.ConsoleRoles)}; {principal.Id} has {string.Join(", ", principal.Roles)}.");
         }
 
@@ -90,8 +92,8 @@ public static class ConsoleSessionEndpoints
     {
         var failure = (await http.AuthenticateAsync()).Failure as CredentialRejectedException;
         return failure?.Reason == IdentityReasons.CsrfTokenInvalid
-            ? Refuse(StatusCodes.Status403Forbidden, failure.Reason, failure.Message)
-            : Refuse(StatusCodes.Status401Unauthorized, failure?.Reason ?? IdentityReasons.CredentialsMissing, failure?.Message ?? "Not signed in.");
+            ? Refuse(Code.PermissionDenied, failure.Reason, failure.Message)
+            : Refuse(Code.Unauthenticated, failure?.Reason ?? IdentityReasons.CredentialsMissing, failure?.Message ?? "Not signed in.");
     }
 
     private static object Describe(HttpContext http, PlatformPrincipal p, string csrf) => new
@@ -106,7 +108,8 @@ public static class ConsoleSessionEndpoints
         now = http.RequestServices.GetRequiredService<IClock>().GetCurrentInstant().ToString(),
     };
 
-    private static IResult Refuse(int status, string reason, string message) => Results.Json(new { reason, message }, statusCode: status);
+    // The port's one error shape (google.rpc.Status), as the console's REST calls get.
+    private static IResult Refuse(Code code, string reason, string message) => HttpErrors.Result(HttpErrors.Status(code, reason, message));
 
     private static CookieOptions CookieOptions(HttpContext http) => new()
     {

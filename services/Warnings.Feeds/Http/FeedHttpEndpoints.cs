@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using NodaTime;
 using Warnings.Core.Domain;
+using Warnings.Core.Http;
 using Warnings.Core.Identity;
 using Warnings.Core.Storage;
 using Warnings.Feeds.Feed;
@@ -33,7 +34,7 @@ public static class FeedHttpEndpoints
     {
         if (FeedTopic.Parse(http.Request.Query, strict: false, out var error) is not { } topic)
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { [error!.Value.Field] = [error.Value.Message] });
+            return HttpErrors.Result(HttpErrors.InvalidField(error!.Value.Field, error.Value.Message));
         }
 
         var viewer = PlatformPrincipal.From(http.User);
@@ -50,19 +51,24 @@ public static class FeedHttpEndpoints
         var viewer = PlatformPrincipal.From(http.User);
         if (await store.GetAsync(FeedAppender.AlertKey(identifier)) is not { } json || await caps.FindAsync(identifier) is not { } xml)
         {
-            return Results.NotFound();
+            return NotFound(identifier);
         }
 
         var entry = FeedEntry.FromJson(json);
         if (!MaySee(viewer, entry))
         {
             // Anonymous: ask for a key. A partner outside its entitlement: as if it did not exist.
-            return viewer is null ? Results.Challenge() : Results.NotFound();
+            return viewer is null
+                ? HttpErrors.Result(HttpErrors.ForEmptyResponse(StatusCodes.Status401Unauthorized))
+                : NotFound(identifier);
         }
 
         // A version's document never changes, so it may be cached for as long as anyone likes.
         return Cached(http, xml, CapMediaType, $"{(entry.Restricted ? "private" : "public")}, max-age=86400, immutable");
     }
+
+    private static IResult NotFound(string identifier) =>
+        HttpErrors.Result(HttpErrors.Status(Google.Rpc.Code.NotFound, Warnings.Core.Grpc.ErrorReasons.NotFound, $"No CAP document '{identifier}'."));
 
     /// <summary>
     /// The roles that read every warning's CAP document (as <c>WarningService.GetCap</c> and the whole

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Google.Rpc;
 using Microsoft.AspNetCore.WebUtilities;
+using Warnings.Core.Http;
 using Warnings.Core.Identity;
 using Warnings.Feeds.Http;
 using Warnings.Feeds.Webhooks;
@@ -29,35 +31,35 @@ public static class WebSubHubEndpoint
         if (limiter.TryAcquire(address) is { } retryAfter)
         {
             http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many subscription requests from this address; try again later.");
+            return HttpErrors.Result(HttpErrors.Status(Code.ResourceExhausted, IdentityReasons.RateLimited, "Too many subscription requests from this address; try again later."));
         }
 
         if (!http.Request.HasFormContentType || http.Request.ContentType?.StartsWith("multipart/", StringComparison.OrdinalIgnoreCase) == true)
         {
-            return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, title: "The hub takes application/x-www-form-urlencoded.");
+            return HttpErrors.Result(HttpErrors.Status(Code.InvalidArgument, HttpErrors.UnsupportedMediaType, "The hub takes application/x-www-form-urlencoded."), StatusCodes.Status415UnsupportedMediaType);
         }
 
         if (http.Request.ContentLength > MaxBodyBytes || await ReadBoundedAsync(http.Request) is not { } body)
         {
-            return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: $"A subscription request is at most {MaxBodyBytes} bytes.");
+            return HttpErrors.Result(HttpErrors.Status(Code.ResourceExhausted, HttpErrors.BodyTooLarge, $"A subscription request is at most {MaxBodyBytes} bytes."), StatusCodes.Status413PayloadTooLarge);
         }
 
         var form = QueryHelpers.ParseQuery(body.Length > 0 ? "?" + body : "");
         string baseUrl = FeedHttpEndpoints.BaseUrl(http, options);
         if (WebSubRequest.Parse(form, baseUrl, options.WebSub, options.Webhooks.AllowHttp, destinations, out var errors) is not { } request)
         {
-            return Results.ValidationProblem(errors);
+            return HttpErrors.Result(HttpErrors.InvalidFields(errors));
         }
 
         if (request.Mode == WebSubRequest.Subscribe
             && !await subscriptions.HasRoomForAsync(WebSubSubscriptions.IdOf(request.Topic, request.BaseUrl, request.Callback), options.WebSub.MaxSubscriptions))
         {
-            return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: $"The hub has {options.WebSub.MaxSubscriptions} subscriptions, its limit.");
+            return HttpErrors.Result(HttpErrors.Status(Code.ResourceExhausted, IdentityReasons.RateLimited, $"The hub has {options.WebSub.MaxSubscriptions} subscriptions, its limit."));
         }
 
         return verifier.TryEnqueue(request)
             ? Results.Accepted()
-            : Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many subscription requests are waiting for verification; try again later.");
+            : HttpErrors.Result(HttpErrors.Status(Code.ResourceExhausted, IdentityReasons.RateLimited, "Too many subscription requests are waiting for verification; try again later."));
     }
 
     /// <summary>The body as text, or null when it is longer than <see cref="MaxBodyBytes"/> (a chunked body says its size only as it comes).</summary>

@@ -117,6 +117,7 @@ public static class PlatformHost
         services.AddSingleton(_ => new PlatformServiceList([.. services]));
         var app = builder.Build();
         app.UseMiddleware<Warnings.Core.Grpc.MalformedRequestMiddleware>();
+        app.UseHttpPortConventions(); // HEAD as GET, WWW-Authenticate, one error shape (before routing: unknown paths too)
         app.UseRouting(); // so the next middleware sees which endpoint (stream or not) a request is for
         app.UseStreamsEndOnShutdown();
         app.UsePlatformRestDocs();

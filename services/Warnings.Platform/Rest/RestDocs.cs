@@ -5,7 +5,9 @@ namespace Warnings.Platform.Rest;
 /// <summary>
 /// REST for every unary RPC, through gRPC JSON transcoding: the routes are the <c>google.api.http</c>
 /// annotations in the protos (e.g. <c>POST /v1/warnings</c>, <c>GET /v1/incidents/{incident_id}</c>,
-/// <c>POST /v1/warnings:emergencyPublish</c>), served on the HTTP port with the same authentication,
+/// <c>POST /v1/warnings/{warning_id}:emergencyPublish</c>, an AIP-136 custom method on the resource;
+/// the earlier collection routes such as <c>POST /v1/warnings:emergencyPublish</c> stay as
+/// <c>additional_bindings</c>, deprecated in the document), served on the HTTP port with the same authentication,
 /// access rules, audit and typed errors as gRPC (the calls run through the same interceptors). The
 /// OpenAPI document is generated from the protos, whose comments become its descriptions, at
 /// <c>/openapi.json</c>, with a browsable reference at <c>/docs</c>.
@@ -23,7 +25,7 @@ public static class RestDocs
             {
                 Title = "Warnings platform (warnings.v1)",
                 Version = "v1",
-                Description = "Emergency early warnings and incident reports for the city. Every call needs 'Authorization: ApiKey <key>' or a bearer token; errors are google.rpc.Status JSON with an ErrorInfo reason.",
+                Description = "Emergency early warnings and incident reports for the city. Every call needs 'Authorization: ApiKey <key>' or a bearer token; errors are google.rpc.Status JSON (code, message, details with an ErrorInfo reason) on every path of this port. Request bodies with fields the message does not have are refused (UNKNOWN_FIELD).",
             });
             o.AddSecurityDefinition("ApiKey", new OpenApiSecurityScheme
             {
@@ -40,6 +42,11 @@ public static class RestDocs
                 o.IncludeXmlComments(docs);
                 o.IncludeGrpcXmlComments(docs, includeControllerXmlComments: true);
             }
+
+            // After the XML comments: the summaries are taken from the descriptions they give.
+            o.OperationFilter<OpenApiOperationConventions>();
+            o.SchemaFilter<OpenApiSchemaConventions>();
+            o.DocumentFilter<OpenApiDocumentConventions>();
         });
         return services;
     }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using Warnings.Core.Audit;
 using Warnings.Core.Grpc;
+using Warnings.Core.Http;
 using Warnings.Core.Identity;
 
 namespace Warnings.Platform.Rest;
@@ -13,15 +14,14 @@ namespace Warnings.Platform.Rest;
 /// run): a body larger than the gRPC limit is refused from its Content-Length or as it streams in,
 /// and a call that carries a body but no valid credentials is refused before a byte of it is read.
 /// Refusals have the same google.rpc.Status shape as every other error on this port, transcoding's
-/// own (a body or query that is not the request message) included.
+/// own (a body or query that is not the request message) included. A body with members the request
+/// message does not have is refused by name (<see cref="RestBodyCheck"/>), and a 429 or 503 that
+/// carries RetryInfo says when to retry in <c>Retry-After</c> as well.
 /// </summary>
 public static class RestGuard
 {
     /// <summary>The same limit as a gRPC message (grpc-dotnet's default receive size).</summary>
     public const long MaxBodyBytes = 4 * 1024 * 1024;
-
-    private static readonly JsonFormatter StatusJson = new(JsonFormatter.Settings.Default.WithTypeRegistry(
-        Google.Protobuf.Reflection.TypeRegistry.FromFiles(ErrorDetailsReflection.Descriptor)));
 
     public static IApplicationBuilder UsePlatformRestGuard(this IApplicationBuilder app) => app.Use(async (http, next) =>
     {
@@ -44,7 +44,7 @@ public static class RestGuard
 
         if (http.Request.ContentLength > MaxBodyBytes)
         {
-            await RefuseAsync(http, StatusCodes.Status413PayloadTooLarge, Code.ResourceExhausted, "BODY_TOO_LARGE",
+            await RefuseAsync(http, StatusCodes.Status413PayloadTooLarge, Code.ResourceExhausted, HttpErrors.BodyTooLarge,
                 $"The request body is larger than {MaxBodyBytes / (1024 * 1024)} MiB.");
             return;
         }
@@ -68,11 +68,17 @@ public static class RestGuard
                 return;
             }
 
-            http.Response.Headers.WWWAuthenticate = "ApiKey, Bearer";
+            http.Response.Headers.WWWAuthenticate = HttpPortConventions.Challenge;
             await RefuseAsync(http, StatusCodes.Status401Unauthorized, Code.Unauthenticated, reason,
                 authentication.Failure is null
                     ? "This call needs credentials: 'Authorization: ApiKey <key>' or 'Authorization: Bearer <jwt>'."
                     : "The credentials are not valid.");
+            return;
+        }
+
+        if (await RestBodyCheck.RefusalAsync(http) is { } refusal)
+        {
+            await RefuseAsync(http, refusal);
             return;
         }
 
@@ -101,11 +107,15 @@ public static class RestGuard
         if (http.Response.StatusCode == StatusCodes.Status400BadRequest && WithoutReason(Text(buffer.ToArray(), http.Response.ContentType)) is { } status)
         {
             status.Details.Add(Google.Protobuf.WellKnownTypes.Any.Pack(new ErrorInfo { Domain = GrpcErrors.Domain, Reason = Core.Grpc.MalformedRequestMiddleware.Reason }));
-            byte[] body = System.Text.Encoding.UTF8.GetBytes(StatusJson.Format(status));
-            http.Response.ContentLength = body.Length;
-            http.Response.ContentType = "application/json";
-            await http.Response.Body.WriteAsync(body);
+            await HttpErrors.WriteAsync(http, status, StatusCodes.Status400BadRequest);
             return;
+        }
+
+        if (http.Response.StatusCode is StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable
+            && RetryDelay(buffer.ToArray()) is { } delay)
+        {
+            // RFC 9110 §10.2.3: whole seconds, rounded up so a client that waits that long is let in.
+            http.Response.Headers.RetryAfter = ((long)Math.Ceiling(Math.Max(1, delay.TotalSeconds))).ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
 
         buffer.Position = 0;
@@ -114,7 +124,7 @@ public static class RestGuard
 
     // A google.rpc.Status without any details (transcoding's own refusals), or null.
     // Transcoding answers in the request's charset (a client that said utf-16 gets utf-16).
-    private static string Text(byte[] body, string? contentType)
+    internal static string Text(byte[] body, string? contentType)
     {
         try
         {
@@ -170,14 +180,18 @@ public static class RestGuard
     private static bool HasBody(Microsoft.AspNetCore.Http.HttpRequest request) =>
         request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
 
-    private static async Task RefuseAsync(HttpContext http, int httpStatus, Code code, string reason, string message)
+    private static Task RefuseAsync(HttpContext http, int httpStatus, Code code, string reason, string message)
     {
-        var status = new Google.Rpc.Status { Code = (int)code, Message = message };
-        status.Details.Add(Google.Protobuf.WellKnownTypes.Any.Pack(new ErrorInfo { Domain = GrpcErrors.Domain, Reason = reason }));
-        http.Response.StatusCode = httpStatus;
-        http.Response.ContentType = "application/json";
         // Closing the connection stops a client that would go on sending the body nobody reads.
         http.Response.Headers.Connection = "close";
-        await http.Response.WriteAsync(StatusJson.Format(status));
+        return HttpErrors.WriteAsync(http, HttpErrors.Status(code, reason, message), httpStatus);
     }
+
+    private static Task RefuseAsync(HttpContext http, Google.Rpc.Status refusal) => HttpErrors.WriteAsync(http, refusal);
+
+    // The RetryInfo delay of a google.rpc.Status body (RATE_LIMITED, UNAVAILABLE), or null.
+    private static TimeSpan? RetryDelay(byte[] body) =>
+        HttpErrors.TryParse(System.Text.Encoding.UTF8.GetString(body))?.Details.FirstOrDefault(d => d.Is(RetryInfo.Descriptor)) is { } any
+            ? any.Unpack<RetryInfo>().RetryDelay.ToTimeSpan()
+            : null;
 }

@@ -23,6 +23,8 @@ form.addEventListener('submit', async (event) => {
     return;
   }
   const body = await response.json().catch(() => ({}));
-  error.textContent = `登录失败 Sign-in refused: ${body.message || response.status} (${body.reason || 'ERROR'})`;
+  // A google.rpc.Status: the reason is in its ErrorInfo detail.
+  const info = (body.details || []).find((d) => (d['@type'] || '').endsWith('google.rpc.ErrorInfo'));
+  error.textContent = `登录失败 Sign-in refused: ${body.message || response.status} (${(info && info.reason) || 'ERROR'})`;
   form.elements.credential.select();
 });
