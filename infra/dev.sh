@@ -2,12 +2,8 @@
 # Developer entry point: installs, starts and stops the real RabbitMQ and Redis the platform and its
 # integration tests use, runs the test suite, and runs the platform against them.
 #
-<<<<<<< HEAD
-#   infra/dev.sh install   apt-get rabbitmq-server, redis-server, chromium and xmlsec1 when missing (sudo when not root)
-=======
-#   infra/dev.sh install   apt-get rabbitmq-server, redis-server and chromium when missing (sudo when not root);
+#   infra/dev.sh install   apt-get rabbitmq-server, redis-server, chromium and xmlsec1 when missing (sudo when not root);
 #                          npm @redocly/cli (pinned) into .tools/redocly for the OpenAPI lint test
->>>>>>> rest
 #   infra/dev.sh up        start both on loopback (idempotent; waits until they really answer)
 #   infra/dev.sh down      stop what 'up' started, epmd included
 #   infra/dev.sh status    say what is running

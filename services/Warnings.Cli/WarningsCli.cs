@@ -39,11 +39,8 @@ public static class WarningsCli
         GrantCommands.AddTo(root, output, error);
         TemplateCommands.AddTo(root, output, error);
         FeedCommands.AddTo(root, output, error);
-<<<<<<< HEAD
         DisplayCommands.AddTo(root, output, error);
-=======
         ExportCommands.AddTo(root, output, error);
->>>>>>> exports
         var parse = root.Parse(args);
         return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
     }

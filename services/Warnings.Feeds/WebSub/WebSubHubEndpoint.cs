@@ -63,7 +63,7 @@ public static class WebSubHubEndpoint
     }
 
     /// <summary>The body as text, or null when it is longer than <see cref="MaxBodyBytes"/> (a chunked body says its size only as it comes).</summary>
-    private static async Task<string?> ReadBoundedAsync(HttpRequest request)
+    private static async Task<string?> ReadBoundedAsync(Microsoft.AspNetCore.Http.HttpRequest request)
     {
         var buffer = new byte[MaxBodyBytes + 1];
         int read = 0;
