@@ -7,7 +7,7 @@ namespace Warnings.Platform.Tests.Cli;
 
 /// <summary>
 /// <c>warnings display issue|list|revoke</c> against the platform. The CLI counts days on the real
-/// clock and the platform checks on its fake one, so the days here stay well inside the bounds.
+/// clock and the platform checks on its fake one, so only a refused expiry (far out on both) is given.
 /// </summary>
 public sealed partial class CliDisplayTests(EmbeddedPlatformFixture fixture) : IClassFixture<EmbeddedPlatformFixture>
 {
@@ -19,7 +19,7 @@ public sealed partial class CliDisplayTests(EmbeddedPlatformFixture fixture) : I
     [Fact]
     public async Task An_operator_issues_lists_and_revokes_a_display_session()
     {
-        var (code, issued, error) = await Cli.RunAsync(Roles.Operator, "display", "issue", "值班室 大屏", "--days", "30", "--dashboard", "https://warnings.example/");
+        var (code, issued, error) = await Cli.RunAsync(Roles.Operator, "display", "issue", "值班室 大屏", "--dashboard", "https://warnings.example/");
         Assert.True(code == WarningsCli.Ok, error);
         Assert.Matches(@"https://warnings\.example/dashboard/pair#[A-Za-z0-9_-]{43}", issued);
         string id = DisplayId().Match(issued).Groups[1].Value;
