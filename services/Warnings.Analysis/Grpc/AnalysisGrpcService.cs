@@ -1,5 +1,6 @@
 using Grpc.Core;
 using NodaTime;
+using Warnings.Analysis.Exports;
 using Warnings.Analysis.Projections;
 using Warnings.Analysis.Queries;
 using Warnings.Contracts.Time;
@@ -22,14 +23,15 @@ public sealed class AnalysisGrpcService(ProjectionStore projections, Projector p
         var now = clock.GetCurrentInstant();
         var (from, to) = Period(request.From, request.To, now - Duration.FromDays(7), now);
         new FieldViolations().Check(request.District.Length == 0 || map.Knows(request.District), "district", $"'{request.District}' is not a district of the city").ThrowIfAny();
-        return Timeliness.Compute(await projections.IncidentsAsync(), from, to, now, request.District, Names);
+        string district = ExportFile.DistrictFor(context.Caller(), request.District);
+        return Timeliness.Compute(await IncidentsInScopeAsync(context), from, to, now, district, Names);
     }
 
     [RpcAccess(Roles.Analyst, Roles.Approver)]
     public override async Task<CompletenessReport> GetCompleteness(CompletenessRequest request, ServerCallContext context)
     {
         var rules = (await lists.CurrentAsync()).Document.Reporting;
-        return IncidentViews.Completeness(await projections.IncidentsAsync(), clock.GetCurrentInstant(), rules.CorrectionWindowDays);
+        return IncidentViews.Completeness(await IncidentsInScopeAsync(context), clock.GetCurrentInstant(), rules.CorrectionWindowDays);
     }
 
     [RpcAccess(Roles.Analyst, Roles.Approver)]
@@ -37,7 +39,7 @@ public sealed class AnalysisGrpcService(ProjectionStore projections, Projector p
     {
         var now = clock.GetCurrentInstant();
         var (from, to) = Period(request.From, request.To, now - Duration.FromDays(30), now + Duration.FromMilliseconds(1));
-        return IncidentViews.Open(await projections.IncidentsAsync(), from, to);
+        return IncidentViews.Open(await IncidentsInScopeAsync(context), from, to);
     }
 
     [RpcAccess(Roles.Analyst)]
@@ -49,7 +51,7 @@ public sealed class AnalysisGrpcService(ProjectionStore projections, Projector p
             .ThrowIfAny();
         var now = clock.GetCurrentInstant();
         var (from, to) = Period(request.From, request.To, now - Duration.FromDays(30), now + Duration.FromMilliseconds(1));
-        var incidents = (await projections.IncidentsAsync()).Where(i => i.OccurredAt >= from && i.OccurredAt < to).ToList();
+        var incidents = (await IncidentsInScopeAsync(context)).Where(i => i.OccurredAt >= from && i.OccurredAt < to).ToList();
         return RelatedIncidents.Find(incidents, request.DistanceKm > 0 ? request.DistanceKm : options.Related.DistanceKm,
             request.WindowHours > 0 ? request.WindowHours : options.Related.WindowHours);
     }
@@ -61,7 +63,7 @@ public sealed class AnalysisGrpcService(ProjectionStore projections, Projector p
         var zone = DateTimeZoneProviders.Tzdb["Asia/Shanghai"];
         var yearStart = new LocalDate(now.InZone(zone).Year, 1, 1).AtStartOfDayInZone(zone).ToInstant();
         var (from, to) = Period(request.From, request.To, yearStart, now + Duration.FromMilliseconds(1));
-        return Statistics.Compute(await projections.IncidentsAsync(), from, to, request.Period == StatisticsPeriod.Unspecified ? StatisticsPeriod.Month : request.Period);
+        return Statistics.Compute(await IncidentsInScopeAsync(context), from, to, request.Period == StatisticsPeriod.Unspecified ? StatisticsPeriod.Month : request.Period);
     }
 
     [RpcAccess(Roles.Analyst, Roles.Approver, Roles.DutyOfficer, Roles.Operator)]
@@ -72,7 +74,18 @@ public sealed class AnalysisGrpcService(ProjectionStore projections, Projector p
     public override async Task<RiskPicture> GetRiskPicture(RiskPictureRequest request, ServerCallContext context)
     {
         var at = At(request.At);
-        return SituationMap.Risk(SituationMap.Warnings(await projections.WarningsAsync(), at, Names), await projections.IncidentsAsync(), options.Risk);
+        return SituationMap.Risk(SituationMap.Warnings(await projections.WarningsAsync(), at, Names), await IncidentsInScopeAsync(context), options.Risk);
+    }
+
+    /// <summary>
+    /// The incidents the caller may see: all of them for a city-wide caller, its own district's for a
+    /// caller scoped to one district (the same rule the exports apply, so no RPC shows more than a file).
+    /// </summary>
+    private async Task<IReadOnlyList<IncidentFacts>> IncidentsInScopeAsync(ServerCallContext context)
+    {
+        var incidents = await projections.IncidentsAsync();
+        string own = ExportFile.DistrictFor(context.Caller(), "");
+        return own.Length == 0 ? incidents : incidents.Where(i => i.District == own).ToList();
     }
 
     [RpcAccess(Roles.Operator, Mutating = true)]

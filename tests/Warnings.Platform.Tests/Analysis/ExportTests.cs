@@ -113,6 +113,26 @@ public sealed class ExportTests(AnalysisScenario scenario) : IClassFixture<Analy
     }
 
     [Fact]
+    public async Task The_analysis_rpcs_apply_the_same_district_scope_as_the_exports()
+    {
+        await SettledTimelinessAsync();
+        string xuhui = DistrictJwt("310104");
+
+        var (status, json, _) = await GetAsync($"/v1/analysis:getOpenIncidents?{Query()}", xuhui);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var open = Google.Protobuf.JsonParser.Default.Parse<OpenIncidentsReport>(System.Text.Encoding.UTF8.GetString(json));
+        Assert.All(open.Incidents, i => Assert.Equal("310104", i.District));
+
+        var (timeliness, body, _) = await GetAsync($"/v1/analysis:getTimeliness?{Query()}", xuhui);
+        Assert.Equal(HttpStatusCode.OK, timeliness);
+        var report = Google.Protobuf.JsonParser.Default.Parse<TimelinessReport>(System.Text.Encoding.UTF8.GetString(body));
+        Assert.Equal(["310104"], report.Districts.Select(d => d.District));
+
+        var (refused, refusal, _) = await GetAsync($"/v1/analysis:getTimeliness?{Query("310101")}", xuhui);
+        AssertRefusal(refused, refusal, HttpStatusCode.Forbidden, "DISTRICT_OUT_OF_SCOPE");
+    }
+
+    [Fact]
     public async Task Bad_periods_files_and_callers_are_refused_with_typed_errors()
     {
         string analyst = $"ApiKey {TestIdentities.Keys[Roles.Analyst]}";
