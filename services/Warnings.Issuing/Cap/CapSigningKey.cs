@@ -16,8 +16,17 @@ namespace Warnings.Issuing.Cap;
 /// </summary>
 public sealed class CapSigningKey(IOptionsMonitor<CapSigningOptions> options, CapCertificates published, ILogger<CapSigningKey> logger) : IHostedService
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private (string Source, X509Certificate2 Certificate)? _current;
+    private readonly SemaphoreSlim _load = new(1, 1);
+    private volatile Loaded? _current; // a reference, read without the lock
+
+    private sealed class Loaded(string source, X509Certificate2 certificate)
+    {
+        public string Source { get; } = source;
+
+        public X509Certificate2 Certificate { get; } = certificate;
+
+        public volatile bool Published;
+    }
 
     /// <summary>The default development certificate file: <c>~/.warnings/dev-cap-signing.pem</c>.</summary>
     public static string DefaultDevFile => Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".warnings", "dev-cap-signing.pem");
@@ -25,21 +34,37 @@ public sealed class CapSigningKey(IOptionsMonitor<CapSigningOptions> options, Ca
     /// <summary>Signs <paramref name="xml"/> with the current certificate.</summary>
     public async Task<string> SignAsync(string xml) => CapSignature.Sign(xml, await CurrentAsync());
 
+    /// <summary>The current certificate, published before it is used (retried until the store takes it).</summary>
     public async Task<X509Certificate2> CurrentAsync()
+    {
+        var (certificate, isPublished) = await LoadAsync();
+        if (!isPublished)
+        {
+            await published.PublishAsync(certificate);
+            if (_current is { } current && ReferenceEquals(current.Certificate, certificate))
+            {
+                current.Published = true;
+            }
+        }
+
+        return certificate;
+    }
+
+    private async Task<(X509Certificate2 Certificate, bool Published)> LoadAsync()
     {
         var settings = options.CurrentValue;
         string source = Source(settings);
         if (_current is { } current && current.Source == source)
         {
-            return current.Certificate;
+            return (current.Certificate, current.Published);
         }
 
-        await _gate.WaitAsync();
+        await _load.WaitAsync();
         try
         {
             if (_current is { } loaded && loaded.Source == source)
             {
-                return loaded.Certificate;
+                return (loaded.Certificate, loaded.Published);
             }
 
             X509Certificate2 certificate;
@@ -50,30 +75,42 @@ public sealed class CapSigningKey(IOptionsMonitor<CapSigningOptions> options, Ca
             catch (Exception e) when (_current is { } previous && e is CryptographicException or IOException or ArgumentException or PlatformConfigurationException)
             {
                 logger.LogWarning(e, "The CAP signing certificate did not load; signing with {Subject} ({Thumbprint}) until it does", previous.Certificate.Subject, CapCertificates.Thumbprint(previous.Certificate));
-                return previous.Certificate;
+                return (previous.Certificate, previous.Published);
             }
 
-            await published.PublishAsync(certificate);
             logger.LogInformation("Signing CAP with {Subject} ({Thumbprint}, valid until {NotAfter:u})", certificate.Subject, CapCertificates.Thumbprint(certificate), certificate.NotAfter.ToUniversalTime());
-            _current = (Source(settings), certificate); // as it is now: a development certificate may just have been written
-            return certificate;
+            _current = new Loaded(Source(settings), certificate); // as it is now: a development certificate may just have been written
+
+            return (certificate, false);
         }
         finally
         {
-            _gate.Release();
+            _load.Release();
         }
     }
 
-    /// <summary>Loads (and publishes) the certificate at start, so bad settings stop the start with a clear message.</summary>
+    /// <summary>
+    /// Loads the certificate at start, so bad settings stop the start with a clear message, and
+    /// publishes it when the store answers (otherwise before the first signing).
+    /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await CurrentAsync();
+            await LoadAsync();
         }
         catch (Exception e) when (e is CryptographicException or IOException or ArgumentException)
         {
             throw new PlatformConfigurationException($"Cap:Signing: the CAP signing certificate does not load: {e.Message}");
+        }
+
+        try
+        {
+            await CurrentAsync();
+        }
+        catch (Exception e) when (e is not PlatformConfigurationException)
+        {
+            logger.LogWarning("The CAP signing certificate is not published yet ({Message}); it will be before the first document is signed", e.Message);
         }
     }
 
