@@ -46,6 +46,17 @@ public sealed class OpenApiOperationConventions : IOperationFilter
         }
 
         operation.Responses.Remove("default");
+        if (method.OutputType.FullName == "google.api.HttpBody" && operation.Responses.TryGetValue("200", out var ok))
+        {
+            // A file (an export), not the HttpBody message: its Any extensions would drag in
+            // google.protobuf.Value and the generated KindOneofCase.
+            ok.Content.Clear();
+            foreach (string type in new[] { "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" })
+            {
+                ok.Content[type] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = "string", Format = "binary" } };
+            }
+        }
+
         foreach (var (status, description) in Errors)
         {
             operation.Responses[status] = new OpenApiResponse
