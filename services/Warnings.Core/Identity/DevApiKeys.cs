@@ -6,6 +6,7 @@ using NodaTime;
 using Warnings.Core.Domain;
 using Warnings.Core.Json;
 using Warnings.Core.Storage;
+using Warnings.Core.Hosting;
 
 namespace Warnings.Core.Identity;
 
@@ -87,21 +88,6 @@ public sealed class DevApiKeys(
 
     // Owner-only from the first byte: the file is created with mode 600 in a directory with mode 700.
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    private static void Write(string path, List<DevKey> keys)
-    {
-        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        string temporary = $"{path}.{Environment.ProcessId}.tmp";
-        using (var file = new FileStream(temporary, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        {
-            JsonSerializer.Serialize(file, keys, new JsonSerializerOptions(PlatformJson.Options) { WriteIndented = true });
-        }
-
-        File.Move(temporary, path, overwrite: true);
-    }
+    private static void Write(string path, List<DevKey> keys) =>
+        OwnerOnlyFile.Write(path, file => JsonSerializer.Serialize(file, keys, new JsonSerializerOptions(PlatformJson.Options) { WriteIndented = true }), overwrite: true);
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
+using Warnings.Core.Hosting;
 
 namespace Warnings.Issuing.Cap;
 
@@ -42,30 +43,11 @@ internal static class DevCertificate
     // Owner-only from the first byte; written under a temporary name and moved into place without
     // overwriting, so two instances starting together end up with one certificate (the first one's).
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    private static void Write(string path, X509Certificate2 certificate)
-    {
-        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        string temporary = $"{path}.{Environment.ProcessId}.tmp";
-        using (var file = new FileStream(temporary, new FileStreamOptions
+    private static void Write(string path, X509Certificate2 certificate) =>
+        OwnerOnlyFile.Write(path, file =>
         {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        using (var writer = new StreamWriter(file))
-        {
+            using var writer = new StreamWriter(file);
             writer.WriteLine(certificate.ExportCertificatePem());
             writer.WriteLine(certificate.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
-        }
-
-        try
-        {
-            File.Move(temporary, path, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            File.Delete(temporary);
-        }
-    }
+        }, overwrite: false);
 }
