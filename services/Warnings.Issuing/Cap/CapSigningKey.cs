@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using NodaTime;
 using Warnings.Core.Modules;
 
 namespace Warnings.Issuing.Cap;
@@ -14,7 +15,7 @@ namespace Warnings.Issuing.Cap;
 /// (a half-copied pair, a key of another certificate) leaves the previous one in use, with a warning,
 /// until the files are right. Each certificate used is published (<see cref="CapCertificates"/>).
 /// </summary>
-public sealed class CapSigningKey(IOptionsMonitor<CapSigningOptions> options, CapCertificates published, ILogger<CapSigningKey> logger) : IHostedService
+public sealed class CapSigningKey(IOptionsMonitor<CapSigningOptions> options, CapCertificates published, IClock clock, ILogger<CapSigningKey> logger) : IHostedService
 {
     private readonly SemaphoreSlim _load = new(1, 1);
     private volatile Loaded? _current; // a reference, read without the lock
@@ -146,7 +147,7 @@ public sealed class CapSigningKey(IOptionsMonitor<CapSigningOptions> options, Ca
             { CertificatePath: { Length: > 0 } pem } when o.KeyPassword is { Length: > 0 } password => X509Certificate2.CreateFromEncryptedPemFile(pem, password, o.KeyPath),
             { CertificatePath: { Length: > 0 } pem } => X509Certificate2.CreateFromPemFile(pem, o.KeyPath),
             { KeyPath: { Length: > 0 } } => throw new PlatformConfigurationException("Cap:Signing:KeyPath is set without Cap:Signing:CertificatePath."),
-            _ => DevCertificate.LoadOrCreate(o.DevCertificateFile ?? DefaultDevFile, logger),
+            _ => DevCertificate.LoadOrCreate(o.DevCertificateFile ?? DefaultDevFile, clock.GetCurrentInstant(), logger),
         };
         if (!certificate.HasPrivateKey || certificate.GetRSAPublicKey() is null)
         {

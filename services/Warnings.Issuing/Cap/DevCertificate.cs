@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
+using NodaTime;
 using Warnings.Core.Hosting;
 
 namespace Warnings.Issuing.Cap;
@@ -13,7 +14,7 @@ namespace Warnings.Issuing.Cap;
 /// </summary>
 internal static class DevCertificate
 {
-    public static X509Certificate2 LoadOrCreate(string path, ILogger logger)
+    public static X509Certificate2 LoadOrCreate(string path, Instant now, ILogger logger)
     {
         if (!File.Exists(path))
         {
@@ -22,21 +23,20 @@ internal static class DevCertificate
                 throw new PlatformNotSupportedException("The development CAP certificate needs a Unix file system for owner-only permissions.");
             }
 
-            Write(path, Create());
+            Write(path, Create(now.ToDateTimeOffset()));
             logger.LogWarning("Generated a development CAP signing certificate in {Path}; configure Cap:Signing for production", path);
         }
 
         return X509Certificate2.CreateFromPemFile(path);
     }
 
-    private static X509Certificate2 Create()
+    private static X509Certificate2 Create(DateTimeOffset now)
     {
         using var key = RSA.Create(3072);
         var request = new CertificateRequest("CN=Warnings development CAP signing, O=Shanghai Warning Publication Centre (development)",
             key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, critical: true));
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, critical: true));
-        var now = DateTimeOffset.UtcNow;
         return request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(5));
     }
 
