@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Warnings.Contracts.Delivery;
 using Warnings.Core.Storage;
 using Warnings.Issuing;
 using Warnings.PublicationList.Storage;
@@ -13,7 +14,7 @@ public sealed record ConsoleChange(string Kind, string Subject);
 
 /// <summary>
 /// Tells this process's open consoles what changed in any process, from the store's nudges: a
-/// warning's delivery records (<see cref="DeliveryReceipts.NudgeChannel"/>) and the publication list
+/// warning's delivery records (<see cref="DeliveryRecords.NudgeChannel"/>) and the publication list
 /// (<see cref="ListRepository.NudgeChannel"/>). Each open console has a small queue; a slow one loses
 /// the oldest nudges, never blocks the others (a nudge only says "read again").
 /// </summary>
@@ -36,7 +37,7 @@ public sealed class ConsoleChanges(IStateStore store, ILogger<ConsoleChanges> lo
         {
             try
             {
-                await store.SubscribeAsync(DeliveryReceipts.NudgeChannel, warningId => Tell(new ConsoleChange("delivery", warningId)));
+                await store.SubscribeAsync(DeliveryRecords.NudgeChannel, warningId => Tell(new ConsoleChange("delivery", warningId)));
                 await store.SubscribeAsync(ListRepository.NudgeChannel, version => Tell(new ConsoleChange("list", version)));
                 return;
             }

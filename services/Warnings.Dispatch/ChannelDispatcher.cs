@@ -24,9 +24,10 @@ namespace Warnings.Dispatch;
 /// </list>
 /// Only a process killed between the call and the record leaves the outcome unknown: the claim
 /// expires and the call is made again with the same <c>Idempotency-Key</c>, which the gateway must
-/// honour. Each outcome, and each retry, goes on the bus as a receipt.
+/// honour. Each outcome, and each retry, is written to the channel's delivery record
+/// (<see cref="DeliveryRecorder"/>); the success in the same store step that marks the key delivered.
 /// </summary>
-public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellAreas cellAreas, IStateStore store, IClock clock, ILogger<ChannelDispatcher<TChannel>> logger) :
+public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellAreas cellAreas, IStateStore store, DeliveryRecorder records, IClock clock, ILogger<ChannelDispatcher<TChannel>> logger) :
     IConsumer<WarningPublished>, IConsumer<WarningUpdated>, IConsumer<WarningLifted>, IConsumer<WarningExpired>
     where TChannel : IChannel
 {
@@ -67,9 +68,8 @@ public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellA
         var claim = await store.ClaimOnceAsync(delivered, owner, ClaimLease);
         if (claim.Outcome == OnceOutcome.Done)
         {
-            // The receipt of the first delivery may have been lost with its process: say it again (receipts are idempotent).
+            // Its record was written with the mark, in the same step: nothing is left to say.
             logger.LogInformation("{Key} already delivered; redelivery dropped", key);
-            await context.Publish(new DeliverySucceeded(version.WarningId, version.Version, channel, attempt, key, clock.GetCurrentInstant()));
             return;
         }
 
@@ -81,9 +81,8 @@ public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellA
 
         if (attempt > 1)
         {
-            // A first attempt is announced by its outcome; a retry says it is trying again. One
-            // message fewer per channel and version on the busiest path (a third of the receipts).
-            await context.Publish(new DeliveryAttempted(version.WarningId, version.Version, channel, attempt, key, clock.GetCurrentInstant()));
+            // A first attempt is recorded by its outcome; a retry says it is trying again.
+            await records.RecordAsync(version.WarningId, version.Version, channel, "attempting", attempt, clock.GetCurrentInstant());
         }
 
         try
@@ -93,22 +92,36 @@ public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellA
         }
         catch (Exception e) when (e is not OperationCanceledException || !context.CancellationToken.IsCancellationRequested)
         {
-            await ReleaseAsync(delivered, owner);
             PlatformTelemetry.Deliveries.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", "failed"));
-            await context.Publish(new DeliveryFailed(version.WarningId, version.Version, channel, attempt, e.Message, WillRetry: true, clock.GetCurrentInstant()));
+            await RecordFailureAsync(version, channel, attempt, e.Message);
+            await ReleaseAsync(delivered, owner);
             // The endpoint's retry policy tries again with the same key; after it, the error queue and
             // a dead letter. The channel travels in the exception's data.
             throw new ChannelDeliveryException(channel, e);
         }
 
-        await RecordDeliveredAsync(delivered, key);
+        await RecordDeliveredAsync(delivered, version, channel, attempt);
         PlatformTelemetry.Deliveries.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", "delivered"));
-        await context.Publish(new DeliverySucceeded(version.WarningId, version.Version, channel, attempt, key, clock.GetCurrentInstant()));
+    }
+
+    // Written while the claim is still held, so no copy can deliver and record in between and be
+    // overwritten; the merge rules would keep "delivered" anyway. A store that is away loses only the
+    // error text: the bus retries the delivery all the same.
+    private async Task RecordFailureAsync(PublishedWarningVersion version, string channel, int attempt, string error)
+    {
+        try
+        {
+            await records.RecordAsync(version.WarningId, version.Version, channel, "failed", attempt, clock.GetCurrentInstant(), error);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Could not record the failed delivery of {WarningId} v{Version} on {Channel} ({Error})", version.WarningId, version.Version, channel, e.Message);
+        }
     }
 
     // The gateway accepted: this must land, or a redelivery would call the gateway again. Retried
     // through a store outage (not cut short by shutdown: the outcome is known only here).
-    private async Task RecordDeliveredAsync(StoreKey delivered, string key)
+    private async Task RecordDeliveredAsync(StoreKey delivered, PublishedWarningVersion version, string channel, int attempt)
     {
         var until = clock.GetCurrentInstant() + RecordFor;
         var wait = TimeSpan.FromMilliseconds(100);
@@ -116,12 +129,12 @@ public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellA
         {
             try
             {
-                await store.CompleteOnceAsync(delivered, clock.GetCurrentInstant().ToString(), RememberDeliveries);
+                await records.RecordDeliveredAsync(delivered, version.WarningId, version.Version, channel, attempt, clock.GetCurrentInstant(), RememberDeliveries);
                 return;
             }
             catch (Exception e) when (clock.GetCurrentInstant() < until)
             {
-                logger.LogWarning("Could not record {Key} as delivered ({Error}); retrying in {Wait}", key, e.Message, wait);
+                logger.LogWarning("Could not record {Key} as delivered ({Error}); retrying in {Wait}", delivered.Id, e.Message, wait);
                 await Task.Delay(wait);
                 wait = TimeSpan.FromMilliseconds(Math.Min(wait.TotalMilliseconds * 2, 2000));
             }

@@ -9,12 +9,12 @@ using Warnings.Dispatch.Gateways;
 
 namespace Warnings.Dispatch;
 
-/// <summary>Channel fan-out: one queue per delivery channel, rendering, gateways, receipts.</summary>
+/// <summary>Channel fan-out: one queue per delivery channel, rendering, gateways, delivery records.</summary>
 public sealed class DispatchModule : IPlatformModule
 {
     public string Name => "dispatch";
 
-    public string Description => "Channel fan-out: one queue per delivery channel, receipts";
+    public string Description => "Channel fan-out: one queue per delivery channel, delivery records";
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
@@ -32,6 +32,7 @@ public sealed class DispatchModule : IPlatformModule
         services.AddSingleton<CellAreas>();
         services.AddSingleton<LoggingGateway>();
         services.AddSingleton<GatewayDirectory>();
+        services.AddSingleton<DeliveryRecorder>();
         foreach (var channel in Channels.All.Select(Channels.NameOf))
         {
             // Per channel: its own connection pool and circuit breaker, so one gateway's trouble stays its own.

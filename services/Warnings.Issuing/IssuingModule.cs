@@ -33,7 +33,10 @@ public sealed class IssuingModule : IPlatformModule
         services.AddHostedService(sp => sp.GetRequiredService<WarningExpiry>());
     }
 
-    public void AddConsumers(IBusRegistrationConfigurator bus) => bus.AddConsumer<DeliveryReceipts>().Endpoint(e => e.Name = "issuing-delivery-receipts");
+    // Issuing consumes nothing: dispatch writes the delivery records it answers from (Contracts.Delivery).
+    public void AddConsumers(IBusRegistrationConfigurator bus)
+    {
+    }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {

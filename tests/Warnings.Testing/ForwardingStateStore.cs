@@ -52,7 +52,8 @@ public abstract class ForwardingStateStore(IStateStore inner) : IStateStore
 
     public virtual Task<OnceClaim> ClaimOnceAsync(StoreKey done, string owner, Duration lease) => inner.ClaimOnceAsync(done, owner, lease);
 
-    public virtual Task CompleteOnceAsync(StoreKey done, string result, Duration remember) => inner.CompleteOnceAsync(done, result, remember);
+    public virtual Task<bool> CompleteOnceAsync(StoreKey done, string result, Duration remember, IReadOnlyList<StoreCondition>? conditions = null, IReadOnlyList<StoreWrite>? alsoWrite = null) =>
+        inner.CompleteOnceAsync(done, result, remember, conditions, alsoWrite);
 
     public virtual Task ReleaseOnceAsync(StoreKey done, string owner) => inner.ReleaseOnceAsync(done, owner);
 

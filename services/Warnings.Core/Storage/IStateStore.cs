@@ -112,8 +112,13 @@ public interface IStateStore
     /// </summary>
     Task<OnceClaim> ClaimOnceAsync(StoreKey done, string owner, Duration lease);
 
-    /// <summary>Records the task's result at <paramref name="done"/> (for <paramref name="remember"/>) and drops any claim: one atomic step.</summary>
-    Task CompleteOnceAsync(StoreKey done, string result, Duration remember);
+    /// <summary>
+    /// Records the task's result at <paramref name="done"/> (for <paramref name="remember"/>) and drops any claim: one atomic step.
+    /// With <paramref name="conditions"/> and <paramref name="alsoWrite"/>, the same step also makes those writes, and
+    /// happens only if every condition holds (as <see cref="CommitAsync"/>): answers false, changing nothing, when one
+    /// does not. A task's outcome and the record that reports it then land together or not at all.
+    /// </summary>
+    Task<bool> CompleteOnceAsync(StoreKey done, string result, Duration remember, IReadOnlyList<StoreCondition>? conditions = null, IReadOnlyList<StoreWrite>? alsoWrite = null);
 
     /// <summary>Drops <paramref name="owner"/>'s claim (the task failed and may be tried again at once).</summary>
     Task ReleaseOnceAsync(StoreKey done, string owner);

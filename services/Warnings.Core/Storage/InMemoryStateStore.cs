@@ -270,13 +270,19 @@ public sealed class InMemoryStateStore(IOptions<StoreOptions> options, IClock cl
         }
     }
 
-    public Task CompleteOnceAsync(StoreKey done, string result, Duration remember)
+    public Task<bool> CompleteOnceAsync(StoreKey done, string result, Duration remember, IReadOnlyList<StoreCondition>? conditions = null, IReadOnlyList<StoreWrite>? alsoWrite = null)
     {
         lock (_gate)
         {
+            // The lock is re-entrant: the conditional writes and the result land in one step.
+            if (!CommitAsync(conditions ?? [], alsoWrite ?? []).Result)
+            {
+                return Task.FromResult(false);
+            }
+
             _entries[done.Render(_prefix)] = new Entry(result, ExpiresAt(remember));
             _entries.Remove(ClaimOf(done).Render(_prefix));
-            return Task.CompletedTask;
+            return Task.FromResult(true);
         }
     }
 

@@ -229,7 +229,28 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
         return {1, ''}
         """;
 
+    // KEYS: done, claim, then the conditions' keys, then the writes' keys. ARGV: result, remember ms,
+    // condition count, then per condition "1"+expected or "0" (absent), then per write "s"/"a" (set or
+    // append) + value. The conditions are checked before anything is written: all or nothing.
     private const string CompleteOnceScript = """
+        local conditions = tonumber(ARGV[3])
+        for i = 1, conditions do
+          local expected = ARGV[3 + i]
+          local actual = redis.call('GET', KEYS[2 + i])
+          if string.sub(expected, 1, 1) == '0' then
+            if actual then return 0 end
+          elseif actual ~= string.sub(expected, 2) then
+            return 0
+          end
+        end
+        for i = 3 + conditions, #KEYS do
+          local write = ARGV[i + 1]
+          if string.sub(write, 1, 1) == 'a' then
+            redis.call('RPUSH', KEYS[i], string.sub(write, 2))
+          else
+            redis.call('SET', KEYS[i], string.sub(write, 2))
+          end
+        end
         redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
         redis.call('DEL', KEYS[2])
         return 1
@@ -246,8 +267,19 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
         };
     }
 
-    public Task CompleteOnceAsync(StoreKey done, string result, Duration remember) =>
-        Db.ScriptEvaluateAsync(CompleteOnceScript, [Render(done), Render(ClaimOf(done))], [result, (long)remember.TotalMilliseconds]);
+    public async Task<bool> CompleteOnceAsync(StoreKey done, string result, Duration remember, IReadOnlyList<StoreCondition>? conditions = null, IReadOnlyList<StoreWrite>? alsoWrite = null)
+    {
+        conditions ??= [];
+        alsoWrite ??= [];
+        RedisKey[] keys = [Render(done), Render(ClaimOf(done)), .. conditions.Select(c => Render(c.Key)), .. alsoWrite.Select(w => Render(w.Key))];
+        RedisValue[] args =
+        [
+            result, (long)remember.TotalMilliseconds, conditions.Count,
+            .. conditions.Select(c => (RedisValue)(c.Expected is null ? "0" : "1" + c.Expected)),
+            .. alsoWrite.Select(w => (RedisValue)((w.Kind == StoreWriteKind.Append ? "a" : "s") + w.Value)),
+        ];
+        return (long)await Db.ScriptEvaluateAsync(CompleteOnceScript, keys, args) == 1;
+    }
 
     public Task ReleaseOnceAsync(StoreKey done, string owner) => ReleaseLeaseAsync(ClaimOf(done), owner);
 
@@ -265,8 +297,10 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
 
     public Task ReleaseLeaseAsync(StoreKey key, string owner) => Db.ScriptEvaluateAsync(ReleaseLeaseScript, [Render(key)], [owner]);
 
+    // Fire and forget, as the interface says a nudge is: no reply to wait for, one continuation fewer
+    // on every command and delivery (a lost nudge only delays a listener to its next poll).
     public Task PublishAsync(string channel, string message) =>
-        redis.GetSubscriber().PublishAsync(RedisChannel.Literal($"{_prefix}:{channel}"), message);
+        redis.GetSubscriber().PublishAsync(RedisChannel.Literal($"{_prefix}:{channel}"), message, CommandFlags.FireAndForget);
 
     public Task SubscribeAsync(string channel, Action<string> handler) =>
         redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal($"{_prefix}:{channel}"), (_, message) => handler(message.ToString()));

@@ -4,6 +4,7 @@ using Grpc.Core;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using NodaTime;
+using Warnings.Contracts.Delivery;
 using Warnings.Contracts.Events;
 using Warnings.Contracts.Time;
 using Warnings.Contracts.V1;
@@ -303,8 +304,10 @@ public sealed class WarningGrpcService(
 
         foreach (var channel in warning.Content.Channels.Where(c => c != "partner_feed"))
         {
-            status.Channels.Add(await DeliveryReceipts.ReadAsync(store, warning.Id, warning.Version, channel)
-                ?? new ChannelDelivery { Channel = channel, Status = "pending" });
+            // Dispatch writes these records (Warnings.Contracts.Delivery); this module only reads them.
+            status.Channels.Add(await store.GetAsync(new StoreKey(DeliveryRecords.Area, DeliveryRecords.Id(warning.Id, warning.Version, channel))) is { } json
+                ? ChannelDelivery.Parser.ParseJson(json)
+                : DeliveryRecords.Pending(channel));
         }
 
         return status;

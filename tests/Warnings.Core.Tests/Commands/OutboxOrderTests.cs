@@ -21,15 +21,16 @@ public class OutboxOrderTests
     private static OutboxMessage Entry(object message) =>
         JsonSerializer.Deserialize<OutboxMessage>(Outbox.Enqueue(message, Guid.NewGuid(), At).Value, PlatformJson.Options)!;
 
-    private static DeliverySucceeded Receipt(string warningId, int version) => new(warningId, version, "sms", 1, $"{warningId}:v{version}:sms", At);
+    // An event keyed by its aggregate (the incident id); the count says which of its events it is.
+    private static ReportOverdue Receipt(string incidentId, int number) => new(incidentId, "310101", "ordinary", At, At, number);
 
     [Fact]
     public void Events_of_one_aggregate_form_one_sequence_in_outbox_order_and_keyless_events_share_one()
     {
         var entries = new[]
         {
-            Entry(Receipt("w1", 1)), Entry(Receipt("w2", 1)), Entry(new ProbeSent("p1", At, "test")), Entry(Receipt("w1", 2)),
-            Entry(new IncidentEscalated("i1", "310101", "ordinary", "major", false, 1, At)), Entry(new ProbeSent("p2", At, "test")), Entry(Receipt("w2", 2)),
+            Entry(Receipt("i7", 1)), Entry(Receipt("i8", 1)), Entry(new ProbeSent("p1", At, "test")), Entry(Receipt("i7", 2)),
+            Entry(new IncidentEscalated("i1", "310101", "ordinary", "major", false, 1, At)), Entry(new ProbeSent("p2", At, "test")), Entry(Receipt("i8", 2)),
         };
         var sequences = OutboxOrder.Sequences(entries.Select(e => e.Payload).ToList(), entries.Select(e => e.MessageType).ToList());
 
@@ -56,7 +57,7 @@ public class OutboxOrderTests
         var harness = provider.GetRequiredService<ITestHarness>();
         await harness.Start();
         // 250 entries: more than two relay batches, five warnings interleaved.
-        var writes = Enumerable.Range(1, 50).SelectMany(version => Enumerable.Range(1, 5).Select(w => Outbox.Enqueue(Receipt($"w{w}", version), Guid.NewGuid(), At))).ToList();
+        var writes = Enumerable.Range(1, 50).SelectMany(version => Enumerable.Range(1, 5).Select(w => Outbox.Enqueue(Receipt($"i{w}", version), Guid.NewGuid(), At))).ToList();
         Assert.True(await store.CommitAsync([], writes));
         var relay = new OutboxRelay(store, harness.Bus, clock, Options.Create(new OutboxOptions()), NullLogger<OutboxRelay>.Instance);
 
@@ -64,11 +65,11 @@ public class OutboxOrderTests
         await Eventually.Until(() => Task.FromResult(relay.Published), n => n >= writes.Count, "every entry published");
         await relay.StopAsync(CancellationToken.None);
 
-        var published = harness.Published.Select<DeliverySucceeded>().Select(p => p.Context.Message).ToList();
+        var published = harness.Published.Select<ReportOverdue>().Select(p => p.Context.Message).ToList();
         Assert.Equal(writes.Count, published.Count);
-        foreach (var warning in published.GroupBy(p => p.WarningId))
+        foreach (var aggregate in published.GroupBy(p => p.IncidentId))
         {
-            Assert.Equal(Enumerable.Range(1, 50), warning.Select(p => p.Version));
+            Assert.Equal(Enumerable.Range(1, 50), aggregate.Select(p => p.ReportsSoFar));
         }
 
         Assert.Empty(await store.ListHeadAsync(Outbox.Pending, 10));

@@ -316,6 +316,27 @@ public abstract class StateStoreContract
     }
 
     [Fact]
+    public async Task Completing_with_conditions_writes_the_result_and_the_record_together_or_nothing()
+    {
+        var done = NewKey("delivered");
+        var record = NewKey("record");
+        var log = NewKey("log");
+        Assert.Equal(OnceOutcome.Claimed, (await Store.ClaimOnceAsync(done, "a", Duration.FromMinutes(1))).Outcome);
+        await Store.SetAsync(record, "failed");
+
+        // The record changed since it was read: nothing is written, the claim stays a's.
+        Assert.False(await Store.CompleteOnceAsync(done, "at noon", Duration.FromDays(1), [new StoreCondition(record, "attempting")], [new StoreWrite(record, "delivered")]));
+        Assert.Equal("failed", await Store.GetAsync(record));
+        Assert.Equal(new OnceClaim(OnceOutcome.HeldElsewhere, "a"), await Store.ClaimOnceAsync(done, "b", Duration.FromMinutes(1)));
+
+        Assert.True(await Store.CompleteOnceAsync(done, "at noon", Duration.FromDays(1),
+            [new StoreCondition(record, "failed"), new StoreCondition(NewKey(), null)], [new StoreWrite(record, "delivered"), StoreWrite.Append(log, "one")]));
+        Assert.Equal("delivered", await Store.GetAsync(record));
+        Assert.Equal(["one"], await Store.ListHeadAsync(log, 10));
+        Assert.Equal(new OnceClaim(OnceOutcome.Done, "at noon"), await Store.ClaimOnceAsync(done, "b", Duration.FromMinutes(1)));
+    }
+
+    [Fact]
     public async Task A_claim_whose_owner_died_expires()
     {
         var done = NewKey("delivered");

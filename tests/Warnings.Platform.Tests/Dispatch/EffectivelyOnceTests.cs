@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Grpc.Core;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
@@ -71,12 +72,10 @@ public sealed class EffectivelyOnceTests : IAsyncLifetime
     [Fact]
     public async Task Copies_of_one_delivery_at_the_same_time_call_the_gateway_once()
     {
-        var receipts = new List<DeliverySucceeded>();
         var bus = _platform.Services.GetRequiredService<IBus>();
-        var handle = bus.ConnectReceiveEndpoint(new TemporaryEndpointDefinition(), KebabCaseEndpointNameFormatter.Instance,
-            e => e.Handler<DeliverySucceeded>(c => { lock (receipts) { receipts.Add(c.Message); } return Task.CompletedTask; }));
-        await handle.Ready;
         await using var recorder = await BusRecorder.ConnectAsync(bus);
+        var smsDone = new HandledOn("dispatch-sms");
+        using var observing = bus.ConnectConsumeMessageObserver(smsDone);
         _gateway.SlowDown("sms", TimeSpan.FromSeconds(1));
 
         var warning = await PublishAsync();
@@ -84,11 +83,12 @@ public sealed class EffectivelyOnceTests : IAsyncLifetime
         var sms = await bus.GetSendEndpoint(new Uri("queue:dispatch-sms"));
         await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => sms.Send(published[0])));
 
-        await DeliveredAsync(warning.Id);
-        // The original and every copy end with a receipt (the copies once they see it delivered).
-        await Eventually.Until(() => Task.FromResult(receipts.Count(r => r.WarningId == warning.Id)), n => n >= 4, "a receipt for every copy");
+        // The record and the "delivered" mark land in one store step, so every copy ends on the same
+        // record: delivered, with the first delivery's attempt count, and the gateway called once.
+        var status = await DeliveredAsync(warning.Id);
+        Assert.Equal(1, Assert.Single(status.Channels).Attempts);
+        await Eventually.Until(() => Task.FromResult(smsDone.Count(warning.Id)), n => n >= 4, "the original and every copy handled");
         Assert.Single(_gateway.For("sms"), r => r.IdempotencyKey == $"{warning.Id}:v1:sms");
-        await handle.StopAsync();
     }
 
     [Fact]
@@ -106,13 +106,13 @@ public sealed class EffectivelyOnceTests : IAsyncLifetime
     [Fact]
     public async Task What_any_consumer_gives_up_on_is_listed_and_can_be_requeued()
     {
-        _store.PoisonArea = "delivery-status"; // the receipts consumer of the issuing module fails, not dispatch
+        _store.PoisonArea = "analysis-warning"; // the analysis projection fails, not dispatch
 
         var warning = await PublishAsync();
 
         var dead = await Eventually.Until(async () => await Operator.ListDeadLettersAsync(new ListDeadLettersRequest()),
-            l => l.DeadLetters.Any(d => d.Queue == "issuing-delivery-receipts" && d.MessageType == nameof(DeliverySucceeded)), "the receipt's dead letter");
-        var letter = dead.DeadLetters.First(d => d.Queue == "issuing-delivery-receipts");
+            l => l.DeadLetters.Any(d => d.Queue == "analysis-projections" && d.MessageType == nameof(WarningPublished)), "the projection's dead letter");
+        var letter = dead.DeadLetters.First(d => d.Queue == "analysis-projections");
         Assert.Contains("poison", letter.Error);
         Assert.NotEmpty(letter.MessageId);
 
@@ -146,6 +146,28 @@ public sealed class EffectivelyOnceTests : IAsyncLifetime
         await _backplane.DisposeAsync();
     }
 
+    /// <summary>Counts the <see cref="WarningPublished"/> messages one queue's consumer finished, by warning.</summary>
+    private sealed class HandledOn(string queue) : IConsumeMessageObserver<WarningPublished>
+    {
+        private readonly ConcurrentDictionary<string, int> _handled = new();
+
+        public int Count(string warningId) => _handled.GetValueOrDefault(warningId);
+
+        public Task PreConsume(ConsumeContext<WarningPublished> context) => Task.CompletedTask;
+
+        public Task PostConsume(ConsumeContext<WarningPublished> context)
+        {
+            if (context.ReceiveContext.InputAddress.AbsolutePath.EndsWith($"/{queue}", StringComparison.Ordinal))
+            {
+                _handled.AddOrUpdate(context.Message.Version.WarningId, 1, (_, n) => n + 1);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task ConsumeFault(ConsumeContext<WarningPublished> context, Exception exception) => Task.CompletedTask;
+    }
+
     /// <summary>A real store that fails on cue: down altogether, a number of completions, or non-transiently for one area's writes.</summary>
     public sealed class FlakyStore(IStateStore inner) : ForwardingStateStore(inner)
     {
@@ -163,8 +185,8 @@ public sealed class EffectivelyOnceTests : IAsyncLifetime
 
         public override Task<string?> GetAsync(StoreKey key) => Down ? throw Outage() : base.GetAsync(key);
 
-        public override Task CompleteOnceAsync(StoreKey done, string result, Duration remember) =>
-            TakeCompletionFailure() ? throw Outage() : base.CompleteOnceAsync(done, result, remember);
+        public override Task<bool> CompleteOnceAsync(StoreKey done, string result, Duration remember, IReadOnlyList<StoreCondition>? conditions = null, IReadOnlyList<StoreWrite>? alsoWrite = null) =>
+            TakeCompletionFailure() ? throw Outage() : base.CompleteOnceAsync(done, result, remember, conditions, alsoWrite);
 
         private bool TakeCompletionFailure()
         {

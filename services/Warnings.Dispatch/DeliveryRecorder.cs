@@ -1,0 +1,99 @@
+using Google.Protobuf;
+using NodaTime;
+using Warnings.Contracts.Delivery;
+using Warnings.Contracts.Time;
+using Warnings.Contracts.V1;
+using Warnings.Core.Storage;
+
+namespace Warnings.Dispatch;
+
+/// <summary>
+/// Writes each channel's <see cref="DeliveryRecords"/> as dispatch works through a delivery: attempting
+/// (a retry), failed (with the error, while the bus retries) and delivered. Writes may race (a copy of
+/// the message, a late failure): each is a conditional commit on the record it read, and the rules of
+/// <see cref="Merge"/> make the order not matter: delivered stays delivered, attempts only grow.
+/// </summary>
+public sealed class DeliveryRecorder(IStateStore store)
+{
+    private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default);
+    private const int MaxConflicts = 20;
+
+    public static StoreKey Key(string warningId, int version, string channel) => new(DeliveryRecords.Area, DeliveryRecords.Id(warningId, version, channel));
+
+    /// <summary>The record after <paramref name="step"/> ("attempting", "failed" or "delivered"), from the one stored before (null: none).</summary>
+    public static ChannelDelivery Merge(ChannelDelivery? before, string channel, string step, int attempt, Instant at, string? error = null)
+    {
+        var record = before?.Clone() ?? DeliveryRecords.Pending(channel);
+        record.Attempts = Math.Max(record.Attempts, attempt);
+        if (record.Status != "delivered")
+        {
+            record.Status = step;
+        }
+
+        if (error is not null)
+        {
+            record.LastError = error;
+        }
+
+        if (record.UpdatedAt is null || record.UpdatedAt.ToInstant() < at)
+        {
+            record.UpdatedAt = at.ToTimestamp();
+        }
+
+        return record;
+    }
+
+    /// <summary>Records a retry or a failure; a record that keeps changing under it is an error the bus retries.</summary>
+    public async Task RecordAsync(string warningId, int version, string channel, string step, int attempt, Instant at, string? error = null)
+    {
+        var key = Key(warningId, version, channel);
+        for (int conflict = 0; conflict < MaxConflicts; conflict++)
+        {
+            string? before = await store.GetAsync(key);
+            string after = Json.Format(Merge(Parse(before), channel, step, attempt, at, error));
+            if (await store.CommitAsync([new StoreCondition(key, before)], [new StoreWrite(key, after)]))
+            {
+                await NudgeAsync(warningId);
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"Delivery record {key} kept changing; the message will be retried.");
+    }
+
+    /// <summary>
+    /// Marks <paramref name="done"/> (the claim's key) delivered and records it, in one store step, so a
+    /// crash can leave neither without the other.
+    /// </summary>
+    public async Task RecordDeliveredAsync(StoreKey done, string warningId, int version, string channel, int attempt, Instant at, Duration remember)
+    {
+        var key = Key(warningId, version, channel);
+        for (int conflict = 0; conflict < MaxConflicts; conflict++)
+        {
+            string? before = await store.GetAsync(key);
+            string after = Json.Format(Merge(Parse(before), channel, "delivered", attempt, at));
+            if (await store.CompleteOnceAsync(done, at.ToString(), remember, [new StoreCondition(key, before)], [new StoreWrite(key, after)]))
+            {
+                await NudgeAsync(warningId);
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"Delivery record {key} kept changing while it was marked delivered.");
+    }
+
+    private static ChannelDelivery? Parse(string? json) => json is null ? null : ChannelDelivery.Parser.ParseJson(json);
+
+    // Consoles showing the warning refresh on this; a lost nudge only delays them to their next poll.
+    private async Task NudgeAsync(string warningId)
+    {
+        try
+        {
+            await store.PublishAsync(DeliveryRecords.NudgeChannel, warningId);
+        }
+        catch (Exception)
+        {
+            // A nudge is a hint, never the record.
+        }
+    }
+}

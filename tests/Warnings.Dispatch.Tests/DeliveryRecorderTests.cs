@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Options;
+using NodaTime;
+using NodaTime.Testing;
+using Warnings.Contracts.Delivery;
+using Warnings.Contracts.Time;
+using Warnings.Core.Storage;
+using Warnings.Dispatch;
+
+namespace Warnings.Dispatch.Tests;
+
+/// <summary>The rules of a channel's delivery record: whatever order the steps land in, delivered stays delivered and attempts only grow.</summary>
+public class DeliveryRecorderTests
+{
+    private static readonly Instant Noon = Instant.FromUtc(2026, 12, 2, 4, 0);
+
+    [Fact]
+    public void A_first_failure_then_a_retry_then_delivery_reads_as_the_story_happened()
+    {
+        var failed = DeliveryRecorder.Merge(null, "sms", "failed", 1, Noon, "503 from the gateway");
+        var retrying = DeliveryRecorder.Merge(failed, "sms", "attempting", 2, Noon + Duration.FromSeconds(1));
+        var delivered = DeliveryRecorder.Merge(retrying, "sms", "delivered", 2, Noon + Duration.FromSeconds(2));
+
+        Assert.Equal(("failed", 1, "503 from the gateway"), (failed.Status, failed.Attempts, failed.LastError));
+        Assert.Equal(("attempting", 2), (retrying.Status, retrying.Attempts));
+        Assert.Equal(("delivered", 2, "sms"), (delivered.Status, delivered.Attempts, delivered.Channel));
+        Assert.Equal(Noon + Duration.FromSeconds(2), delivered.UpdatedAt.ToInstant());
+    }
+
+    [Fact]
+    public void A_late_failure_or_retry_never_undoes_delivered_nor_lowers_the_attempts_or_the_time()
+    {
+        var delivered = DeliveryRecorder.Merge(null, "tv", "delivered", 3, Noon);
+
+        var late = DeliveryRecorder.Merge(DeliveryRecorder.Merge(delivered, "tv", "failed", 1, Noon - Duration.FromSeconds(5), "timeout"), "tv", "attempting", 2, Noon - Duration.FromSeconds(4));
+
+        Assert.Equal(("delivered", 3), (late.Status, late.Attempts));
+        Assert.Equal(Noon, late.UpdatedAt.ToInstant());
+        Assert.Equal("delivered", delivered.Status); // the record read is never changed in place
+    }
+
+    [Fact]
+    public async Task Delivered_is_marked_and_recorded_in_one_step_and_a_second_copy_finds_both()
+    {
+        var clock = new FakeClock(Noon);
+        var store = new InMemoryStateStore(Options.Create(new StoreOptions()), clock);
+        var recorder = new DeliveryRecorder(store);
+        var done = new StoreKey("delivered", "w-1:v1:sms");
+        Assert.Equal(OnceOutcome.Claimed, (await store.ClaimOnceAsync(done, "me", Duration.FromSeconds(30))).Outcome);
+        await recorder.RecordAsync("w-1", 1, "sms", "failed", 1, Noon, "refused");
+
+        await recorder.RecordDeliveredAsync(done, "w-1", 1, "sms", 2, Noon + Duration.FromSeconds(1), Duration.FromDays(30));
+
+        Assert.Equal(OnceOutcome.Done, (await store.ClaimOnceAsync(done, "a copy", Duration.FromSeconds(30))).Outcome);
+        var record = Contracts.V1.ChannelDelivery.Parser.ParseJson(await store.GetAsync(new StoreKey(DeliveryRecords.Area, DeliveryRecords.Id("w-1", 1, "sms"))));
+        Assert.Equal(("delivered", 2, "refused"), (record.Status, record.Attempts, record.LastError));
+    }
+}
