@@ -33,6 +33,7 @@ public sealed class DispatchModule : IPlatformModule
         services.AddSingleton<LoggingGateway>();
         services.AddSingleton<GatewayDirectory>();
         services.AddSingleton<DeliveryRecorder>();
+        services.AddSingleton<Warnings.Core.Hosting.IWarmUpStep, DispatchWarmUp>();
         foreach (var channel in Channels.All.Select(Channels.NameOf))
         {
             // Per channel: its own connection pool and circuit breaker, so one gateway's trouble stays its own.

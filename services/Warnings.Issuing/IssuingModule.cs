@@ -28,6 +28,7 @@ public sealed class IssuingModule : IPlatformModule
         Cap.CapDocuments.Add(services);
         services.Configure<Cap.CapImportOptions>(configuration.GetSection(Cap.CapImportOptions.Section));
         services.AddSingleton<Cap.CapImportTrust>();
+        services.AddSingleton<Warnings.Core.Hosting.IWarmUpStep, Cap.CapWarmUp>();
         services.TryAddSingleton<WarningRepository>();
         services.AddSingleton<WarningExpiry>();
         services.AddHostedService(sp => sp.GetRequiredService<WarningExpiry>());

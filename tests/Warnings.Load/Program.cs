@@ -56,6 +56,12 @@ await using (var gateway = await TestGateway.StartAsync())
     Console.WriteLine($"platform process {platform.ProcessId} (log {platform.LogPath}), list editor {editor.ProcessId}");
     await Task.Delay(TimeSpan.FromSeconds(2));
     idleRss = platform.ResidentBytes();
+    // What the platform costs doing nothing (pollers, timers, the thread pool): the floor under every
+    // CPU-per-operation figure at low rates.
+    var idleCpu = platform.CpuTime();
+    await Task.Delay(TimeSpan.FromSeconds(5));
+    figures.Add(new("platform", "platform process CPU while idle, ms per second", null, null, null, "5 s after /readyz, no load", (platform.CpuTime() - idleCpu).TotalMilliseconds / 5));
+    Console.WriteLine(Report.Row(figures[^1]));
     var load = new PlatformLoad(platform, gateway);
 
     async Task Run(Func<Action<string, double>, Task> step)

@@ -2,12 +2,13 @@ using System.Text.Json;
 using Grpc.AspNetCore.HealthChecks;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Warnings.Core.Hosting;
 
 namespace Warnings.Platform.Hosting;
 
 /// <summary>
 /// Liveness and readiness. Readiness is every check tagged <c>ready</c>: the bus (registered by
-/// MassTransit) and the store. gRPC <c>grpc.health.v1</c> reports the same readiness for the
+/// MassTransit), the store and the warm-up (at most <see cref="WarmUp.Limit"/> after start). gRPC <c>grpc.health.v1</c> reports the same readiness for the
 /// service "" and for each warnings.v1 service this instance serves, and runs the checks on every Check call, so it says NOT_SERVING until both are up.
 /// </summary>
 internal static class HealthEndpoints
@@ -32,6 +33,16 @@ internal static class HealthEndpoints
                 o.Services.Map(service, r => r.Tags.Contains(ReadyTag));
             }
         });
+        return services;
+    }
+
+    /// <summary>The warm-up (<see cref="WarmUp"/>): the store's steps and every module's, holding readiness until done.</summary>
+    public static IServiceCollection AddPlatformWarmUp(this IServiceCollection services)
+    {
+        services.AddSingleton<IWarmUpStep, StoreWarmUp>();
+        services.AddSingleton<WarmUp>();
+        services.AddHostedService(sp => sp.GetRequiredService<WarmUp>());
+        services.AddHealthChecks().AddCheck<WarmUp>("warm-up", tags: [ReadyTag]);
         return services;
     }
 

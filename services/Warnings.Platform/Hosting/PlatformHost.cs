@@ -114,6 +114,7 @@ public static class PlatformHost
             module.AddServices(services, configuration);
         }
 
+        services.AddPlatformWarmUp(); // after the modules: it runs their steps once they are started
         services.AddSingleton(_ => new PlatformServiceList([.. services]));
         var app = builder.Build();
         app.UseMiddleware<Warnings.Core.Grpc.MalformedRequestMiddleware>();
