@@ -86,6 +86,13 @@ public sealed class TestPlatform : IAsyncDisposable
             services?.Invoke(builder.Services);
         });
         await app.StartAsync();
+        // As a real deployment waits for /readyz: tests start from a warmed-up instance, and the
+        // warm-up's short-lived keys are gone before a test looks at the store.
+        if (app.Services.GetService<Warnings.Core.Hosting.WarmUp>() is { } warmUp)
+        {
+            await warmUp.Done.WaitAsync(Warnings.Core.Hosting.WarmUp.Limit + TimeSpan.FromSeconds(5));
+        }
+
         return new TestPlatform(app, tls?.Certificate);
     }
 

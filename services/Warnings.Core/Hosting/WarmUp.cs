@@ -73,7 +73,10 @@ public sealed class WarmUp(IEnumerable<IWarmUpStep> steps, ILogger<WarmUp> logge
         Task.FromResult(_done.Task.IsCompleted ? HealthCheckResult.Healthy("warmed up") : HealthCheckResult.Unhealthy("warming up"));
 }
 
-/// <summary>The store's scripts (claim, complete with a record, release, conditional commit), on keys that expire within seconds.</summary>
+/// <summary>
+/// The store's scripts (claim, conditional commit, complete with a record) on keys of its own, deleted
+/// at the end of each round (and set to expire within seconds, should the process die mid-round).
+/// </summary>
 public sealed class StoreWarmUp(IStateStore store, IClock clock) : IWarmUpStep
 {
     private static readonly Duration Short = Duration.FromSeconds(5);
@@ -85,12 +88,19 @@ public sealed class StoreWarmUp(IStateStore store, IClock clock) : IWarmUpStep
         string id = $"{Environment.ProcessId}-{Guid.NewGuid():N}";
         var done = new StoreKey("warm-up", id);
         var record = new StoreKey("warm-up-record", id);
-        await store.SetAsync(record, "before", Short);
-        await store.ClaimOnceAsync(done, id, Short);
-        await store.CompleteOnceAsync(done, clock.GetCurrentInstant().ToString(), Short, [new StoreCondition(record, "before")], [new StoreWrite(record, "after")]);
-        await store.GetAsync(record);
-        await store.SetAsync(record, "after", Short); // CompleteOnce's write has no expiry: give it one
-        await store.ClaimOnceAsync(done, id, Short);
+        try
+        {
+            await store.SetAsync(record, "before", Short);
+            await store.ClaimOnceAsync(done, id, Short);
+            await store.CommitAsync([new StoreCondition(record, "other")], [new StoreWrite(record, "never")]); // refused: writes nothing
+            await store.CompleteOnceAsync(done, clock.GetCurrentInstant().ToString(), Short, [new StoreCondition(record, "before")], [new StoreWrite(record, "after")]);
+            await store.GetAsync(record);
+        }
+        finally
+        {
+            await store.DeleteAsync(record);
+            await store.DeleteAsync(done);
+        }
     }
 }
 

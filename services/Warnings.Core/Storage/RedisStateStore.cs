@@ -181,28 +181,51 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
 
     private static StoreKey SequenceCounter(StoreKey stream) => new($"{stream.Area}-sequence", stream.Id);
 
-    public async Task<bool> CommitAsync(IReadOnlyList<StoreCondition> conditions, IReadOnlyList<StoreWrite> writes)
-    {
-        // MULTI/EXEC guarded by WATCH-style conditions: Redis runs the writes only if every condition held.
-        var transaction = Db.CreateTransaction();
-        foreach (var condition in conditions)
-        {
-            transaction.AddCondition(condition.Expected is null
-                ? Condition.KeyNotExists(Render(condition.Key))
-                : Condition.StringEqual(Render(condition.Key), condition.Expected));
-        }
+    // One script, so one round trip, with the conditions checked where the data is (a MULTI/EXEC
+    // transaction with conditions costs WATCH, the reads, then MULTI...EXEC: two round trips and far
+    // more client work). Redis runs a script atomically: all the writes or none.
+    private static readonly string CommitScript = ConditionalWritesLua(keyOffset: 0, argOffset: 1) + "return 1";
 
-        var queued = writes.Select(w => w.Kind == StoreWriteKind.Append
-            ? (Task)transaction.ListRightPushAsync(Render(w.Key), w.Value)
-            : transaction.StringSetAsync(Render(w.Key), w.Value)).ToList();
-        bool committed = await transaction.ExecuteAsync();
-        if (committed)
-        {
-            await Task.WhenAll(queued);
-        }
+    public async Task<bool> CommitAsync(IReadOnlyList<StoreCondition> conditions, IReadOnlyList<StoreWrite> writes) =>
+        (long)await Db.ScriptEvaluateAsync(CommitScript, ConditionalWriteKeys([], conditions, writes), ConditionalWriteArgs([], conditions, writes)) == 1;
 
-        return committed;
-    }
+    /// <summary>
+    /// Lua that checks the conditions and makes the writes laid out by <see cref="ConditionalWriteKeys"/> and
+    /// <see cref="ConditionalWriteArgs"/> after <paramref name="keyOffset"/> keys and <paramref name="argOffset"/> - 1
+    /// arguments of the script's own; returns 0 from the script, writing nothing, when a condition fails.
+    /// ARGV[argOffset] is the condition count; each condition is "0" (the key is absent) or "1" + the
+    /// expected string; each write "s" + value (set) or "a" + value (append to the list).
+    /// </summary>
+    private static string ConditionalWritesLua(int keyOffset, int argOffset) => $"""
+        local conditions = tonumber(ARGV[{argOffset}])
+        for i = 1, conditions do
+          local expected = ARGV[{argOffset} + i]
+          if string.sub(expected, 1, 1) == '0' then
+            if redis.call('EXISTS', KEYS[{keyOffset} + i]) == 1 then return 0 end
+          elseif redis.call('GET', KEYS[{keyOffset} + i]) ~= string.sub(expected, 2) then
+            return 0
+          end
+        end
+        for i = {keyOffset} + conditions + 1, #KEYS do
+          local write = ARGV[{argOffset - keyOffset} + i]
+          if string.sub(write, 1, 1) == 'a' then
+            redis.call('RPUSH', KEYS[i], string.sub(write, 2))
+          else
+            redis.call('SET', KEYS[i], string.sub(write, 2))
+          end
+        end
+
+        """;
+
+    private RedisKey[] ConditionalWriteKeys(RedisKey[] own, IReadOnlyList<StoreCondition> conditions, IReadOnlyList<StoreWrite> writes) =>
+        [.. own, .. conditions.Select(c => Render(c.Key)), .. writes.Select(w => Render(w.Key))];
+
+    private static RedisValue[] ConditionalWriteArgs(RedisValue[] own, IReadOnlyList<StoreCondition> conditions, IReadOnlyList<StoreWrite> writes) =>
+    [
+        .. own, conditions.Count,
+        .. conditions.Select(c => (RedisValue)(c.Expected is null ? "0" : "1" + c.Expected)),
+        .. writes.Select(w => (RedisValue)((w.Kind == StoreWriteKind.Append ? "a" : "s") + w.Value)),
+    ];
 
     // Take the lease if it is free, renew it if we hold it: one atomic step.
     private const string AcquireLeaseScript = """
@@ -229,28 +252,9 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
         return {1, ''}
         """;
 
-    // KEYS: done, claim, then the conditions' keys, then the writes' keys. ARGV: result, remember ms,
-    // condition count, then per condition "1"+expected or "0" (absent), then per write "s"/"a" (set or
-    // append) + value. The conditions are checked before anything is written: all or nothing.
-    private const string CompleteOnceScript = """
-        local conditions = tonumber(ARGV[3])
-        for i = 1, conditions do
-          local expected = ARGV[3 + i]
-          local actual = redis.call('GET', KEYS[2 + i])
-          if string.sub(expected, 1, 1) == '0' then
-            if actual then return 0 end
-          elseif actual ~= string.sub(expected, 2) then
-            return 0
-          end
-        end
-        for i = 3 + conditions, #KEYS do
-          local write = ARGV[i + 1]
-          if string.sub(write, 1, 1) == 'a' then
-            redis.call('RPUSH', KEYS[i], string.sub(write, 2))
-          else
-            redis.call('SET', KEYS[i], string.sub(write, 2))
-          end
-        end
+    // KEYS: done, claim, then the conditional writes' keys. ARGV: result, remember ms, then the
+    // conditional writes' arguments. The conditions are checked before anything is written.
+    private static readonly string CompleteOnceScript = ConditionalWritesLua(keyOffset: 2, argOffset: 3) + """
         redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
         redis.call('DEL', KEYS[2])
         return 1
@@ -267,19 +271,10 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
         };
     }
 
-    public async Task<bool> CompleteOnceAsync(StoreKey done, string result, Duration remember, IReadOnlyList<StoreCondition>? conditions = null, IReadOnlyList<StoreWrite>? alsoWrite = null)
-    {
-        conditions ??= [];
-        alsoWrite ??= [];
-        RedisKey[] keys = [Render(done), Render(ClaimOf(done)), .. conditions.Select(c => Render(c.Key)), .. alsoWrite.Select(w => Render(w.Key))];
-        RedisValue[] args =
-        [
-            result, (long)remember.TotalMilliseconds, conditions.Count,
-            .. conditions.Select(c => (RedisValue)(c.Expected is null ? "0" : "1" + c.Expected)),
-            .. alsoWrite.Select(w => (RedisValue)((w.Kind == StoreWriteKind.Append ? "a" : "s") + w.Value)),
-        ];
-        return (long)await Db.ScriptEvaluateAsync(CompleteOnceScript, keys, args) == 1;
-    }
+    public async Task<bool> CompleteOnceAsync(StoreKey done, string result, Duration remember, IReadOnlyList<StoreCondition>? conditions = null, IReadOnlyList<StoreWrite>? alsoWrite = null) =>
+        (long)await Db.ScriptEvaluateAsync(CompleteOnceScript,
+            ConditionalWriteKeys([Render(done), Render(ClaimOf(done))], conditions ?? [], alsoWrite ?? []),
+            ConditionalWriteArgs([result, (long)remember.TotalMilliseconds], conditions ?? [], alsoWrite ?? [])) == 1;
 
     public Task ReleaseOnceAsync(StoreKey done, string owner) => ReleaseLeaseAsync(ClaimOf(done), owner);
 
