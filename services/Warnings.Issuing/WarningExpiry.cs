@@ -36,13 +36,22 @@ public sealed class WarningExpiry(
     IOptions<IssuingOptions> options,
     ILogger<WarningExpiry> logger) : PeriodicScan(options.Value.ExpiryScanInterval, logger)
 {
+    /// <summary>How many due warnings one scan expires at most (the next scan, a second later, takes the rest).</summary>
+    public const int MaxPerScan = 500;
+
     /// <summary>Expires every published warning whose expiry has passed.</summary>
     public override async Task ScanAsync()
     {
         var now = clock.GetCurrentInstant();
-        foreach (var due in (await repository.AllAsync()).Where(h => h.Warning.State == WarningState.Published && h.Warning.Content.ExpiresAt.ToInstant() <= now))
+        // Only the warnings on the expiry schedule that are due: never every warning ever stored.
+        foreach (var id in await repository.DueIdsAsync(now, MaxPerScan))
         {
-            var warning = due.Warning;
+            if (await repository.LoadAsync(id) is not { Document.Warning: var warning }
+                || warning.State != WarningState.Published || warning.Content.ExpiresAt.ToInstant() > now)
+            {
+                continue;
+            }
+
             await commands.RunAsync("system:Expire", $"expire-{warning.Id}-v{warning.Version}", null, async () =>
             {
                 var (json, history) = (await repository.LoadAsync(warning.Id))!.Value;

@@ -24,14 +24,22 @@ public sealed class OverdueReports(
     IOptions<ReportingOptions> options,
     ILogger<OverdueReports> logger) : PeriodicScan(options.Value.OverdueScanInterval, logger)
 {
+    /// <summary>How many incidents one scan flags at most (the next scan takes the rest).</summary>
+    public const int MaxPerScan = 500;
+
     /// <summary>Flags every open incident whose next report is past due.</summary>
     public override async Task ScanAsync()
     {
         var now = clock.GetCurrentInstant();
-        foreach (var due in (await repository.AllAsync()).Where(t => !t.Incident.Closed && !t.Incident.Overdue && t.Incident.NextReportDueAt is not null
-            && t.Incident.NextReportDueAt.ToInstant() < now))
+        // Only the incidents on the schedule whose next report is due: never every incident ever stored.
+        foreach (var id in await repository.DueIdsAsync(now, MaxPerScan))
         {
-            var incident = due.Incident;
+            if (await repository.LoadAsync(id) is not { Document.Incident: var incident }
+                || incident.Closed || incident.Overdue || incident.NextReportDueAt is null || incident.NextReportDueAt.ToInstant() >= now)
+            {
+                continue;
+            }
+
             await commands.RunAsync("system:Overdue", $"overdue-{incident.Id}-{incident.Reports}", null, async () =>
             {
                 var (json, timeline) = (await repository.LoadAsync(incident.Id))!.Value;

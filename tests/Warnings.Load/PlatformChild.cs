@@ -45,6 +45,9 @@ public sealed class PlatformChild : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>The platform to run: the build beside this tool, or a published one (<c>--platform-dll</c>, e.g. ReadyToRun).</summary>
+    public static string Dll { get; set; } = Path.Combine(AppContext.BaseDirectory, "Warnings.Platform.dll");
+
     /// <summary>Starts the platform with the backplane's settings, the test identities and <paramref name="settings"/>; returns once /readyz answers 200.</summary>
     public static async Task<PlatformChild> StartAsync(Backplane backplane, string instanceName, IReadOnlyDictionary<string, string?> settings, string modules = "all", IReadOnlyDictionary<string, string?>? environment = null)
     {
@@ -56,7 +59,7 @@ public sealed class PlatformChild : IAsyncDisposable
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Warnings.Platform.dll"));
+        start.ArgumentList.Add(Dll);
         var config = new Dictionary<string, string?>(backplane.Settings);
         foreach (var (key, value) in TestIdentities.Settings.Concat(settings))
         {

@@ -16,6 +16,11 @@ int secondsArg = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse)
 int ingestSecondsArg = args.SkipWhile(a => a != "--ingest-seconds").Skip(1).Select(int.Parse).FirstOrDefault();
 // --only ingest|dispatch|list|feed|warm: one platform step alone (with --seconds), e.g. to profile it.
 string? only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+// --platform-dll PATH: run that build of the platform (e.g. `infra/dev.sh publish`'s ReadyToRun bundle, app/Warnings.Platform.dll).
+if (args.SkipWhile(a => a != "--platform-dll").Skip(1).FirstOrDefault() is { } platformDll)
+{
+    PlatformChild.Dll = Path.GetFullPath(platformDll);
+}
 // --durability always: the platform runs with Redis:Durability=Always (fsync on every write), to
 // measure its cost; the server is set back to everysec at the end.
 string durability = args.SkipWhile(a => a != "--durability").Skip(1).FirstOrDefault() ?? "EverySecond";

@@ -57,6 +57,8 @@ public abstract class ForwardingStateStore(IStateStore inner) : IStateStore
 
     public virtual Task ReleaseOnceAsync(StoreKey done, string owner) => inner.ReleaseOnceAsync(done, owner);
 
+    public virtual Task<IReadOnlyList<string>> DueAsync(StoreKey schedule, Instant upTo, int count) => inner.DueAsync(schedule, upTo, count);
+
     public virtual Task PublishAsync(string channel, string message) => inner.PublishAsync(channel, message);
 
     public virtual Task SubscribeAsync(string channel, Action<string> handler) => inner.SubscribeAsync(channel, handler);

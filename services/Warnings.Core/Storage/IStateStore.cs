@@ -123,6 +123,13 @@ public interface IStateStore
     /// <summary>Drops <paramref name="owner"/>'s claim (the task failed and may be tried again at once).</summary>
     Task ReleaseOnceAsync(StoreKey done, string owner);
 
+    /// <summary>
+    /// Up to <paramref name="count"/> members of the schedule at <paramref name="schedule"/> (written by
+    /// <see cref="StoreWrite.Schedule"/>) due at or before <paramref name="upTo"/>, soonest first: what a
+    /// periodic job acts on, without reading every document it might concern.
+    /// </summary>
+    Task<IReadOnlyList<string>> DueAsync(StoreKey schedule, Instant upTo, int count);
+
     /// <summary>Publishes a nudge to every subscriber of <paramref name="channel"/> (in every process, for Redis). Fire and forget: nudges may be lost.</summary>
     Task PublishAsync(string channel, string message);
 
@@ -138,6 +145,15 @@ public sealed record StoreWrite(StoreKey Key, string Value, StoreWriteKind Kind 
 {
     /// <summary>Appends <paramref name="value"/> to the end of the list at <paramref name="key"/>.</summary>
     public static StoreWrite Append(StoreKey key, string value) => new(key, value, StoreWriteKind.Append);
+
+    /// <summary>Puts <paramref name="member"/> on the schedule at <paramref name="schedule"/>, due at <paramref name="due"/> (moved if it was there).</summary>
+    public static StoreWrite Schedule(StoreKey schedule, string member, Instant due) => new(schedule, member, StoreWriteKind.Schedule) { Due = due };
+
+    /// <summary>Takes <paramref name="member"/> off the schedule at <paramref name="schedule"/> (nothing if it was not there).</summary>
+    public static StoreWrite Unschedule(StoreKey schedule, string member) => new(schedule, member, StoreWriteKind.Unschedule);
+
+    /// <summary>For <see cref="StoreWriteKind.Schedule"/>: when the member is due.</summary>
+    public Instant Due { get; init; }
 }
 
 public enum StoreWriteKind
@@ -147,6 +163,12 @@ public enum StoreWriteKind
 
     /// <summary>RPUSH onto the list.</summary>
     Append,
+
+    /// <summary>ZADD to the schedule (a sorted set scored by due time in Unix milliseconds).</summary>
+    Schedule,
+
+    /// <summary>ZREM from the schedule.</summary>
+    Unschedule,
 }
 
 /// <summary>What <see cref="IStateStore.ClaimOnceAsync"/> found: <paramref name="Value"/> is the recorded result (Done) or the other owner (HeldElsewhere).</summary>

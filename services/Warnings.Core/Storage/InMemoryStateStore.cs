@@ -195,17 +195,50 @@ public sealed class InMemoryStateStore(IOptions<StoreOptions> options, IClock cl
 
             foreach (var write in writes)
             {
-                if (write.Kind == StoreWriteKind.Append)
+                switch (write.Kind)
                 {
-                    ListAt(write.Key, create: true)!.Add(write.Value);
-                }
-                else
-                {
-                    _entries[write.Key.Render(_prefix)] = new Entry(write.Value, null);
+                    case StoreWriteKind.Append:
+                        ListAt(write.Key, create: true)!.Add(write.Value);
+                        break;
+                    case StoreWriteKind.Schedule:
+                        ScheduleAt(write.Key)[write.Value] = write.Due;
+                        break;
+                    case StoreWriteKind.Unschedule:
+                        ScheduleAt(write.Key).Remove(write.Value);
+                        break;
+                    default:
+                        _entries[write.Key.Render(_prefix)] = new Entry(write.Value, null);
+                        break;
                 }
             }
 
             return Task.FromResult(true);
+        }
+    }
+
+    /// <summary>A schedule: members and when each is due (Redis: a sorted set).</summary>
+    private sealed class Schedule() : Dictionary<string, Instant>(StringComparer.Ordinal);
+
+    private Schedule ScheduleAt(StoreKey key)
+    {
+        if (Live(key) is { Value: Schedule schedule })
+        {
+            return schedule;
+        }
+
+        schedule = new Schedule();
+        _entries[key.Render(_prefix)] = new Entry(schedule, null);
+        return schedule;
+    }
+
+    public Task<IReadOnlyList<string>> DueAsync(StoreKey schedule, Instant upTo, int count)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<string> due = Live(schedule) is { Value: Schedule members }
+                ? members.Where(m => m.Value <= upTo).OrderBy(m => m.Value).ThenBy(m => m.Key, StringComparer.Ordinal).Take(count).Select(m => m.Key).ToList()
+                : [];
+            return Task.FromResult(due);
         }
     }
 

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using NodaTime;
 
 namespace Warnings.Core.Storage;
 
@@ -41,9 +42,71 @@ public class ProtoDocuments<TDocument>(IStateStore store, string area)
 
     /// <summary>Commit parts that create <paramref name="document"/> under a new id and list it.</summary>
     public (IReadOnlyList<StoreCondition> Conditions, IReadOnlyList<StoreWrite> Writes) Create(string id, TDocument document) =>
-        ([new StoreCondition(Key(id), null)], [new StoreWrite(Key(id), Json.Format(document)), StoreWrite.Append(_index, id)]);
+        ([new StoreCondition(Key(id), null)], [new StoreWrite(Key(id), Json.Format(document)), StoreWrite.Append(_index, id), .. Due(id, document)]);
 
     /// <summary>Commit parts that replace the document read as <paramref name="readJson"/>, if it is still that.</summary>
     public (IReadOnlyList<StoreCondition> Conditions, IReadOnlyList<StoreWrite> Writes) Replace(string id, string readJson, TDocument document) =>
-        ([new StoreCondition(Key(id), readJson)], [new StoreWrite(Key(id), Json.Format(document))]);
+        ([new StoreCondition(Key(id), readJson)], [new StoreWrite(Key(id), Json.Format(document)), .. Due(id, document)]);
+
+    /// <summary>
+    /// When the platform must next act on <paramref name="document"/> by itself (a warning's expiry, an
+    /// incident's next report), or null when it need not. A collection that answers it keeps its
+    /// documents on a schedule (<c>{area}-due:all</c>), written in the same commit as each document, so
+    /// a periodic job reads only what is due (<see cref="DueIdsAsync"/>) instead of every document ever
+    /// stored, which grows with the platform's whole history.
+    /// </summary>
+    protected virtual Instant? DueAt(TDocument document) => null;
+
+    /// <summary>Whether this collection keeps a schedule (it overrides <see cref="DueAt"/>).</summary>
+    protected virtual bool Scheduled => false;
+
+    private StoreKey Schedule => new($"{area}-due", "all");
+
+    private IEnumerable<StoreWrite> Due(string id, TDocument document)
+    {
+        if (!Scheduled)
+        {
+            yield break;
+        }
+
+        yield return DueAt(document) is { } due ? StoreWrite.Schedule(Schedule, id, due) : StoreWrite.Unschedule(Schedule, id);
+    }
+
+    /// <summary>
+    /// The ids due at or before <paramref name="now"/>, soonest first, at most <paramref name="count"/>.
+    /// The first call of a process puts the documents stored before the schedule existed on it (once per
+    /// store: a marker records it), so an upgrade misses nothing.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> DueIdsAsync(Instant now, int count)
+    {
+        if (!_scheduleChecked)
+        {
+            await ScheduleEarlierDocumentsAsync();
+            _scheduleChecked = true;
+        }
+
+        return await store.DueAsync(Schedule, now, count);
+    }
+
+    private bool _scheduleChecked;
+
+    private async Task ScheduleEarlierDocumentsAsync()
+    {
+        var marker = new StoreKey($"{area}-due", "scheduled-earlier-documents");
+        if (await store.GetAsync(marker) is not null)
+        {
+            return;
+        }
+
+        foreach (var id in await store.ListHeadAsync(_index, int.MaxValue))
+        {
+            // Conditional on the document as read: a change committed meanwhile wrote its own entry.
+            if (await LoadAsync(id) is { } loaded && DueAt(loaded.Document) is { } due)
+            {
+                await store.CommitAsync([new StoreCondition(Key(id), loaded.Json)], [StoreWrite.Schedule(Schedule, id, due)]);
+            }
+        }
+
+        await store.SetAsync(marker, "1");
+    }
 }

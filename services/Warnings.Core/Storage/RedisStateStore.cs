@@ -194,7 +194,8 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
     /// <see cref="ConditionalWriteArgs"/> after <paramref name="keyOffset"/> keys and <paramref name="argOffset"/> - 1
     /// arguments of the script's own; returns 0 from the script, writing nothing, when a condition fails.
     /// ARGV[argOffset] is the condition count; each condition is "0" (the key is absent) or "1" + the
-    /// expected string; each write "s" + value (set) or "a" + value (append to the list).
+    /// expected string; each write "s" + value (set), "a" + value (append to the list), "z" + due ms +
+    /// " " + member (schedule) or "r" + member (unschedule).
     /// </summary>
     private static string ConditionalWritesLua(int keyOffset, int argOffset) => $"""
         local conditions = tonumber(ARGV[{argOffset}])
@@ -208,8 +209,14 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
         end
         for i = {keyOffset} + conditions + 1, #KEYS do
           local write = ARGV[{argOffset - keyOffset} + i]
-          if string.sub(write, 1, 1) == 'a' then
+          local kind = string.sub(write, 1, 1)
+          if kind == 'a' then
             redis.call('RPUSH', KEYS[i], string.sub(write, 2))
+          elseif kind == 'z' then
+            local space = string.find(write, ' ', 2, true)
+            redis.call('ZADD', KEYS[i], string.sub(write, 2, space - 1), string.sub(write, space + 1))
+          elseif kind == 'r' then
+            redis.call('ZREM', KEYS[i], string.sub(write, 2))
           else
             redis.call('SET', KEYS[i], string.sub(write, 2))
           end
@@ -224,8 +231,18 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
     [
         .. own, conditions.Count,
         .. conditions.Select(c => (RedisValue)(c.Expected is null ? "0" : "1" + c.Expected)),
-        .. writes.Select(w => (RedisValue)((w.Kind == StoreWriteKind.Append ? "a" : "s") + w.Value)),
+        .. writes.Select(w => (RedisValue)(w.Kind switch
+        {
+            StoreWriteKind.Append => "a" + w.Value,
+            StoreWriteKind.Schedule => $"z{w.Due.ToUnixTimeMilliseconds()} {w.Value}",
+            StoreWriteKind.Unschedule => "r" + w.Value,
+            _ => "s" + w.Value,
+        })),
     ];
+
+    public async Task<IReadOnlyList<string>> DueAsync(StoreKey schedule, Instant upTo, int count) =>
+        (await Db.SortedSetRangeByScoreAsync(Render(schedule), double.NegativeInfinity, upTo.ToUnixTimeMilliseconds(), take: count))
+            .Select(m => m.ToString()).ToList();
 
     // Take the lease if it is free, renew it if we hold it: one atomic step.
     private const string AcquireLeaseScript = """

@@ -337,6 +337,25 @@ public abstract class StateStoreContract
     }
 
     [Fact]
+    public async Task A_schedule_answers_what_is_due_soonest_first_and_moves_and_drops_members_in_commits()
+    {
+        var schedule = NewKey("due");
+        var noon = Instant.FromUtc(2026, 12, 2, 4, 0);
+        Assert.True(await Store.CommitAsync([], [StoreWrite.Schedule(schedule, "late", noon + Duration.FromHours(1)), StoreWrite.Schedule(schedule, "b", noon), StoreWrite.Schedule(schedule, "a", noon - Duration.FromMinutes(1))]));
+
+        Assert.Equal(["a", "b"], await Store.DueAsync(schedule, noon, 10));
+        Assert.Equal(["a"], await Store.DueAsync(schedule, noon, 1));
+        Assert.Empty(await Store.DueAsync(NewKey("due"), noon, 10));
+
+        // A refused commit moves nothing; a committed one moves and drops.
+        var document = NewKey();
+        Assert.False(await Store.CommitAsync([new StoreCondition(document, "x")], [StoreWrite.Unschedule(schedule, "a")]));
+        Assert.True(await Store.CommitAsync([], [StoreWrite.Unschedule(schedule, "a"), StoreWrite.Schedule(schedule, "b", noon + Duration.FromHours(2)), StoreWrite.Unschedule(schedule, "never-there")]));
+        Assert.Empty(await Store.DueAsync(schedule, noon, 10));
+        Assert.Equal(["late", "b"], await Store.DueAsync(schedule, noon + Duration.FromHours(3), 10));
+    }
+
+    [Fact]
     public async Task A_claim_whose_owner_died_expires()
     {
         var done = NewKey("delivered");
