@@ -44,14 +44,27 @@ public sealed class DeliveryRecorder(IStateStore store)
     }
 
     /// <summary>Records a retry or a failure; a record that keeps changing under it is an error the bus retries.</summary>
-    public async Task RecordAsync(string warningId, int version, string channel, string step, int attempt, Instant at, string? error = null)
+    public Task RecordAsync(string warningId, int version, string channel, string step, int attempt, Instant at, string? error = null) =>
+        MergeAsync(warningId, version, channel, step, attempt, at, error, (conditions, writes) => store.CommitAsync(conditions, writes));
+
+    /// <summary>
+    /// Marks <paramref name="done"/> (the claim's key) delivered and records it, in one store step, so a
+    /// crash can leave neither without the other.
+    /// </summary>
+    public Task RecordDeliveredAsync(StoreKey done, string warningId, int version, string channel, int attempt, Instant at, Duration remember) =>
+        MergeAsync(warningId, version, channel, "delivered", attempt, at, null,
+            (conditions, writes) => store.CompleteOnceAsync(done, at.ToString(), remember, conditions, writes));
+
+    // Read, merge, and commit on the condition that the record is still as read; again on a conflict.
+    private async Task MergeAsync(string warningId, int version, string channel, string step, int attempt, Instant at, string? error,
+        Func<IReadOnlyList<StoreCondition>, IReadOnlyList<StoreWrite>, Task<bool>> commit)
     {
         var key = Key(warningId, version, channel);
         for (int conflict = 0; conflict < MaxConflicts; conflict++)
         {
             string? before = await store.GetAsync(key);
             string after = Json.Format(Merge(Parse(before), channel, step, attempt, at, error));
-            if (await store.CommitAsync([new StoreCondition(key, before)], [new StoreWrite(key, after)]))
+            if (await commit([new StoreCondition(key, before)], [new StoreWrite(key, after)]))
             {
                 await NudgeAsync(warningId);
                 return;
@@ -59,27 +72,6 @@ public sealed class DeliveryRecorder(IStateStore store)
         }
 
         throw new InvalidOperationException($"Delivery record {key} kept changing; the message will be retried.");
-    }
-
-    /// <summary>
-    /// Marks <paramref name="done"/> (the claim's key) delivered and records it, in one store step, so a
-    /// crash can leave neither without the other.
-    /// </summary>
-    public async Task RecordDeliveredAsync(StoreKey done, string warningId, int version, string channel, int attempt, Instant at, Duration remember)
-    {
-        var key = Key(warningId, version, channel);
-        for (int conflict = 0; conflict < MaxConflicts; conflict++)
-        {
-            string? before = await store.GetAsync(key);
-            string after = Json.Format(Merge(Parse(before), channel, "delivered", attempt, at));
-            if (await store.CompleteOnceAsync(done, at.ToString(), remember, [new StoreCondition(key, before)], [new StoreWrite(key, after)]))
-            {
-                await NudgeAsync(warningId);
-                return;
-            }
-        }
-
-        throw new InvalidOperationException($"Delivery record {key} kept changing while it was marked delivered.");
     }
 
     private static ChannelDelivery? Parse(string? json) => json is null ? null : ChannelDelivery.Parser.ParseJson(json);

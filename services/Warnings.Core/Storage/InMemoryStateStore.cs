@@ -188,32 +188,38 @@ public sealed class InMemoryStateStore(IOptions<StoreOptions> options, IClock cl
     {
         lock (_gate)
         {
-            if (!conditions.All(c => (Live(c.Key)?.Value as string) == c.Expected && (c.Expected is not null || Live(c.Key) is null)))
-            {
-                return Task.FromResult(false);
-            }
-
-            foreach (var write in writes)
-            {
-                switch (write.Kind)
-                {
-                    case StoreWriteKind.Append:
-                        ListAt(write.Key, create: true)!.Add(write.Value);
-                        break;
-                    case StoreWriteKind.Schedule:
-                        ScheduleAt(write.Key)[write.Value] = write.Due;
-                        break;
-                    case StoreWriteKind.Unschedule:
-                        ScheduleAt(write.Key).Remove(write.Value);
-                        break;
-                    default:
-                        _entries[write.Key.Render(_prefix)] = new Entry(write.Value, null);
-                        break;
-                }
-            }
-
-            return Task.FromResult(true);
+            return Task.FromResult(Apply(conditions, writes));
         }
+    }
+
+    // Under the caller's lock: the writes if every condition holds, else nothing.
+    private bool Apply(IReadOnlyList<StoreCondition> conditions, IReadOnlyList<StoreWrite> writes)
+    {
+        if (!conditions.All(c => (Live(c.Key)?.Value as string) == c.Expected && (c.Expected is not null || Live(c.Key) is null)))
+        {
+            return false;
+        }
+
+        foreach (var write in writes)
+        {
+            switch (write.Kind)
+            {
+                case StoreWriteKind.Append:
+                    ListAt(write.Key, create: true)!.Add(write.Value);
+                    break;
+                case StoreWriteKind.Schedule:
+                    ScheduleAt(write.Key)[write.Value] = write.Due;
+                    break;
+                case StoreWriteKind.Unschedule:
+                    ScheduleAt(write.Key).Remove(write.Value);
+                    break;
+                default:
+                    _entries[write.Key.Render(_prefix)] = new Entry(write.Value, null);
+                    break;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>A schedule: members and when each is due (Redis: a sorted set).</summary>
@@ -307,8 +313,8 @@ public sealed class InMemoryStateStore(IOptions<StoreOptions> options, IClock cl
     {
         lock (_gate)
         {
-            // The lock is re-entrant: the conditional writes and the result land in one step.
-            if (!CommitAsync(conditions ?? [], alsoWrite ?? []).Result)
+            // Under one lock: the conditional writes and the result land in one step.
+            if (!Apply(conditions ?? [], alsoWrite ?? []))
             {
                 return Task.FromResult(false);
             }
