@@ -36,6 +36,9 @@ public sealed class WarningExpiry(
     IOptions<IssuingOptions> options,
     ILogger<WarningExpiry> logger) : PeriodicScan(options.Value.ExpiryScanInterval, logger)
 {
+    // Before the instance serves, so the one-time schedule migration never lands in the middle of its work.
+    protected override Task PrepareAsync() => repository.ScheduleEarlierDocumentsAsync();
+
     /// <summary>How many due warnings one scan expires at most (the next scan, a second later, takes the rest).</summary>
     public const int MaxPerScan = 500;
 

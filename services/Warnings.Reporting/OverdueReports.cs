@@ -24,6 +24,9 @@ public sealed class OverdueReports(
     IOptions<ReportingOptions> options,
     ILogger<OverdueReports> logger) : PeriodicScan(options.Value.OverdueScanInterval, logger)
 {
+    // Before the instance serves, so the one-time schedule migration never lands in the middle of its work.
+    protected override Task PrepareAsync() => repository.ScheduleEarlierDocumentsAsync();
+
     /// <summary>How many incidents one scan flags at most (the next scan takes the rest).</summary>
     public const int MaxPerScan = 500;
 

@@ -13,6 +13,23 @@ public abstract class PeriodicScan(TimeSpan interval, ILogger logger) : Backgrou
     /// <summary>One pass: act on everything due now.</summary>
     public abstract Task ScanAsync();
 
+    /// <summary>Work to finish before the instance serves (a one-time migration of what the scan reads); retried by the scans if it fails.</summary>
+    protected virtual Task PrepareAsync() => Task.CompletedTask;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PrepareAsync().WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("{Scan} could not prepare at start ({Error}); its scans will", GetType().Name, e.Message);
+        }
+
+        await base.StartAsync(cancellationToken);
+    }
+
     protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(interval);

@@ -79,22 +79,24 @@ public class ProtoDocuments<TDocument>(IStateStore store, string area)
     /// </summary>
     public async Task<IReadOnlyList<string>> DueIdsAsync(Instant now, int count)
     {
-        if (!_scheduleChecked)
-        {
-            await ScheduleEarlierDocumentsAsync();
-            _scheduleChecked = true;
-        }
-
+        await ScheduleEarlierDocumentsAsync();
         return await store.DueAsync(Schedule, now, count);
     }
 
     private bool _scheduleChecked;
 
-    private async Task ScheduleEarlierDocumentsAsync()
+    /// <summary>Puts documents stored before the schedule existed on it, once per store; the scans call it at start.</summary>
+    public async Task ScheduleEarlierDocumentsAsync()
     {
+        if (_scheduleChecked)
+        {
+            return;
+        }
+
         var marker = new StoreKey($"{area}-due", "scheduled-earlier-documents");
         if (await store.GetAsync(marker) is not null)
         {
+            _scheduleChecked = true;
             return;
         }
 
@@ -108,5 +110,6 @@ public class ProtoDocuments<TDocument>(IStateStore store, string area)
         }
 
         await store.SetAsync(marker, "1");
+        _scheduleChecked = true;
     }
 }
