@@ -65,7 +65,8 @@ public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellA
         var delivered = new StoreKey("delivered", key);
         int attempt = context.GetRetryAttempt() + 1;
         string owner = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
-        var claim = await store.ClaimOnceAsync(delivered, owner, ClaimLease);
+        // The claim reads the delivery record too: the success is then recorded without reading it again.
+        var claim = await store.ClaimOnceAsync(delivered, owner, ClaimLease, DeliveryRecorder.Key(version.WarningId, version.Version, channel));
         if (claim.Outcome == OnceOutcome.Done)
         {
             // Its record was written with the mark, in the same step: nothing is left to say.
@@ -79,10 +80,11 @@ public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellA
             throw new DeliveryInFlightException(key);
         }
 
+        var seen = new DeliveryRecorder.Seen(claim.AlsoRead);
         if (attempt > 1)
         {
             // A first attempt is recorded by its outcome; a retry says it is trying again.
-            await records.RecordAsync(version.WarningId, version.Version, channel, "attempting", attempt, clock.GetCurrentInstant());
+            seen = await records.RecordAsync(version.WarningId, version.Version, channel, "attempting", attempt, clock.GetCurrentInstant(), seen: seen);
         }
 
         try
@@ -100,7 +102,7 @@ public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellA
             throw new ChannelDeliveryException(channel, e);
         }
 
-        await RecordDeliveredAsync(delivered, version, channel, attempt);
+        await RecordDeliveredAsync(delivered, version, channel, attempt, seen);
         PlatformTelemetry.Deliveries.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", "delivered"));
     }
 
@@ -121,7 +123,7 @@ public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellA
 
     // The gateway accepted: this must land, or a redelivery would call the gateway again. Retried
     // through a store outage (not cut short by shutdown: the outcome is known only here).
-    private async Task RecordDeliveredAsync(StoreKey delivered, PublishedWarningVersion version, string channel, int attempt)
+    private async Task RecordDeliveredAsync(StoreKey delivered, PublishedWarningVersion version, string channel, int attempt, DeliveryRecorder.Seen seen)
     {
         var until = clock.GetCurrentInstant() + RecordFor;
         var wait = TimeSpan.FromMilliseconds(100);
@@ -129,7 +131,7 @@ public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellA
         {
             try
             {
-                await records.RecordDeliveredAsync(delivered, version.WarningId, version.Version, channel, attempt, clock.GetCurrentInstant(), RememberDeliveries);
+                await records.RecordDeliveredAsync(delivered, version.WarningId, version.Version, channel, attempt, clock.GetCurrentInstant(), RememberDeliveries, seen);
                 return;
             }
             catch (Exception e) when (clock.GetCurrentInstant() < until)

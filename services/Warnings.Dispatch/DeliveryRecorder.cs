@@ -43,31 +43,39 @@ public sealed class DeliveryRecorder(IStateStore store)
         return record;
     }
 
-    /// <summary>Records a retry or a failure; a record that keeps changing under it is an error the bus retries.</summary>
-    public Task RecordAsync(string warningId, int version, string channel, string step, int attempt, Instant at, string? error = null) =>
-        MergeAsync(warningId, version, channel, step, attempt, at, error, (conditions, writes) => store.CommitAsync(conditions, writes));
+    /// <summary>
+    /// Records a retry or a failure; a record that keeps changing under it is an error the bus retries.
+    /// Answers the record as written (the next step's <c>seen</c>).
+    /// </summary>
+    public Task<Seen> RecordAsync(string warningId, int version, string channel, string step, int attempt, Instant at, string? error = null, Seen? seen = null) =>
+        MergeAsync(warningId, version, channel, step, attempt, at, error, seen, (conditions, writes) => store.CommitAsync(conditions, writes));
 
     /// <summary>
     /// Marks <paramref name="done"/> (the claim's key) delivered and records it, in one store step, so a
-    /// crash can leave neither without the other.
+    /// crash can leave neither without the other. <paramref name="seen"/>: the record as last read or
+    /// written by this delivery (the claim reads it, <see cref="Key"/>), saving a read when still current.
     /// </summary>
-    public Task RecordDeliveredAsync(StoreKey done, string warningId, int version, string channel, int attempt, Instant at, Duration remember) =>
-        MergeAsync(warningId, version, channel, "delivered", attempt, at, null,
+    public Task<Seen> RecordDeliveredAsync(StoreKey done, string warningId, int version, string channel, int attempt, Instant at, Duration remember, Seen? seen = null) =>
+        MergeAsync(warningId, version, channel, "delivered", attempt, at, null, seen,
             (conditions, writes) => store.CompleteOnceAsync(done, at.ToString(), remember, conditions, writes));
 
-    // Read, merge, and commit on the condition that the record is still as read; again on a conflict.
-    private async Task MergeAsync(string warningId, int version, string channel, string step, int attempt, Instant at, string? error,
+    /// <summary>A delivery record's stored JSON as this delivery last saw it (null: there was none).</summary>
+    public sealed record Seen(string? Json);
+
+    // Merge into the record as seen (read it when not told), and commit on the condition that it is
+    // still so; on a conflict read it again.
+    private async Task<Seen> MergeAsync(string warningId, int version, string channel, string step, int attempt, Instant at, string? error, Seen? seen,
         Func<IReadOnlyList<StoreCondition>, IReadOnlyList<StoreWrite>, Task<bool>> commit)
     {
         var key = Key(warningId, version, channel);
         for (int conflict = 0; conflict < MaxConflicts; conflict++)
         {
-            string? before = await store.GetAsync(key);
+            string? before = conflict == 0 && seen is not null ? seen.Json : await store.GetAsync(key);
             string after = Json.Format(Merge(Parse(before), channel, step, attempt, at, error));
             if (await commit([new StoreCondition(key, before)], [new StoreWrite(key, after)]))
             {
                 await NudgeAsync(warningId);
-                return;
+                return new Seen(after);
             }
         }
 

@@ -54,4 +54,23 @@ public class DeliveryRecorderTests
         var record = Contracts.V1.ChannelDelivery.Parser.ParseJson(await store.GetAsync(new StoreKey(DeliveryRecords.Area, DeliveryRecords.Id("w-1", 1, "sms"))));
         Assert.Equal(("delivered", 2, "refused"), (record.Status, record.Attempts, record.LastError));
     }
+
+    [Fact]
+    public async Task A_record_seen_at_the_claim_that_changed_since_is_read_again_not_overwritten()
+    {
+        var clock = new FakeClock(Noon);
+        var store = new InMemoryStateStore(Options.Create(new StoreOptions()), clock);
+        var recorder = new DeliveryRecorder(store);
+        var done = new StoreKey("delivered", "w-2:v1:tv");
+        var claim = await store.ClaimOnceAsync(done, "me", Duration.FromSeconds(30), DeliveryRecorder.Key("w-2", 1, "tv"));
+        Assert.Null(claim.AlsoRead);
+        // A copy whose claim had run out records its failure after this claim read the record.
+        await recorder.RecordAsync("w-2", 1, "tv", "failed", 3, Noon, "timeout");
+
+        await recorder.RecordDeliveredAsync(done, "w-2", 1, "tv", 1, Noon + Duration.FromSeconds(1), Duration.FromDays(30), new DeliveryRecorder.Seen(claim.AlsoRead));
+
+        var record = Contracts.V1.ChannelDelivery.Parser.ParseJson(await store.GetAsync(DeliveryRecorder.Key("w-2", 1, "tv")));
+        Assert.Equal(("delivered", 3, "timeout"), (record.Status, record.Attempts, record.LastError));
+        Assert.Equal(OnceOutcome.Done, (await store.ClaimOnceAsync(done, "a copy", Duration.FromSeconds(30))).Outcome);
+    }
 }

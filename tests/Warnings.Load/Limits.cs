@@ -108,10 +108,11 @@ public static class Paced
         var wall = Stopwatch.StartNew();
         for (int i = 0; i < total; i++)
         {
-            var due = TimeSpan.FromSeconds(i / perSecond);
-            if (due > wall.Elapsed)
+            // Read the clock once: between a comparison and a second read the wait could turn negative.
+            var wait = TimeSpan.FromSeconds(i / perSecond) - wall.Elapsed;
+            if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(due - wall.Elapsed);
+                await Task.Delay(wait);
             }
 
             calls.Add(call(i));

@@ -13,6 +13,8 @@ bool quick = args.Contains("--quick");
 bool json = args.Contains("--json");
 int subscribersArg = args.SkipWhile(a => a != "--subscribers").Skip(1).Select(int.Parse).FirstOrDefault();
 int secondsArg = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse).FirstOrDefault();
+// --settle N: seconds of warnings at the first rate before the measured dispatch steps (steady state).
+int settleArg = args.SkipWhile(a => a != "--settle").Skip(1).Select(int.Parse).DefaultIfEmpty(-1).First();
 int ingestSecondsArg = args.SkipWhile(a => a != "--ingest-seconds").Skip(1).Select(int.Parse).FirstOrDefault();
 // --only ingest|dispatch|list|feed|warm: one platform step alone (with --seconds), e.g. to profile it.
 string? only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
@@ -30,6 +32,7 @@ var settings = new LoadSettings(
     Concurrency: 32,
     Rates: quick ? [50, 200] : [50, 100, 200, 400],
     Burst: quick ? 300 : 1000,
+    Settle: TimeSpan.FromSeconds(settleArg >= 0 ? settleArg : quick ? 15 : 30),
     Edits: quick ? 20 : 100,
     Subscribers: subscribersArg > 0 ? subscribersArg : quick ? 1000 : 10_000,
     FeedWarnings: quick ? 5 : 10,
@@ -67,7 +70,7 @@ await using (var gateway = await TestGateway.StartAsync())
     await Task.Delay(TimeSpan.FromSeconds(5));
     figures.Add(new("platform", "platform process CPU while idle, ms per second", null, null, null, "5 s after /readyz, no load", (platform.CpuTime() - idleCpu).TotalMilliseconds / 5));
     Console.WriteLine(Report.Row(figures[^1]));
-    var load = new PlatformLoad(platform, gateway);
+    var load = new PlatformLoad(platform, gateway) { Settled = json ? null : Console.WriteLine };
 
     async Task Run(Func<Action<string, double>, Task> step)
     {
@@ -152,7 +155,7 @@ await using (var gateway = await TestGateway.StartAsync())
             "list" => [await PlatformLoad.ListPropagationAsync(editor, platform, settings.Edits, f => p("platform: list propagation", f))],
             "feed" => [await load.FeedAsync(settings.Subscribers, settings.FeedWarnings, p)],
             "warm" => [await WarmStart(p)],
-            _ => await load.DispatchAsync(settings.Rates, settings.Duration, settings.Burst, p),
+            _ => await load.DispatchAsync(settings.Rates, settings.Duration, settings.Burst, settings.Settle, p),
         }));
         Console.WriteLine(new Report("", only, 0, figures, [], []).ToText());
         return;
@@ -161,7 +164,7 @@ await using (var gateway = await TestGateway.StartAsync())
     await Run(async p => figures.AddRange(await Limits.RabbitMqAsync(backplane, settings.Duration, settings.Concurrency, 200, f => p("limit: RabbitMQ", f))));
     await Run(async p => figures.Add(await Limits.GrpcNoopAsync(settings.Duration, settings.Concurrency, f => p("limit: gRPC no-op", f))));
     await Run(async p => figures.Add(await Limits.RedisSetAsync(backplane, settings.Duration, settings.Concurrency, f => p("limit: Redis SET", f))));
-    await Run(async p => figures.AddRange(await load.DispatchAsync(settings.Rates, settings.Duration, settings.Burst, p)));
+    await Run(async p => figures.AddRange(await load.DispatchAsync(settings.Rates, settings.Duration, settings.Burst, settings.Settle, p)));
     await Run(async p => figures.AddRange(await IngestLoad.RunAsync(platform, backplane, settings.IngestDuration, settings.Concurrency, f => p("platform: incident ingest", f))));
     await Run(async p => figures.Add(await PlatformLoad.ListPropagationAsync(editor, platform, settings.Edits, f => p("platform: list propagation", f))));
     await Run(async p => figures.Add(await load.FeedAsync(settings.Subscribers, settings.FeedWarnings, p)));
@@ -171,7 +174,7 @@ await using (var gateway = await TestGateway.StartAsync())
 var report = Report.Build(figures, idleRss, settings, wall.Elapsed, quick);
 Console.WriteLine(json ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : report.ToText());
 
-public sealed record LoadSettings(TimeSpan Duration, TimeSpan IngestDuration, int Concurrency, double[] Rates, int Burst, int Edits, int Subscribers, int FeedWarnings, int WarmStartWarnings);
+public sealed record LoadSettings(TimeSpan Duration, TimeSpan IngestDuration, int Concurrency, double[] Rates, int Burst, TimeSpan Settle, int Edits, int Subscribers, int FeedWarnings, int WarmStartWarnings);
 
 /// <summary>After a run with <c>--durability always</c>, puts the shared dev Redis back to <c>appendfsync everysec</c>.</summary>
 public sealed class RestoreEverySecondFsync(string durability) : IAsyncDisposable

@@ -50,7 +50,7 @@ public abstract class ForwardingStateStore(IStateStore inner) : IStateStore
 
     public virtual Task ReleaseLeaseAsync(StoreKey key, string owner) => inner.ReleaseLeaseAsync(key, owner);
 
-    public virtual Task<OnceClaim> ClaimOnceAsync(StoreKey done, string owner, Duration lease) => inner.ClaimOnceAsync(done, owner, lease);
+    public virtual Task<OnceClaim> ClaimOnceAsync(StoreKey done, string owner, Duration lease, StoreKey? alsoRead = null) => inner.ClaimOnceAsync(done, owner, lease, alsoRead);
 
     public virtual Task<bool> CompleteOnceAsync(StoreKey done, string result, Duration remember, IReadOnlyList<StoreCondition>? conditions = null, IReadOnlyList<StoreWrite>? alsoWrite = null) =>
         inner.CompleteOnceAsync(done, result, remember, conditions, alsoWrite);

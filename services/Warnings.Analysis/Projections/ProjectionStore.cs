@@ -29,13 +29,19 @@ public sealed class ProjectionStore(IStateStore store)
     {
         var key = new StoreKey(area, id);
         string json = JsonSerializer.Serialize(facts, PlatformJson.Options);
-        await store.HashSetIfAbsentAsync(new StoreKey($"{area}-index", "all"), id, "");
         for (int attempt = 0; attempt < 20; attempt++)
         {
             string? stored = await store.GetAsync(key);
             if (stored == json || (stored is not null && revisionOf(JsonSerializer.Deserialize<T>(stored, PlatformJson.Options)!) > revision))
             {
                 return false;
+            }
+
+            if (stored is null)
+            {
+                // Listed before its first record is written, so a stored record is always listed: a
+                // record already there needs no second index write.
+                await store.HashSetIfAbsentAsync(new StoreKey($"{area}-index", "all"), id, "");
             }
 
             if (await store.CommitAsync([new StoreCondition(key, stored)], [new StoreWrite(key, json)]))

@@ -109,8 +109,10 @@ public interface IStateStore
     /// <paramref name="done"/> is set, <see cref="OnceOutcome.HeldElsewhere"/> when another owner's
     /// claim is still live, else claims it for <paramref name="owner"/> for <paramref name="lease"/>.
     /// A claim whose owner died expires, so the task is retried then: its outcome was unknown.
+    /// With <paramref name="alsoRead"/>, a claim also answers that key's value in the same step
+    /// (<see cref="OnceClaim.AlsoRead"/>): the record the task will update, without a second round trip.
     /// </summary>
-    Task<OnceClaim> ClaimOnceAsync(StoreKey done, string owner, Duration lease);
+    Task<OnceClaim> ClaimOnceAsync(StoreKey done, string owner, Duration lease, StoreKey? alsoRead = null);
 
     /// <summary>
     /// Records the task's result at <paramref name="done"/> (for <paramref name="remember"/>) and drops any claim: one atomic step.
@@ -171,8 +173,11 @@ public enum StoreWriteKind
     Unschedule,
 }
 
-/// <summary>What <see cref="IStateStore.ClaimOnceAsync"/> found: <paramref name="Value"/> is the recorded result (Done) or the other owner (HeldElsewhere).</summary>
-public sealed record OnceClaim(OnceOutcome Outcome, string? Value = null);
+/// <summary>
+/// What <see cref="IStateStore.ClaimOnceAsync"/> found: <paramref name="Value"/> is the recorded result (Done) or the other
+/// owner (HeldElsewhere); <paramref name="AlsoRead"/> the value of the key asked to be read with a claim (null: none, or not claimed).
+/// </summary>
+public sealed record OnceClaim(OnceOutcome Outcome, string? Value = null, string? AlsoRead = null);
 
 public enum OnceOutcome
 {

@@ -289,7 +289,7 @@ public sealed class InMemoryStateStore(IOptions<StoreOptions> options, IClock cl
         }
     }
 
-    public Task<OnceClaim> ClaimOnceAsync(StoreKey done, string owner, Duration lease)
+    public Task<OnceClaim> ClaimOnceAsync(StoreKey done, string owner, Duration lease, StoreKey? alsoRead = null)
     {
         lock (_gate)
         {
@@ -305,7 +305,7 @@ public sealed class InMemoryStateStore(IOptions<StoreOptions> options, IClock cl
             }
 
             _entries[claim.Render(_prefix)] = new Entry(owner, ExpiresAt(lease));
-            return Task.FromResult(new OnceClaim(OnceOutcome.Claimed));
+            return Task.FromResult(new OnceClaim(OnceOutcome.Claimed, null, alsoRead is { } read ? Live(read)?.Value as string : null));
         }
     }
 

@@ -259,13 +259,15 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
         return 0
         """;
 
-    // KEYS: done, claim. ARGV: owner, lease ms. Done wins over any claim; a live claim of another owner blocks.
+    // KEYS: done, claim, optionally a key to read with a claim. ARGV: owner, lease ms. Done wins over
+    // any claim; a live claim of another owner blocks. (A nil ends a Lua array: the read value goes last.)
     private const string ClaimOnceScript = """
         local done = redis.call('GET', KEYS[1])
         if done then return {2, done} end
         local holder = redis.call('GET', KEYS[2])
         if holder and holder ~= ARGV[1] then return {3, holder} end
         redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+        if KEYS[3] then return {1, '', redis.call('GET', KEYS[3])} end
         return {1, ''}
         """;
 
@@ -277,12 +279,13 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
         return 1
         """;
 
-    public async Task<OnceClaim> ClaimOnceAsync(StoreKey done, string owner, Duration lease)
+    public async Task<OnceClaim> ClaimOnceAsync(StoreKey done, string owner, Duration lease, StoreKey? alsoRead = null)
     {
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(ClaimOnceScript, [Render(done), Render(ClaimOf(done))], [owner, (long)lease.TotalMilliseconds]))!;
+        RedisKey[] keys = alsoRead is { } read ? [Render(done), Render(ClaimOf(done)), Render(read)] : [Render(done), Render(ClaimOf(done))];
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(ClaimOnceScript, keys, [owner, (long)lease.TotalMilliseconds]))!;
         return (long)result[0] switch
         {
-            1 => new OnceClaim(OnceOutcome.Claimed),
+            1 => new OnceClaim(OnceOutcome.Claimed, null, result.Length > 2 ? (string?)result[2] : null),
             2 => new OnceClaim(OnceOutcome.Done, (string?)result[1]),
             _ => new OnceClaim(OnceOutcome.HeldElsewhere, (string?)result[1]),
         };

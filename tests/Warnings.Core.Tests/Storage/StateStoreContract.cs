@@ -316,6 +316,21 @@ public abstract class StateStoreContract
     }
 
     [Fact]
+    public async Task A_claim_reads_the_record_it_was_asked_for_in_the_same_step_and_only_when_claimed()
+    {
+        var done = NewKey("delivered");
+        var record = NewKey("record");
+
+        Assert.Equal(new OnceClaim(OnceOutcome.Claimed), await Store.ClaimOnceAsync(done, "a", Duration.FromMinutes(1), record));
+        await Store.SetAsync(record, "failed");
+        Assert.Equal(new OnceClaim(OnceOutcome.Claimed, null, "failed"), await Store.ClaimOnceAsync(done, "a", Duration.FromMinutes(1), record));
+        Assert.Equal(new OnceClaim(OnceOutcome.HeldElsewhere, "a"), await Store.ClaimOnceAsync(done, "b", Duration.FromMinutes(1), record));
+
+        await Store.CompleteOnceAsync(done, "at noon", Duration.FromDays(1));
+        Assert.Equal(new OnceClaim(OnceOutcome.Done, "at noon"), await Store.ClaimOnceAsync(done, "b", Duration.FromMinutes(1), record));
+    }
+
+    [Fact]
     public async Task Completing_with_conditions_writes_the_result_and_the_record_together_or_nothing()
     {
         var done = NewKey("delivered");
