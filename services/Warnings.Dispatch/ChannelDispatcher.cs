@@ -123,7 +123,7 @@ public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellA
 
     // The gateway accepted: this must land, or a redelivery would call the gateway again. Retried
     // through a store outage (not cut short by shutdown: the outcome is known only here).
-    private async Task RecordDeliveredAsync(StoreKey delivered, PublishedWarningVersion version, string channel, int attempt, DeliveryRecorder.Seen seen)
+    private async Task RecordDeliveredAsync(StoreKey delivered, PublishedWarningVersion version, string channel, int attempt, DeliveryRecorder.Seen? seen)
     {
         var until = clock.GetCurrentInstant() + RecordFor;
         var wait = TimeSpan.FromMilliseconds(100);
@@ -136,6 +136,8 @@ public sealed class ChannelDispatcher<TChannel>(GatewayDirectory gateways, CellA
             }
             catch (Exception e) when (clock.GetCurrentInstant() < until)
             {
+                // The failed step may have landed: read the record again rather than trust the claim's copy.
+                seen = null;
                 logger.LogWarning("Could not record {Key} as delivered ({Error}); retrying in {Wait}", delivered.Id, e.Message, wait);
                 await Task.Delay(wait);
                 wait = TimeSpan.FromMilliseconds(Math.Min(wait.TotalMilliseconds * 2, 2000));

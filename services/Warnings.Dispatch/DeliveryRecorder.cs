@@ -59,7 +59,11 @@ public sealed class DeliveryRecorder(IStateStore store)
         MergeAsync(warningId, version, channel, "delivered", attempt, at, null, seen,
             (conditions, writes) => store.CompleteOnceAsync(done, at.ToString(), remember, conditions, writes));
 
-    /// <summary>A delivery record's stored JSON as this delivery last saw it (null: there was none).</summary>
+    /// <summary>
+    /// A delivery record's stored JSON as this delivery last saw it (<c>Seen(null)</c>: there was none;
+    /// no <c>Seen</c> at all: not known, read it). Only ever the condition of a write: a stale one makes
+    /// the write fail and the record be read again, so it can cost a round trip, never an update.
+    /// </summary>
     public sealed record Seen(string? Json);
 
     // Merge into the record as seen (read it when not told), and commit on the condition that it is

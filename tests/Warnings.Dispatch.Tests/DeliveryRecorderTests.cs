@@ -73,4 +73,49 @@ public class DeliveryRecorderTests
         Assert.Equal(("delivered", 3, "timeout"), (record.Status, record.Attempts, record.LastError));
         Assert.Equal(OnceOutcome.Done, (await store.ClaimOnceAsync(done, "a copy", Duration.FromSeconds(30))).Outcome);
     }
+
+    [Fact]
+    public async Task A_retry_reads_the_record_only_with_its_claim_and_records_attempting_then_delivered()
+    {
+        var clock = new FakeClock(Noon);
+        var inner = new InMemoryStateStore(Options.Create(new StoreOptions()), clock);
+        await new DeliveryRecorder(inner).RecordAsync("w-3", 1, "radio", "failed", 1, Noon, "503");
+        var store = CountingStore.Over(inner);
+        var recorder = new DeliveryRecorder(store);
+        var done = new StoreKey("delivered", "w-3:v1:radio");
+
+        var claim = await store.ClaimOnceAsync(done, "me", Duration.FromSeconds(30), DeliveryRecorder.Key("w-3", 1, "radio"));
+        var seen = await recorder.RecordAsync("w-3", 1, "radio", "attempting", 2, Noon + Duration.FromSeconds(1), seen: new DeliveryRecorder.Seen(claim.AlsoRead));
+        await recorder.RecordDeliveredAsync(done, "w-3", 1, "radio", 2, Noon + Duration.FromSeconds(2), Duration.FromDays(30), seen);
+
+        Assert.Equal(0, CountingStore.Gets(store));
+        var record = Contracts.V1.ChannelDelivery.Parser.ParseJson(await inner.GetAsync(DeliveryRecorder.Key("w-3", 1, "radio")));
+        Assert.Equal(("delivered", 2, "503"), (record.Status, record.Attempts, record.LastError));
+    }
+
+    /// <summary>Any <see cref="IStateStore"/>, counting its reads (<see cref="IStateStore.GetAsync"/>).</summary>
+    public class CountingStore : System.Reflection.DispatchProxy
+    {
+        private IStateStore _inner = null!;
+        private int _gets;
+
+        public static IStateStore Over(IStateStore inner)
+        {
+            var proxy = Create<IStateStore, CountingStore>();
+            ((CountingStore)(object)proxy)._inner = inner;
+            return proxy;
+        }
+
+        public static int Gets(IStateStore proxy) => ((CountingStore)(object)proxy)._gets;
+
+        protected override object? Invoke(System.Reflection.MethodInfo? method, object?[]? args)
+        {
+            if (method!.Name == nameof(IStateStore.GetAsync))
+            {
+                Interlocked.Increment(ref _gets);
+            }
+
+            return method.Invoke(_inner, args);
+        }
+    }
 }

@@ -42,8 +42,9 @@ public sealed class PlatformLoad(PlatformChild platform, TestGateway gateway)
     /// </remarks>
     public async Task<IReadOnlyList<Figure>> DispatchAsync(double[] rates, TimeSpan duration, int burst, TimeSpan settle, Action<string, double> progress)
     {
+        // Whole 5-second windows (--settle 7 is two); none asked for still sends one second's worth.
         int settleWindows = Math.Max(1, (int)Math.Ceiling(settle.TotalSeconds / 5));
-        int perWindow = settle.TotalSeconds >= 5 ? (int)(rates[0] * 5) : (int)rates[0];
+        int perWindow = settle > TimeSpan.Zero ? (int)(rates[0] * 5) : (int)rates[0];
         int needed = settleWindows * perWindow + rates.Sum(r => (int)(r * duration.TotalSeconds)) + burst;
         var drafts = new ConcurrentQueue<string>(await PrepareManyAsync(needed, p => progress("preparing warnings", p)));
 

@@ -16,19 +16,27 @@ public sealed class ProjectionStore(IStateStore store)
     public const string IncidentArea = "analysis-incident";
     public const string WarningArea = "analysis-warning";
 
-    public Task<bool> PutIncidentAsync(IncidentFacts facts) => PutAsync(IncidentArea, facts.Id, facts, facts.Revision, f => f.Revision);
+    /// <summary>Stores an incident's record; <paramref name="reindex"/> (a rebuild) lists it again even when it is already stored.</summary>
+    public Task<bool> PutIncidentAsync(IncidentFacts facts, bool reindex = false) => PutAsync(IncidentArea, facts.Id, facts, facts.Revision, f => f.Revision, reindex);
 
-    public Task<bool> PutWarningAsync(WarningFacts facts) => PutAsync(WarningArea, facts.Id, facts, facts.Revision, f => f.Revision);
+    /// <summary>Stores a warning's record; <paramref name="reindex"/> (a rebuild) lists it again even when it is already stored.</summary>
+    public Task<bool> PutWarningAsync(WarningFacts facts, bool reindex = false) => PutAsync(WarningArea, facts.Id, facts, facts.Revision, f => f.Revision, reindex);
 
     public Task<IReadOnlyList<IncidentFacts>> IncidentsAsync() => AllAsync<IncidentFacts>(IncidentArea);
 
     public Task<IReadOnlyList<WarningFacts>> WarningsAsync() => AllAsync<WarningFacts>(WarningArea);
 
     /// <summary>Stores <paramref name="facts"/> unless the stored record is as new or newer; true when it changed something.</summary>
-    private async Task<bool> PutAsync<T>(string area, string id, T facts, long revision, Func<T, long> revisionOf)
+    private async Task<bool> PutAsync<T>(string area, string id, T facts, long revision, Func<T, long> revisionOf, bool reindex)
     {
         var key = new StoreKey(area, id);
         string json = JsonSerializer.Serialize(facts, PlatformJson.Options);
+        if (reindex)
+        {
+            // A rebuild also repairs the index (an entry lost to a partial restore or by hand).
+            await store.HashSetIfAbsentAsync(Index(area), id, "");
+        }
+
         for (int attempt = 0; attempt < 20; attempt++)
         {
             string? stored = await store.GetAsync(key);
@@ -40,8 +48,8 @@ public sealed class ProjectionStore(IStateStore store)
             if (stored is null)
             {
                 // Listed before its first record is written, so a stored record is always listed: a
-                // record already there needs no second index write.
-                await store.HashSetIfAbsentAsync(new StoreKey($"{area}-index", "all"), id, "");
+                // record already there needs no second index write (live events: one round trip fewer).
+                await store.HashSetIfAbsentAsync(Index(area), id, "");
             }
 
             if (await store.CommitAsync([new StoreCondition(key, stored)], [new StoreWrite(key, json)]))
@@ -54,10 +62,12 @@ public sealed class ProjectionStore(IStateStore store)
         throw new InvalidOperationException($"Projection {area}:{id} kept changing; the event will be retried.");
     }
 
+    private static StoreKey Index(string area) => new($"{area}-index", "all");
+
     private async Task<IReadOnlyList<T>> AllAsync<T>(string area)
     {
         var records = new List<T>();
-        foreach (var id in (await store.HashGetAllAsync(new StoreKey($"{area}-index", "all"))).Keys.Order(StringComparer.Ordinal))
+        foreach (var id in (await store.HashGetAllAsync(Index(area))).Keys.Order(StringComparer.Ordinal))
         {
             if (await store.GetAsync(new StoreKey(area, id)) is { } json)
             {

@@ -58,7 +58,7 @@ public sealed class Projector(ProjectionStore projections, IncidentRepository in
         int incidentCount = 0, warningCount = 0;
         foreach (var timeline in await incidents.AllAsync())
         {
-            await projections.PutIncidentAsync(IncidentFacts.From(timeline));
+            await projections.PutIncidentAsync(IncidentFacts.From(timeline), reindex: true);
             incidentCount++;
         }
 
@@ -66,7 +66,7 @@ public sealed class Projector(ProjectionStore projections, IncidentRepository in
         {
             if (WarningFacts.From(history) is { } facts)
             {
-                await projections.PutWarningAsync(facts);
+                await projections.PutWarningAsync(facts, reindex: true);
                 warningCount++;
             }
         }

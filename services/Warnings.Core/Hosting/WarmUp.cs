@@ -91,7 +91,7 @@ public sealed class StoreWarmUp(IStateStore store, IClock clock) : IWarmUpStep
         try
         {
             await store.SetAsync(record, "before", Short);
-            await store.ClaimOnceAsync(done, id, Short);
+            await store.ClaimOnceAsync(done, id, Short, record); // as dispatch claims: with its record
             await store.CommitAsync([new StoreCondition(record, "other")], [new StoreWrite(record, "never")]); // refused: writes nothing
             await store.CompleteOnceAsync(done, clock.GetCurrentInstant().ToString(), Short, [new StoreCondition(record, "before")], [new StoreWrite(record, "after")]);
             await store.GetAsync(record);

@@ -175,7 +175,8 @@ public enum StoreWriteKind
 
 /// <summary>
 /// What <see cref="IStateStore.ClaimOnceAsync"/> found: <paramref name="Value"/> is the recorded result (Done) or the other
-/// owner (HeldElsewhere); <paramref name="AlsoRead"/> the value of the key asked to be read with a claim (null: none, or not claimed).
+/// owner (HeldElsewhere); <paramref name="AlsoRead"/> the value of the key asked to be read with a claim (null: the key is absent,
+/// none was asked for, or not claimed). Meant as the condition of a later write, which fails if the value has changed since.
 /// </summary>
 public sealed record OnceClaim(OnceOutcome Outcome, string? Value = null, string? AlsoRead = null);
 

@@ -260,7 +260,7 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
         """;
 
     // KEYS: done, claim, optionally a key to read with a claim. ARGV: owner, lease ms. Done wins over
-    // any claim; a live claim of another owner blocks. (A nil ends a Lua array: the read value goes last.)
+    // any claim; a live claim of another owner blocks. An absent key reads as false, returned as nil.
     private const string ClaimOnceScript = """
         local done = redis.call('GET', KEYS[1])
         if done then return {2, done} end
