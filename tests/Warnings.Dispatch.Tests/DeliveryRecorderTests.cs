@@ -38,11 +38,12 @@ public class DeliveryRecorderTests
         Assert.Equal("delivered", delivered.Status); // the record read is never changed in place
     }
 
+    private static InMemoryStateStore NewStore() => new(Options.Create(new StoreOptions()), new FakeClock(Noon));
+
     [Fact]
     public async Task Delivered_is_marked_and_recorded_in_one_step_and_a_second_copy_finds_both()
     {
-        var clock = new FakeClock(Noon);
-        var store = new InMemoryStateStore(Options.Create(new StoreOptions()), clock);
+        var store = NewStore();
         var recorder = new DeliveryRecorder(store);
         var done = new StoreKey("delivered", "w-1:v1:sms");
         Assert.Equal(OnceOutcome.Claimed, (await store.ClaimOnceAsync(done, "me", Duration.FromSeconds(30))).Outcome);
@@ -58,8 +59,7 @@ public class DeliveryRecorderTests
     [Fact]
     public async Task A_record_seen_at_the_claim_that_changed_since_is_read_again_not_overwritten()
     {
-        var clock = new FakeClock(Noon);
-        var store = new InMemoryStateStore(Options.Create(new StoreOptions()), clock);
+        var store = NewStore();
         var recorder = new DeliveryRecorder(store);
         var done = new StoreKey("delivered", "w-2:v1:tv");
         var claim = await store.ClaimOnceAsync(done, "me", Duration.FromSeconds(30), DeliveryRecorder.Key("w-2", 1, "tv"));
@@ -77,8 +77,7 @@ public class DeliveryRecorderTests
     [Fact]
     public async Task A_retry_reads_the_record_only_with_its_claim_and_records_attempting_then_delivered()
     {
-        var clock = new FakeClock(Noon);
-        var inner = new InMemoryStateStore(Options.Create(new StoreOptions()), clock);
+        var inner = NewStore();
         await new DeliveryRecorder(inner).RecordAsync("w-3", 1, "radio", "failed", 1, Noon, "503");
         var store = CountingStore.Over(inner);
         var recorder = new DeliveryRecorder(store);

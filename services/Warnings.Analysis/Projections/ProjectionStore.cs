@@ -31,25 +31,20 @@ public sealed class ProjectionStore(IStateStore store)
     {
         var key = new StoreKey(area, id);
         string json = JsonSerializer.Serialize(facts, PlatformJson.Options);
-        if (reindex)
-        {
-            // A rebuild also repairs the index (an entry lost to a partial restore or by hand).
-            await store.HashSetIfAbsentAsync(Index(area), id, "");
-        }
-
         for (int attempt = 0; attempt < 20; attempt++)
         {
             string? stored = await store.GetAsync(key);
+            if (stored is null || (reindex && attempt == 0))
+            {
+                // Listed before its first record is written, so a stored record is always listed and
+                // live events skip this write; a rebuild lists every record again, repairing an
+                // index entry lost to a partial restore or by hand.
+                await store.HashSetIfAbsentAsync(Index(area), id, "");
+            }
+
             if (stored == json || (stored is not null && revisionOf(JsonSerializer.Deserialize<T>(stored, PlatformJson.Options)!) > revision))
             {
                 return false;
-            }
-
-            if (stored is null)
-            {
-                // Listed before its first record is written, so a stored record is always listed: a
-                // record already there needs no second index write (live events: one round trip fewer).
-                await store.HashSetIfAbsentAsync(Index(area), id, "");
             }
 
             if (await store.CommitAsync([new StoreCondition(key, stored)], [new StoreWrite(key, json)]))

@@ -8,8 +8,13 @@ namespace Warnings.Core.Storage;
 /// <c>{area}-index:all</c>. A change is conditional on the document being exactly as read, so two
 /// concurrent changes to one document cannot both apply: <see cref="Replace"/> and
 /// <see cref="Create"/> give the conditions and writes for a <see cref="Warnings.Core.Commands.CommandPlan{TResponse}"/>.
+/// With <paramref name="dueAt"/> (when the platform must next act on a document by itself, a warning's
+/// expiry or an incident's next report; null when it need not) the collection keeps its documents on
+/// a schedule (<c>{area}-due:all</c>), written in the same commit as each document, so a periodic job
+/// reads only what is due (<see cref="DueIdsAsync"/>) instead of every document ever stored, which
+/// grows with the platform's whole history.
 /// </summary>
-public class ProtoDocuments<TDocument>(IStateStore store, string area)
+public class ProtoDocuments<TDocument>(IStateStore store, string area, Func<TDocument, Instant?>? dueAt = null)
     where TDocument : IMessage<TDocument>, new()
 {
     private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default);
@@ -48,28 +53,16 @@ public class ProtoDocuments<TDocument>(IStateStore store, string area)
     public (IReadOnlyList<StoreCondition> Conditions, IReadOnlyList<StoreWrite> Writes) Replace(string id, string readJson, TDocument document) =>
         ([new StoreCondition(Key(id), readJson)], [new StoreWrite(Key(id), Json.Format(document)), .. Due(id, document)]);
 
-    /// <summary>
-    /// When the platform must next act on <paramref name="document"/> by itself (a warning's expiry, an
-    /// incident's next report), or null when it need not. A collection that answers it keeps its
-    /// documents on a schedule (<c>{area}-due:all</c>), written in the same commit as each document, so
-    /// a periodic job reads only what is due (<see cref="DueIdsAsync"/>) instead of every document ever
-    /// stored, which grows with the platform's whole history.
-    /// </summary>
-    protected virtual Instant? DueAt(TDocument document) => null;
-
-    /// <summary>Whether this collection keeps a schedule (it overrides <see cref="DueAt"/>).</summary>
-    protected virtual bool Scheduled => false;
-
     private StoreKey Schedule => new($"{area}-due", "all");
 
     private IEnumerable<StoreWrite> Due(string id, TDocument document)
     {
-        if (!Scheduled)
+        if (dueAt is null)
         {
             yield break;
         }
 
-        yield return DueAt(document) is { } due ? StoreWrite.Schedule(Schedule, id, due) : StoreWrite.Unschedule(Schedule, id);
+        yield return dueAt(document) is { } due ? StoreWrite.Schedule(Schedule, id, due) : StoreWrite.Unschedule(Schedule, id);
     }
 
     /// <summary>
@@ -103,7 +96,7 @@ public class ProtoDocuments<TDocument>(IStateStore store, string area)
         foreach (var id in await store.ListHeadAsync(_index, int.MaxValue))
         {
             // Conditional on the document as read: a change committed meanwhile wrote its own entry.
-            if (await LoadAsync(id) is { } loaded && DueAt(loaded.Document) is { } due)
+            if (await LoadAsync(id) is { } loaded && dueAt?.Invoke(loaded.Document) is { } due)
             {
                 await store.CommitAsync([new StoreCondition(Key(id), loaded.Json)], [StoreWrite.Schedule(Schedule, id, due)]);
             }

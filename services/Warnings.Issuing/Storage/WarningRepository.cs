@@ -6,11 +6,9 @@ using Warnings.Core.Storage;
 namespace Warnings.Issuing.Storage;
 
 /// <summary>Warnings in the store: one document per warning (<c>warning:{id}</c>) with its state, every published version and every step.</summary>
-public sealed class WarningRepository(IStateStore store) : ProtoDocuments<WarningHistory>(store, "warning")
+public sealed class WarningRepository(IStateStore store) : ProtoDocuments<WarningHistory>(store, "warning", DueAt)
 {
-    protected override bool Scheduled => true;
-
     /// <summary>A published warning is due at its expiry (<see cref="WarningExpiry"/>); any other state is not due.</summary>
-    protected override Instant? DueAt(WarningHistory document) =>
+    private static Instant? DueAt(WarningHistory document) =>
         document.Warning.State == WarningState.Published && document.Warning.Content?.ExpiresAt is { } expires ? expires.ToInstant() : null;
 }

@@ -18,12 +18,7 @@ public class ProtoDocumentsScheduleTests
     private static readonly Instant Noon = Instant.FromUtc(2026, 12, 2, 4, 0);
 
     /// <summary>A document (a Timestamp) due at its own time; the epoch means "not due".</summary>
-    private sealed class Reminders(IStateStore store) : ProtoDocuments<Timestamp>(store, "reminder")
-    {
-        protected override bool Scheduled => true;
-
-        protected override Instant? DueAt(Timestamp document) => document.Seconds == 0 ? null : document.ToInstant();
-    }
+    private sealed class Reminders(IStateStore store) : ProtoDocuments<Timestamp>(store, "reminder", document => document.Seconds == 0 ? null : document.ToInstant());
 
     private static InMemoryStateStore NewStore() => new(Options.Create(new StoreOptions()), new FakeClock(Noon));
 
