@@ -40,7 +40,11 @@ public abstract class ForwardingStateStore(IStateStore inner) : IStateStore
 
     public virtual Task<bool> CommitAsync(IReadOnlyList<StoreCondition> conditions, IReadOnlyList<StoreWrite> writes) => inner.CommitAsync(conditions, writes);
 
+    public virtual Task<IReadOnlyList<string?>> GetManyAsync(IReadOnlyList<StoreKey> keys) => inner.GetManyAsync(keys);
+
     public virtual Task<IReadOnlyList<string>> ListHeadAsync(StoreKey key, int count) => inner.ListHeadAsync(key, count);
+
+    public virtual Task<IReadOnlyList<string>> ListRangeAsync(StoreKey key, long start, int count) => inner.ListRangeAsync(key, start, count);
 
     public virtual Task ListRemoveHeadAsync(StoreKey key, int count) => inner.ListRemoveHeadAsync(key, count);
 

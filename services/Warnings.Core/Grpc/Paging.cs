@@ -19,6 +19,13 @@ public readonly record struct Paging(int Size, int Start)
     public const int MaxPageSize = 500;
 
     /// <summary>
+    /// The most stored items one page of a long list looks at (<see cref="TakeAsync{T}"/>): a filter
+    /// that matches little ends the page there, with a token to go on, instead of reading the
+    /// platform's whole history in one call.
+    /// </summary>
+    public const int MaxExamined = 2_000;
+
+    /// <summary>
     /// Reads <c>page_size</c> (a bad one is recorded in <paramref name="problems"/>) and
     /// <c>page_token</c> (a malformed one is INVALID_ARGUMENT <c>PAGE_TOKEN_INVALID</c> at once).
     /// </summary>
@@ -57,6 +64,55 @@ public readonly record struct Paging(int Size, int Start)
         }
 
         return (items, position < all.Count ? TokenOf(position) : "");
+    }
+
+    /// <summary>
+    /// The page of a list kept in the store (<paramref name="total"/> items in a stable order, read by
+    /// <paramref name="window"/>(start, count), null for an item that is gone): as <see cref="Take{T}"/>, but
+    /// reading only the windows the page needs and looking at no more than <see cref="MaxExamined"/>
+    /// items. A page can therefore hold fewer than <see cref="Size"/> items, even none, and still have a
+    /// next token: a client reads on until the token is empty (AIP-158).
+    /// </summary>
+    public async Task<(List<T> Items, string NextPageToken)> TakeAsync<T>(long total, Func<long, int, Task<IReadOnlyList<T?>>> window, Func<T, bool> matches)
+        where T : class
+    {
+        if (Start > total)
+        {
+            new FieldViolations().Add("page_token", "is not a page token this service gave out").ThrowIfAny(ErrorReasons.PageTokenInvalid);
+        }
+
+        var items = new List<T>();
+        long position = Start;
+        long stop = Math.Min(total, (long)Start + MaxExamined);
+        // The first window is the page itself; a sparse filter makes each next one twice as large.
+        int windowSize = Size;
+        while (position < stop && items.Count < Size)
+        {
+            var read = await window(position, (int)Math.Min(windowSize, stop - position));
+            if (read.Count == 0)
+            {
+                // The list is shorter than it was counted: nothing is left to read.
+                position = total;
+                break;
+            }
+
+            foreach (var item in read)
+            {
+                position++;
+                if (item is not null && matches(item))
+                {
+                    items.Add(item);
+                    if (items.Count == Size)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            windowSize = Math.Min(windowSize * 2, MaxPageSize);
+        }
+
+        return (items, position < total ? TokenOf((int)position) : "");
     }
 
     public static string TokenOf(int position) =>

@@ -41,16 +41,9 @@ public static class DeadLetterStore
     /// <summary>Up to <paramref name="count"/> dead letters in arrival order, from position <paramref name="from"/>.</summary>
     public static async Task<IReadOnlyList<DeadLetter>> ListAsync(IStateStore store, int from, int count)
     {
-        var ids = await store.ListHeadAsync(Index, from + count);
-        var letters = new List<DeadLetter>(Math.Max(0, ids.Count - from));
-        foreach (var id in ids.Skip(from))
-        {
-            if (await GetAsync(store, id) is { } letter)
-            {
-                letters.Add(letter);
-            }
-        }
-
+        var ids = await store.ListRangeAsync(Index, from, count);
+        var stored = await store.GetManyAsync(ids.Select(Key).ToList());
+        var letters = stored.OfType<string>().Select(json => DeadLetter.Parser.ParseJson(json)).ToList();
         return letters;
     }
 

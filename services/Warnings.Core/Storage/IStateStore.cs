@@ -20,6 +20,12 @@ public interface IStateStore
     /// <summary>The string at <paramref name="key"/>, or null when there is none.</summary>
     Task<string?> GetAsync(StoreKey key);
 
+    /// <summary>
+    /// The strings at <paramref name="keys"/>, in the same order (null where there is none): one round
+    /// trip for a page of documents instead of one per document.
+    /// </summary>
+    Task<IReadOnlyList<string?>> GetManyAsync(IReadOnlyList<StoreKey> keys);
+
     /// <summary>Sets the string at <paramref name="key"/>, replacing any value; <paramref name="expiry"/> null keeps it forever.</summary>
     Task SetAsync(StoreKey key, string value, Duration? expiry = null);
 
@@ -87,6 +93,12 @@ public interface IStateStore
 
     /// <summary>Up to <paramref name="count"/> items from the head of the list at <paramref name="key"/>, oldest first.</summary>
     Task<IReadOnlyList<string>> ListHeadAsync(StoreKey key, int count);
+
+    /// <summary>
+    /// Up to <paramref name="count"/> items of the list at <paramref name="key"/> from position
+    /// <paramref name="start"/> (0 is the head), oldest first: a window of a long list, read without the rest.
+    /// </summary>
+    Task<IReadOnlyList<string>> ListRangeAsync(StoreKey key, long start, int count);
 
     /// <summary>Removes <paramref name="count"/> items from the head of the list (after they were handled).</summary>
     Task ListRemoveHeadAsync(StoreKey key, int count);

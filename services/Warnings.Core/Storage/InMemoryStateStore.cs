@@ -29,6 +29,15 @@ public sealed partial class InMemoryStateStore(IOptions<StoreOptions> options, I
         }
     }
 
+    public Task<IReadOnlyList<string?>> GetManyAsync(IReadOnlyList<StoreKey> keys)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<string?> values = keys.Select(k => Live(k) is { Value: string s } ? s : null).ToList();
+            return Task.FromResult(values);
+        }
+    }
+
     public Task SetAsync(StoreKey key, string value, Duration? expiry = null)
     {
         lock (_gate)
@@ -141,12 +150,14 @@ public sealed partial class InMemoryStateStore(IOptions<StoreOptions> options, I
         }
     }
 
-    public Task<IReadOnlyList<string>> ListHeadAsync(StoreKey key, int count)
+    public Task<IReadOnlyList<string>> ListHeadAsync(StoreKey key, int count) => ListRangeAsync(key, 0, count);
+
+    public Task<IReadOnlyList<string>> ListRangeAsync(StoreKey key, long start, int count)
     {
         lock (_gate)
         {
-            IReadOnlyList<string> head = ListAt(key, create: false)?.Take(count).ToList() ?? [];
-            return Task.FromResult(head);
+            IReadOnlyList<string> window = start < 0 || count <= 0 ? [] : ListAt(key, create: false)?.Skip((int)Math.Min(start, int.MaxValue)).Take(count).ToList() ?? [];
+            return Task.FromResult(window);
         }
     }
 

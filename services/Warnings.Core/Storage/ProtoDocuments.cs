@@ -15,7 +15,7 @@ namespace Warnings.Core.Storage;
 /// grows with the platform's whole history.
 /// </summary>
 public class ProtoDocuments<TDocument>(IStateStore store, string area, Func<TDocument, Instant?>? dueAt = null)
-    where TDocument : IMessage<TDocument>, new()
+    where TDocument : class, IMessage<TDocument>, new()
 {
     private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default);
     private static readonly MessageParser<TDocument> Parser = new(() => new TDocument());
@@ -30,20 +30,38 @@ public class ProtoDocuments<TDocument>(IStateStore store, string area, Func<TDoc
     public async Task<(string Json, TDocument Document)?> LoadAsync(string id) =>
         await store.GetAsync(Key(id)) is { } json ? (json, Parser.ParseJson(json)) : null;
 
-    /// <summary>Every document, in creation order.</summary>
+    /// <summary>Every document, in creation order (for a rebuild: it grows with the platform's whole history).</summary>
     public async Task<IReadOnlyList<TDocument>> AllAsync()
     {
         var documents = new List<TDocument>();
-        foreach (var id in await store.ListHeadAsync(_index, int.MaxValue))
+        for (long start = 0; ; start += WindowSize)
         {
-            if (await LoadAsync(id) is { } loaded)
+            var window = await WindowAsync(start, WindowSize);
+            documents.AddRange(window.OfType<TDocument>());
+            if (window.Count < WindowSize)
             {
-                documents.Add(loaded.Document);
+                return documents;
             }
         }
-
-        return documents;
     }
+
+    /// <summary>How many documents were ever created: the length of the creation order.</summary>
+    public Task<long> CountAsync() => store.ListLengthAsync(_index);
+
+    /// <summary>
+    /// The documents at positions <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> - 1
+    /// of the creation order, in that order (null where a listed document is missing), read in two round
+    /// trips whatever the count: a list page reads the part of the history it shows, not all of it.
+    /// Shorter than <paramref name="count"/> only at the end of the list.
+    /// </summary>
+    public async Task<IReadOnlyList<TDocument?>> WindowAsync(long start, int count)
+    {
+        var ids = await store.ListRangeAsync(_index, start, count);
+        var stored = await store.GetManyAsync(ids.Select(Key).ToList());
+        return stored.Select(json => json is null ? null : Parser.ParseJson(json)).ToList();
+    }
+
+    private const int WindowSize = 500;
 
     /// <summary>Commit parts that create <paramref name="document"/> under a new id and list it.</summary>
     public (IReadOnlyList<StoreCondition> Conditions, IReadOnlyList<StoreWrite> Writes) Create(string id, TDocument document) =>

@@ -85,6 +85,9 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
 
     public async Task<string?> GetAsync(StoreKey key) => await Db.StringGetAsync(Render(key));
 
+    public async Task<IReadOnlyList<string?>> GetManyAsync(IReadOnlyList<StoreKey> keys) =>
+        keys.Count == 0 ? [] : (await Db.StringGetAsync(keys.Select(k => (RedisKey)Render(k)).ToArray())).Select(v => (string?)v).ToList();
+
     public Task SetAsync(StoreKey key, string value, Duration? expiry = null) =>
         expiry is { } d ? Db.StringSetAsync(Render(key), value, d.ToTimeSpan()) : Db.StringSetAsync(Render(key), value);
 
@@ -300,8 +303,10 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
 
     private static StoreKey ClaimOf(StoreKey done) => new($"{done.Area}-claim", done.Id);
 
-    public async Task<IReadOnlyList<string>> ListHeadAsync(StoreKey key, int count) =>
-        (await Db.ListRangeAsync(Render(key), 0, count - 1)).Select(v => v.ToString()).ToList();
+    public Task<IReadOnlyList<string>> ListHeadAsync(StoreKey key, int count) => ListRangeAsync(key, 0, count);
+
+    public async Task<IReadOnlyList<string>> ListRangeAsync(StoreKey key, long start, int count) =>
+        count <= 0 || start < 0 ? [] : (await Db.ListRangeAsync(Render(key), start, start + count - 1)).Select(v => v.ToString()).ToList();
 
     public Task ListRemoveHeadAsync(StoreKey key, int count) => Db.ListTrimAsync(Render(key), count, -1);
 

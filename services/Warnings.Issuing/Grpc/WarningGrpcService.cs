@@ -338,7 +338,8 @@ public sealed class WarningGrpcService(
         var paging = Paging.Read(request.PageSize, request.PageToken, problems);
         problems.ThrowIfAny();
         var now = clock.GetCurrentInstant();
-        var (page, next) = paging.Take(await repository.AllAsync(), history =>
+        // Creation order; a page reads only the part of it it looks at (Paging.TakeAsync).
+        var (page, next) = await paging.TakeAsync(await repository.CountAsync(), repository.WindowAsync, history =>
         {
             var w = history.Warning;
             return (request.States.Count == 0 || request.States.Contains(w.State))

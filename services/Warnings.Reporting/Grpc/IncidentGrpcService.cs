@@ -105,9 +105,12 @@ public sealed class IncidentGrpcService(
         from = request.OccurredFrom is null ? Instant.MinValue : from;
         to = request.OccurredTo is null ? Instant.MaxValue : to;
         var caller = context.Caller();
-        // Creation order, so an incident reported while a client pages through comes on a later page.
+        // Creation order, so an incident reported while a client pages through comes on a later page;
+        // a page reads only the part of that order it looks at (Paging.TakeAsync).
         // Figures as the reports give them (IncidentLifeCycle.Of), also for incidents stored before the current rules.
-        var (incidents, next) = page.Take((await repository.AllAsync()).Select(t => IncidentLifeCycle.Of(t).Timeline).ToList(), timeline =>
+        async Task<IReadOnlyList<IncidentTimeline?>> Window(long start, int count) =>
+            (await repository.WindowAsync(start, count)).Select(t => t is null ? null : IncidentLifeCycle.Of(t).Timeline).ToList();
+        var (incidents, next) = await page.TakeAsync(await repository.CountAsync(), Window, timeline =>
         {
             var i = timeline.Incident;
             var occurred = i.OccurredAt.ToInstant();

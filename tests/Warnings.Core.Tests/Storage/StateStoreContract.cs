@@ -279,6 +279,33 @@ public abstract class StateStoreContract
     }
 
     [Fact]
+    public async Task A_window_of_a_list_reads_only_those_positions()
+    {
+        var list = NewKey("list");
+        await Store.CommitAsync([], new[] { "a", "b", "c", "d", "e" }.Select(v => StoreWrite.Append(list, v)).ToList());
+
+        Assert.Equal(["b", "c"], await Store.ListRangeAsync(list, 1, 2));
+        Assert.Equal(["d", "e"], await Store.ListRangeAsync(list, 3, 10));
+        Assert.Empty(await Store.ListRangeAsync(list, 5, 10));
+        Assert.Empty(await Store.ListRangeAsync(list, 1, 0));
+        Assert.Empty(await Store.ListRangeAsync(list, -1, 2));
+        Assert.Empty(await Store.ListRangeAsync(NewKey("none"), 0, 2));
+        Assert.Equal(["a", "b", "c"], await Store.ListHeadAsync(list, 3));
+    }
+
+    [Fact]
+    public async Task Get_many_answers_each_key_in_order_with_null_for_a_missing_one()
+    {
+        var one = NewKey("one");
+        var two = NewKey("two");
+        await Store.SetAsync(one, "1");
+        await Store.SetAsync(two, "2");
+
+        Assert.Equal<string?>(["2", null, "1"], await Store.GetManyAsync([two, NewKey("missing"), one]));
+        Assert.Empty(await Store.GetManyAsync([]));
+    }
+
+    [Fact]
     public async Task A_lease_has_one_holder_until_released_or_expired()
     {
         var lease = NewKey("lease");
