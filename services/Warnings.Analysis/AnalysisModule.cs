@@ -31,7 +31,12 @@ public sealed class AnalysisModule : IPlatformModule
         services.AddHostedService(sp => sp.GetRequiredService<DashboardChanges>());
     }
 
-    public void AddConsumers(IBusRegistrationConfigurator bus) => bus.AddConsumer<ProjectionUpdater>().Endpoint(e => e.Name = "analysis-projections");
+    // More events in hand at once than the default (16), so the projector's groups grow with a backlog.
+    public void AddConsumers(IBusRegistrationConfigurator bus) => bus.AddConsumer<ProjectionUpdater>().Endpoint(e =>
+    {
+        e.Name = "analysis-projections";
+        e.PrefetchCount = 128;
+    });
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {

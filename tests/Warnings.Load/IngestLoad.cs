@@ -59,14 +59,37 @@ public static class IngestLoad
         await sampling.CancelAsync();
         await sampler;
         double endToEnd = accepted / Stopwatch.GetElapsedTime(start).TotalSeconds;
-        double cpuMs = (platform.CpuTime() - cpu).TotalMilliseconds / accepted;
+        double lastProjectedAfter = Stopwatch.GetElapsedTime(loadEnded).TotalSeconds;
+        double cpuMs = (platform.CpuTime() - cpu).TotalMilliseconds / accepted; // before the list calls below
         string seconds = $"{(duration + (duration / 5)).TotalSeconds:0} s";
+        long history = await db.ListLengthAsync($"{backplane.KeyPrefix}:incident-index:all");
+        var firstPage = await ListPagesAsync(() => reporter.ListIncidentsAsync(new ListIncidentsRequest { District = "310101", PageSize = 50 }).ResponseAsync);
+        var nothingMatches = await ListPagesAsync(() => reporter.ListIncidentsAsync(new ListIncidentsRequest { Category = "no-such-category", PageSize = 50 }).ResponseAsync);
         return
         [
+            new("platform", "ListIncidents first page, 50 of a district's", null, firstPage.Percentile(50), firstPage.Percentile(99), $"{ListCalls} calls one after the other, {history:N0} incidents stored", null),
+            new("platform", "ListIncidents page with a filter nothing matches", null, nothingMatches.Percentile(50), nothingMatches.Percentile(99), $"{ListCalls} calls, {history:N0} incidents stored", null),
             new("platform", "incident report accepted durably (SubmitInitial)", perSecond, latencies.Percentile(50), latencies.Percentile(99), $"{concurrency} concurrent callers, {seconds}", cpuMs),
             new("platform", "incident reports end to end (accepted, on the bus, projected)", endToEnd, null, null,
                 $"{accepted:N0} reports; outbox backlog max {maxBacklog:N0}, {backlogAtEnd:N0} at the end; projection lag max {maxLag:N0}; " +
-                $"last projected {Stopwatch.GetElapsedTime(loadEnded).TotalSeconds:0.0} s after the load", cpuMs),
+                $"last projected {lastProjectedAfter:0.0} s after the load", cpuMs),
         ];
+    }
+
+    private const int ListCalls = 10;
+
+    // A list page's latency on the history the ingest left behind: the work of one call is bounded by
+    // the page, not by how many incidents were ever stored.
+    private static async Task<Latencies> ListPagesAsync(Func<Task> call)
+    {
+        var latencies = new Latencies();
+        for (int i = 0; i < ListCalls; i++)
+        {
+            long started = Stopwatch.GetTimestamp();
+            await call();
+            latencies.AddSince(started);
+        }
+
+        return latencies;
     }
 }

@@ -22,18 +22,35 @@ public sealed class ProjectionStore(IStateStore store)
     /// <summary>Stores a warning's record; <paramref name="reindex"/> (a rebuild) lists it again even when it is already stored.</summary>
     public Task<bool> PutWarningAsync(WarningFacts facts, bool reindex = false) => PutAsync(WarningArea, facts.Id, facts, facts.Revision, f => f.Revision, reindex);
 
+    /// <summary>Stores incidents' records as <see cref="PutIncidentAsync"/> does, reading what is stored for all of them in one round trip.</summary>
+    public Task PutIncidentsAsync(IReadOnlyList<IncidentFacts> facts) => PutManyAsync(IncidentArea, facts, f => f.Id, f => f.Revision);
+
+    /// <summary>Stores warnings' records as <see cref="PutWarningAsync"/> does, reading what is stored for all of them in one round trip.</summary>
+    public Task PutWarningsAsync(IReadOnlyList<WarningFacts> facts) => PutManyAsync(WarningArea, facts, f => f.Id, f => f.Revision);
+
     public Task<IReadOnlyList<IncidentFacts>> IncidentsAsync() => AllAsync<IncidentFacts>(IncidentArea);
 
     public Task<IReadOnlyList<WarningFacts>> WarningsAsync() => AllAsync<WarningFacts>(WarningArea);
 
+    // One read for the whole group, then each record's conditional write, all in flight together.
+    private async Task PutManyAsync<T>(string area, IReadOnlyList<T> records, Func<T, string> idOf, Func<T, long> revisionOf)
+    {
+        var stored = await store.GetManyAsync(records.Select(r => new StoreKey(area, idOf(r))).ToList());
+        await Task.WhenAll(records.Select((r, i) => PutAsync(area, idOf(r), r, revisionOf(r), revisionOf, reindex: false, new StoredRecord(stored[i]))));
+    }
+
+    /// <summary>What was read of a record before the put (so the put need not read it again).</summary>
+    private readonly record struct StoredRecord(string? Json);
+
     /// <summary>Stores <paramref name="facts"/> unless the stored record is as new or newer; true when it changed something.</summary>
-    private async Task<bool> PutAsync<T>(string area, string id, T facts, long revision, Func<T, long> revisionOf, bool reindex)
+    private async Task<bool> PutAsync<T>(string area, string id, T facts, long revision, Func<T, long> revisionOf, bool reindex, StoredRecord? read = null)
     {
         var key = new StoreKey(area, id);
         string json = JsonSerializer.Serialize(facts, PlatformJson.Options);
         for (int attempt = 0; attempt < 20; attempt++)
         {
-            string? stored = await store.GetAsync(key);
+            // A copy read with others is trusted only once: a failed write reads the record again.
+            string? stored = attempt == 0 && read is { } first ? first.Json : await store.GetAsync(key);
             if (stored is null || (reindex && attempt == 0))
             {
                 // Listed before its first record is written, so a stored record is always listed and

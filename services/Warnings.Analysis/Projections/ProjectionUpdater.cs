@@ -1,4 +1,6 @@
 using MassTransit;
+using Warnings.Contracts.V1;
+using Warnings.Core.Concurrency;
 using Warnings.Contracts.Events;
 using Warnings.Issuing.Storage;
 using Warnings.Reporting.Storage;
@@ -33,23 +35,36 @@ public sealed class ProjectionUpdater(Projector projector) :
     public Task Consume(ConsumeContext<ReportOverdue> context) => projector.RefreshIncidentAsync(context.Message.IncidentId);
 }
 
-/// <summary>Computes projection records from the stored documents: one at a time (live) or all of them (rebuild).</summary>
+/// <summary>
+/// Computes projection records from the stored documents: live, for the events of one moment together
+/// (group commit: the documents named by every event waiting are read in one round trip, their records
+/// in another, and the writes go out together; an incident named twice is computed once), or all of
+/// them (rebuild). An event's consumer returns only once its record is written, so nothing is
+/// acknowledged before it is projected.
+/// </summary>
 public sealed class Projector(ProjectionStore projections, IncidentRepository incidents, WarningRepository warnings)
 {
-    public async Task RefreshIncidentAsync(string incidentId)
+    private const int MaxBatch = 128;
+    private GroupCommit<string, bool>? _incidentRefreshes, _warningRefreshes;
+
+    public Task RefreshIncidentAsync(string incidentId) =>
+        LazyInitializer.EnsureInitialized(ref _incidentRefreshes, () => new(RefreshIncidentsAsync, MaxBatch)).CommitAsync(incidentId);
+
+    public Task RefreshWarningAsync(string warningId) =>
+        LazyInitializer.EnsureInitialized(ref _warningRefreshes, () => new(RefreshWarningsAsync, MaxBatch)).CommitAsync(warningId);
+
+    private async Task<IReadOnlyList<bool>> RefreshIncidentsAsync(IReadOnlyList<string> incidentIds)
     {
-        if (await incidents.LoadAsync(incidentId) is { } loaded)
-        {
-            await projections.PutIncidentAsync(IncidentFacts.From(loaded.Document));
-        }
+        var timelines = await incidents.LoadManyAsync(incidentIds.Distinct().ToList());
+        await projections.PutIncidentsAsync(timelines.OfType<IncidentTimeline>().Select(IncidentFacts.From).ToList());
+        return incidentIds.Select(_ => true).ToList();
     }
 
-    public async Task RefreshWarningAsync(string warningId)
+    private async Task<IReadOnlyList<bool>> RefreshWarningsAsync(IReadOnlyList<string> warningIds)
     {
-        if (await warnings.LoadAsync(warningId) is { } loaded && WarningFacts.From(loaded.Document) is { } facts)
-        {
-            await projections.PutWarningAsync(facts);
-        }
+        var histories = await warnings.LoadManyAsync(warningIds.Distinct().ToList());
+        await projections.PutWarningsAsync(histories.OfType<WarningHistory>().Select(WarningFacts.From).OfType<WarningFacts>().ToList());
+        return warningIds.Select(_ => true).ToList();
     }
 
     /// <summary>Recomputes every record from the stored warnings and incidents; returns how many of each.</summary>

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
+using Warnings.Core.Concurrency;
 using Warnings.Core.Json;
 using Warnings.Core.Storage;
 
@@ -23,11 +23,9 @@ public sealed class AuditLog(IStateStore store, IClock clock, IOptions<AuditOpti
     private const int VerifyPageSize = 1000;
 
     private readonly byte[]? _chainKey = options.Value.ChainKey is { Length: > 0 } key ? Convert.FromBase64String(key) : null;
-    private readonly Channel<(AuditRecord Draft, TaskCompletionSource<StoredAuditRecord> Done)> _pending =
-        Channel.CreateUnbounded<(AuditRecord, TaskCompletionSource<StoredAuditRecord>)>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly object _startGate = new();
-    private Task? _writer;
     private const int MaxBatch = 256;
+    private GroupCommit<AuditRecord, StoredAuditRecord>? _appends;
+    private string? _lastHash; // the chain's end as this process last saw it; null: read it
 
     /// <summary>True when entries are chained with a keyed HMAC rather than plain SHA-256.</summary>
     public bool IsKeyed => _chainKey is not null;
@@ -38,81 +36,49 @@ public sealed class AuditLog(IStateStore store, IClock clock, IOptions<AuditOpti
     /// in one conditional append (group commit), so the chain's one-at-a-time step costs one round
     /// trip per batch, not per call; another process's append in between makes the batch re-chain.
     /// </summary>
-    public Task<StoredAuditRecord> AppendAsync(AuditRecord draft, CancellationToken cancellationToken = default)
+    public Task<StoredAuditRecord> AppendAsync(AuditRecord draft, CancellationToken cancellationToken = default) =>
+        LazyInitializer.EnsureInitialized(ref _appends, () => new(AppendBatchAsync, MaxBatch)).CommitAsync(draft, cancellationToken);
+
+    private async Task<IReadOnlyList<StoredAuditRecord>> AppendBatchAsync(IReadOnlyList<AuditRecord> drafts)
     {
-        var done = new TaskCompletionSource<StoredAuditRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending.Writer.TryWrite((draft, done));
-        if (Volatile.Read(ref _writer) is null)
+        try
         {
-            lock (_startGate)
+            for (int attempt = 1; ; attempt++)
             {
-                _writer ??= Task.Run(WriteLoopAsync);
+                string lastHash = _lastHash ??= (await store.ReadLastLogEntryAsync(Log))?.Hash ?? "";
+                var at = clock.GetCurrentInstant();
+                var records = new List<(AuditRecord Record, string Hash, string Payload)>(drafts.Count);
+                string previous = lastHash;
+                foreach (var draft in drafts)
+                {
+                    var record = draft with { At = at, PreviousHash = previous };
+                    string payload = JsonSerializer.Serialize(record, PlatformJson.Options);
+                    previous = Hash(previous, payload);
+                    records.Add((record, previous, payload));
+                }
+
+                var appends = records.Select(r => new LogAppend(r.Record.At, r.Hash, r.Payload)).ToList();
+                var result = await store.AppendToLogAsync(Log, lastHash, appends);
+                if (result.Appended)
+                {
+                    _lastHash = previous;
+                    await CheckpointAsync(result.Ids[^1], previous);
+                    return records.Select((r, i) => new StoredAuditRecord(result.Ids[i], r.Hash, r.Record)).ToList();
+                }
+
+                _lastHash = result.LastHash; // another instance appended: chain onto its entry
+                if (attempt == 100)
+                {
+                    throw new InvalidOperationException("The audit log stayed contended for 100 attempts.");
+                }
+
+                logger.LogDebug("Audit append raced another writer; retrying (attempt {Attempt})", attempt);
             }
         }
-
-        return done.Task.WaitAsync(cancellationToken);
-    }
-
-    private async Task WriteLoopAsync()
-    {
-        string? lastHash = null; // the chain's end as this process last saw it; null: read it
-        var batch = new List<(AuditRecord Draft, TaskCompletionSource<StoredAuditRecord> Done)>(MaxBatch);
-        while (await _pending.Reader.WaitToReadAsync())
+        catch
         {
-            while (batch.Count < MaxBatch && _pending.Reader.TryRead(out var item))
-            {
-                batch.Add(item);
-            }
-
-            try
-            {
-                for (int attempt = 1; ; attempt++)
-                {
-                    lastHash ??= (await store.ReadLastLogEntryAsync(Log))?.Hash ?? "";
-                    var at = clock.GetCurrentInstant();
-                    var records = new List<(AuditRecord Record, string Hash, string Payload)>(batch.Count);
-                    string previous = lastHash;
-                    foreach (var (draft, _) in batch)
-                    {
-                        var record = draft with { At = at, PreviousHash = previous };
-                        string payload = JsonSerializer.Serialize(record, PlatformJson.Options);
-                        previous = Hash(previous, payload);
-                        records.Add((record, previous, payload));
-                    }
-
-                    var appends = records.Select(r => new LogAppend(r.Record.At, r.Hash, r.Payload)).ToList();
-                    var result = await store.AppendToLogAsync(Log, lastHash, appends);
-                    if (result.Appended)
-                    {
-                        lastHash = previous;
-                        await CheckpointAsync(result.Ids[^1], previous);
-                        for (int i = 0; i < batch.Count; i++)
-                        {
-                            batch[i].Done.TrySetResult(new StoredAuditRecord(result.Ids[i], records[i].Hash, records[i].Record));
-                        }
-
-                        break;
-                    }
-
-                    lastHash = result.LastHash; // another instance appended: chain onto its entry
-                    if (attempt == 100)
-                    {
-                        throw new InvalidOperationException("The audit log stayed contended for 100 attempts.");
-                    }
-
-                    logger.LogDebug("Audit append raced another writer; retrying (attempt {Attempt})", attempt);
-                }
-            }
-            catch (Exception e)
-            {
-                lastHash = null;
-                foreach (var (_, done) in batch)
-                {
-                    done.TrySetException(e);
-                }
-            }
-
-            batch.Clear();
+            _lastHash = null;
+            throw;
         }
     }
 

@@ -56,10 +56,12 @@ public class ProtoDocuments<TDocument>(IStateStore store, string area, Func<TDoc
     /// </summary>
     public async Task<IReadOnlyList<TDocument?>> WindowAsync(long start, int count)
     {
-        var ids = await store.ListRangeAsync(_index, start, count);
-        var stored = await store.GetManyAsync(ids.Select(Key).ToList());
-        return stored.Select(json => json is null ? null : Parser.ParseJson(json)).ToList();
+        return await LoadManyAsync(await store.ListRangeAsync(_index, start, count));
     }
+
+    /// <summary>The documents with these ids, in that order (null where there is none), in one round trip.</summary>
+    public async Task<IReadOnlyList<TDocument?>> LoadManyAsync(IReadOnlyList<string> ids) =>
+        (await store.GetManyAsync(ids.Select(Key).ToList())).Select(json => json is null ? null : Parser.ParseJson(json)).ToList();
 
     private const int WindowSize = 500;
 

@@ -42,11 +42,14 @@ export function follow(warningId, handlers) {
   };
 }
 
-/** Every page of ListWarnings for this query (bounded to 10 pages of 200). */
+/**
+ * Every page of ListWarnings for this query (bounded: 2,000 warnings, 100 calls). A page looks at a
+ * part of the history only, so it can be short or empty and still have a next token.
+ */
 export async function allWarnings(query) {
   const warnings = [];
   let pageToken = '';
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < 100 && warnings.length < 2000; i++) {
     const page = await get('/v1/warnings', { ...query, pageSize: 200, pageToken });
     warnings.push(...(page.warnings || []));
     pageToken = page.nextPageToken || '';

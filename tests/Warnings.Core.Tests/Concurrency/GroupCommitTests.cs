@@ -1,0 +1,47 @@
+using Warnings.Core.Concurrency;
+using Warnings.Testing;
+
+namespace Warnings.Core.Tests.Concurrency;
+
+/// <summary>
+/// Group commit: the items waiting together are committed in one call of at most the batch size, each
+/// caller gets its own item's result, and a failed batch fails its own callers and no others.
+/// </summary>
+public sealed class GroupCommitTests
+{
+    [Fact]
+    public async Task Items_waiting_together_are_committed_in_one_call_and_each_caller_gets_its_own_result()
+    {
+        var batches = new List<IReadOnlyList<int>>();
+        var gate = new TaskCompletionSource();
+        var group = new GroupCommit<int, string>(async items =>
+        {
+            lock (batches)
+            {
+                batches.Add(items);
+            }
+
+            await gate.Task; // the first batch holds the loop while the others queue up
+            return items.Select(i => $"done {i}").ToList();
+        }, maxBatch: 4);
+
+        var first = group.CommitAsync(0);
+        await Eventually.Until(() => Task.FromResult(batches.Count), n => n == 1, "the first batch started");
+        var waiting = Enumerable.Range(1, 6).Select(i => group.CommitAsync(i)).ToList();
+        gate.SetResult();
+
+        Assert.Equal("done 0", await first);
+        Assert.Equal(Enumerable.Range(1, 6).Select(i => $"done {i}"), await Task.WhenAll(waiting));
+        Assert.Equal([[0], [1, 2, 3, 4], [5, 6]], batches.Select(b => b.ToArray()));
+    }
+
+    [Fact]
+    public async Task A_failed_batch_fails_its_own_callers_and_the_next_batch_still_commits()
+    {
+        var group = new GroupCommit<int, int>(items =>
+            items.Contains(13) ? throw new InvalidOperationException("unlucky") : Task.FromResult<IReadOnlyList<int>>(items.Select(i => i * 2).ToList()), maxBatch: 8);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => group.CommitAsync(13));
+        Assert.Equal(4, await group.CommitAsync(2));
+    }
+}
