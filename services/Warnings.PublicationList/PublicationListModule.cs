@@ -22,6 +22,7 @@ public sealed class PublicationListModule : IPlatformModule
         services.Configure<PublicationListOptions>(configuration.GetSection("PublicationList"));
         AddListSnapshots(services);
         services.AddHostedService<ListRefresher>();
+        services.AddSingleton<Warnings.Core.Hosting.IWarmUpStep, ListWarmUp>();
     }
 
     /// <summary>

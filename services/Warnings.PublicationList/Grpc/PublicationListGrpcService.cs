@@ -257,15 +257,19 @@ public sealed partial class PublicationListGrpcService(
             .ThrowIfAny();
 
         var caller = context.Caller();
+        (ListDocument Document, ListChange Change)? planned = null;
         var response = await commands.RunAsync($"{caller.Id}:EditList", requestId, request, async () =>
         {
-            long current = await repository.CurrentVersionAsync();
+            // The snapshot is the current version as stored (a version is written once and never
+            // changed), so the edit starts from it instead of reading and parsing the whole list again.
+            var snapshot = await snapshots.CurrentAsync();
+            long current = snapshot.Version;
             if (expectedVersion != current)
             {
                 throw Stale(current);
             }
 
-            var before = await repository.LoadAsync(current) ?? new ListDocument();
+            var before = snapshot.Document;
             var after = before.Clone();
             edit(after);
             var problems = ListValidator.Validate(after, carriedFrom: before);
@@ -289,6 +293,7 @@ public sealed partial class PublicationListGrpcService(
             var change = new ListChange { At = now.ToTimestamp(), By = caller.Id, Reason = reason.Trim(), RequestId = requestId };
             change.Changes.AddRange(changes);
             var (conditions, writes) = ListRepository.Edit(current, after, change);
+            planned = (after, change);
             return new CommandPlan<ListEditResponse>(
                 new ListEditResponse { Version = change.Version, Change = change },
                 conditions,
@@ -298,7 +303,18 @@ public sealed partial class PublicationListGrpcService(
 
         audit.ListVersion = response.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await repository.NudgeAsync(response.Version);
-        await snapshots.CurrentAsync();
+        // This instance enforces its own edit before answering: from the document it planned, when the
+        // answer is that plan's (not a repeat of the request id, nor a plan whose commit lost a race:
+        // their change record differs, if only by its instant).
+        if (planned is { } plan && plan.Change.Equals(response.Change))
+        {
+            await snapshots.AdoptAsync(plan.Document);
+        }
+        else
+        {
+            await snapshots.CurrentAsync();
+        }
+
         return response;
     }
 

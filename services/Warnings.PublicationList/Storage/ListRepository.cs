@@ -26,7 +26,13 @@ public sealed class ListRepository(IStateStore store)
         await store.GetAsync(Current) is { } value ? long.Parse(value, CultureInfo.InvariantCulture) : 0;
 
     public async Task<Contracts.V1.PublicationList?> LoadAsync(long version) =>
-        version > 0 && await store.GetAsync(VersionKey(version)) is { } json ? Contracts.V1.PublicationList.Parser.ParseJson(json) : null;
+        version > 0 && await store.GetAsync(VersionKey(version)) is { } json ? Parse(json) : null;
+
+    /// <summary>A version as stored (protobuf JSON).</summary>
+    public static string Serialize(Contracts.V1.PublicationList list) => Json.Format(list);
+
+    /// <summary>A stored version, read.</summary>
+    public static Contracts.V1.PublicationList Parse(string json) => Contracts.V1.PublicationList.Parser.ParseJson(json);
 
     public async Task<ListChange?> ChangeAsync(long version) =>
         version > 0 && await store.GetAsync(ChangeKey(version)) is { } json ? ListChange.Parser.ParseJson(json) : null;
@@ -67,7 +73,7 @@ public sealed class ListRepository(IStateStore store)
         return (
             [new StoreCondition(Current, basedOn == 0 ? null : basedOn.ToString(CultureInfo.InvariantCulture))],
             [
-                new StoreWrite(VersionKey(version), Json.Format(next)),
+                new StoreWrite(VersionKey(version), Serialize(next)),
                 new StoreWrite(ChangeKey(version), Json.Format(change)),
                 new StoreWrite(Current, version.ToString(CultureInfo.InvariantCulture)),
             ]);

@@ -30,7 +30,16 @@ public sealed class ListSnapshots(ListRepository repository, ILogger<ListSnapsho
     public Task WaitForChangeAsync(long seenVersion, CancellationToken cancellationToken) =>
         _current.Version > seenVersion ? Task.CompletedTask : _changed.Task.WaitAsync(cancellationToken);
 
-    private async Task<CompiledList> CompileAsync(long version)
+    /// <summary>
+    /// Puts a version this instance has just committed in effect from the document it wrote, without
+    /// reading it back (a version is written once); nothing if a newer one is already in effect.
+    /// </summary>
+    public Task AdoptAsync(Contracts.V1.PublicationList committed) =>
+        InstallAsync(committed.Version, () => Task.FromResult<Contracts.V1.PublicationList?>(committed));
+
+    private Task<CompiledList> CompileAsync(long version) => InstallAsync(version, () => repository.LoadAsync(version));
+
+    private async Task<CompiledList> InstallAsync(long version, Func<Task<Contracts.V1.PublicationList?>> load)
     {
         await _compileGate.WaitAsync();
         try
@@ -40,7 +49,7 @@ public sealed class ListSnapshots(ListRepository repository, ILogger<ListSnapsho
                 return _current;
             }
 
-            var document = await repository.LoadAsync(version)
+            var document = await load()
                 ?? throw new InvalidOperationException($"Publication list version {version} is current but missing from the store.");
             var compiled = new CompiledList(document);
             _current = compiled;
