@@ -13,7 +13,7 @@ namespace Warnings.Core.Grpc;
 /// var (items, next) = page.Take(all, matches);
 /// </code>
 /// </summary>
-public readonly record struct Paging(int Size, int Start)
+public readonly record struct Paging(int Size, int Start, bool NewestFirst = false)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
@@ -27,18 +27,20 @@ public readonly record struct Paging(int Size, int Start)
 
     /// <summary>
     /// Reads <c>page_size</c> (a bad one is recorded in <paramref name="problems"/>) and
-    /// <c>page_token</c> (a malformed one is INVALID_ARGUMENT <c>PAGE_TOKEN_INVALID</c> at once).
+    /// <c>page_token</c> (a malformed one, or one from a listing in the other order, is INVALID_ARGUMENT
+    /// <c>PAGE_TOKEN_INVALID</c> at once). <paramref name="newestFirst"/>: the list is read from its end
+    /// (<see cref="TakeAsync{T}"/> only); the first page starts at the last item.
     /// </summary>
-    public static Paging Read(int pageSize, string pageToken, FieldViolations problems)
+    public static Paging Read(int pageSize, string pageToken, FieldViolations problems, bool newestFirst = false)
     {
         problems.Check(pageSize is >= 0 and <= MaxPageSize, "page_size", $"must be 0 (default {DefaultPageSize}) to {MaxPageSize}");
-        int start = 0;
-        if (pageToken.Length > 0 && !TryParse(pageToken, out start))
+        int start = newestFirst ? -1 : 0;
+        if (pageToken.Length > 0 && !TryParse(pageToken, newestFirst, out start))
         {
-            new FieldViolations().Add("page_token", "is not a page token this service gave out").ThrowIfAny(ErrorReasons.PageTokenInvalid);
+            new FieldViolations().Add("page_token", "is not a page token this service gave out for this order").ThrowIfAny(ErrorReasons.PageTokenInvalid);
         }
 
-        return new Paging(pageSize is > 0 and <= MaxPageSize ? pageSize : DefaultPageSize, start);
+        return new Paging(pageSize is > 0 and <= MaxPageSize ? pageSize : DefaultPageSize, start, newestFirst);
     }
 
     /// <summary>
@@ -70,35 +72,34 @@ public readonly record struct Paging(int Size, int Start)
     /// The page of a list kept in the store (<paramref name="total"/> items in a stable order, read by
     /// <paramref name="window"/>(start, count), null for an item that is gone): as <see cref="Take{T}"/>, but
     /// reading only the windows the page needs and looking at no more than <see cref="MaxExamined"/>
-    /// items. A page can therefore hold fewer than <see cref="Size"/> items, even none, and still have a
-    /// next token: a client reads on until the token is empty (AIP-158).
+    /// items, from the start or, with <see cref="NewestFirst"/>, from the end backwards. A page can
+    /// therefore hold fewer than <see cref="Size"/> items, even none, and still have a next token: a
+    /// client reads on until the token is empty (AIP-158). Items added while a client pages are at the
+    /// end: on a later page oldest first, not seen newest first (a new listing shows them).
     /// </summary>
     public async Task<(List<T> Items, string NextPageToken)> TakeAsync<T>(long total, Func<long, int, Task<IReadOnlyList<T?>>> window, Func<T, bool> matches)
         where T : class
     {
-        if (Start > total)
+        if (NewestFirst ? Start >= total : Start > total)
         {
             new FieldViolations().Add("page_token", "is not a page token this service gave out").ThrowIfAny(ErrorReasons.PageTokenInvalid);
         }
 
         var items = new List<T>();
-        long position = Start;
-        long stop = Math.Min(total, (long)Start + MaxExamined);
+        long position = NewestFirst && Start < 0 ? total - 1 : Start; // the next item to look at
+        bool newestFirst = NewestFirst;
+        bool More() => newestFirst ? position >= 0 : position < total;
+        int examined = 0;
         // The first window is the page itself; a sparse filter makes each next one twice as large.
         int windowSize = Size;
-        while (position < stop && items.Count < Size)
+        while (More() && items.Count < Size && examined < MaxExamined)
         {
-            var read = await window(position, (int)Math.Min(windowSize, stop - position));
-            if (read.Count == 0)
+            int count = (int)Math.Min(Math.Min(windowSize, MaxExamined - examined), NewestFirst ? position + 1 : total - position);
+            var read = await window(NewestFirst ? position - count + 1 : position, count);
+            foreach (var item in NewestFirst ? read.Reverse() : read)
             {
-                // The list is shorter than it was counted: nothing is left to read.
-                position = total;
-                break;
-            }
-
-            foreach (var item in read)
-            {
-                position++;
+                position += NewestFirst ? -1 : 1;
+                examined++;
                 if (item is not null && matches(item))
                 {
                     items.Add(item);
@@ -109,16 +110,25 @@ public readonly record struct Paging(int Size, int Start)
                 }
             }
 
+            if (read.Count < count && items.Count < Size)
+            {
+                // The list is shorter than it was counted: nothing is left to read.
+                position = NewestFirst ? -1 : total;
+            }
+
             windowSize = Math.Min(windowSize * 2, MaxPageSize);
         }
 
-        return (items, position < total ? TokenOf((int)position) : "");
+        return (items, More() ? TokenOf((int)position, NewestFirst) : "");
     }
 
-    public static string TokenOf(int position) =>
-        Convert.ToBase64String(Encoding.ASCII.GetBytes($"p1:{position.ToString(CultureInfo.InvariantCulture)}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    /// <summary>The token of the page that starts at <paramref name="position"/> (going backwards with <paramref name="newestFirst"/>).</summary>
+    public static string TokenOf(int position, bool newestFirst = false) =>
+        Convert.ToBase64String(Encoding.ASCII.GetBytes($"{Prefix(newestFirst)}{position.ToString(CultureInfo.InvariantCulture)}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    private static bool TryParse(string token, out int position)
+    private static string Prefix(bool newestFirst) => newestFirst ? "d1:" : "p1:";
+
+    private static bool TryParse(string token, bool newestFirst, out int position)
     {
         position = 0;
         if (token.Length > 32)
@@ -131,7 +141,7 @@ public readonly record struct Paging(int Size, int Start)
             string padded = token.Replace('-', '+').Replace('_', '/');
             padded += new string('=', (4 - padded.Length % 4) % 4);
             string text = Encoding.ASCII.GetString(Convert.FromBase64String(padded));
-            return text.StartsWith("p1:", StringComparison.Ordinal)
+            return text.StartsWith(Prefix(newestFirst), StringComparison.Ordinal)
                 && int.TryParse(text.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture, out position)
                 && position >= 0;
         }

@@ -335,10 +335,10 @@ public sealed class WarningGrpcService(
         Instant activeAt = default;
         var problems = new FieldViolations().Check(request.ActiveAt is null || TimestampConversions.TryToInstant(request.ActiveAt, out activeAt), "active_at", "is not a valid timestamp")
             .Check(request.States.Count <= 10, "states", "at most 10");
-        var paging = Paging.Read(request.PageSize, request.PageToken, problems);
+        var paging = Paging.Read(request.PageSize, request.PageToken, problems, request.NewestFirst);
         problems.ThrowIfAny();
         var now = clock.GetCurrentInstant();
-        // Creation order; a page reads only the part of it it looks at (Paging.TakeAsync).
+        // Creation order or its reverse; a page reads only the part of it it looks at (Paging.TakeAsync).
         var (page, next) = await paging.TakeAsync(await repository.CountAsync(), repository.WindowAsync, history =>
         {
             var w = history.Warning;

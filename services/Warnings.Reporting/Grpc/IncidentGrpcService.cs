@@ -100,13 +100,13 @@ public sealed class IncidentGrpcService(
             .CheckLength(request.District, "district", ReportLimits.MaxCodeLength)
             .CheckLength(request.Category, "category", ReportLimits.MaxCodeLength)
             .CheckLength(request.SeverityClass, "severity_class", ReportLimits.MaxCodeLength);
-        var page = Paging.Read(request.PageSize, request.PageToken, problems);
+        var page = Paging.Read(request.PageSize, request.PageToken, problems, request.NewestFirst);
         problems.ThrowIfAny();
         from = request.OccurredFrom is null ? Instant.MinValue : from;
         to = request.OccurredTo is null ? Instant.MaxValue : to;
         var caller = context.Caller();
-        // Creation order, so an incident reported while a client pages through comes on a later page;
-        // a page reads only the part of that order it looks at (Paging.TakeAsync).
+        // Creation order (or its reverse), so an incident reported while a client pages through oldest
+        // first comes on a later page; a page reads only the part of that order it looks at (Paging.TakeAsync).
         // Figures as the reports give them (IncidentLifeCycle.Of), also for incidents stored before the current rules.
         async Task<IReadOnlyList<IncidentTimeline?>> Window(long start, int count) =>
             (await repository.WindowAsync(start, count)).Select(t => t is null ? null : IncidentLifeCycle.Of(t).Timeline).ToList();

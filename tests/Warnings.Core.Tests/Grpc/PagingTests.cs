@@ -21,10 +21,10 @@ public sealed class PagingTests
         }
     }
 
-    private static Paging Page(int size, string token = "")
+    private static Paging Page(int size, string token = "", bool newestFirst = false)
     {
         var problems = new FieldViolations();
-        var page = Paging.Read(size, token, problems);
+        var page = Paging.Read(size, token, problems, newestFirst);
         problems.ThrowIfAny();
         return page;
     }
@@ -100,5 +100,51 @@ public sealed class PagingTests
 
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.Equal(0, list.Read);
+    }
+
+    [Fact]
+    public async Task Newest_first_reads_the_end_of_the_list_backwards_and_goes_on_below_it()
+    {
+        var list = new CountingList(100_000);
+
+        var (items, next) = await Page(3, newestFirst: true).TakeAsync(100_000, list.Window, _ => true);
+        var (following, _) = await Page(3, next, newestFirst: true).TakeAsync(100_000, list.Window, _ => true);
+
+        Assert.Equal(["item-99999", "item-99998", "item-99997"], items);
+        Assert.Equal(["item-99996", "item-99995", "item-99994"], following);
+        Assert.Equal(6, list.Read);
+    }
+
+    [Fact]
+    public async Task Newest_first_with_a_sparse_filter_is_bounded_too_and_reaches_the_first_item()
+    {
+        var list = new CountingList(10_000);
+
+        var (items, next) = await Page(50, newestFirst: true).TakeAsync(10_000, list.Window, i => i == "item-0");
+        Assert.Empty(items);
+        Assert.Equal(Paging.MaxExamined, list.Read);
+
+        var found = new List<string>();
+        while (next.Length > 0)
+        {
+            (items, next) = await Page(50, next, newestFirst: true).TakeAsync(10_000, list.Window, i => i == "item-0");
+            found.AddRange(items);
+        }
+
+        Assert.Equal(["item-0"], found);
+        Assert.Equal(10_000, list.Read);
+    }
+
+    [Fact]
+    public async Task An_empty_list_newest_first_is_one_empty_page_and_a_token_of_the_other_order_is_refused()
+    {
+        var (items, next) = await Page(50, newestFirst: true).TakeAsync(0, new CountingList(0).Window, _ => true);
+        Assert.Empty(items);
+        Assert.Equal("", next);
+
+        var e = Assert.Throws<RpcException>(() => Page(50, Paging.TokenOf(5), newestFirst: true));
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        e = Assert.Throws<RpcException>(() => Page(50, Paging.TokenOf(5, newestFirst: true)));
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
     }
 }

@@ -208,6 +208,19 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
 
         Assert.Equal(all.Distinct().Count(), all.Count);
         Assert.True(all.Count >= 3);
+
+        // Newest first: the same warnings, the other way round.
+        var backwards = new List<string>();
+        string token = "";
+        do
+        {
+            page = await As(Roles.Analyst).ListWarningsAsync(new ListWarningsRequest { PageSize = 2, PageToken = token, NewestFirst = true });
+            backwards.AddRange(page.Warnings.Select(w => w.Id));
+            token = page.NextPageToken;
+        }
+        while (token.Length > 0);
+
+        Assert.Equal(Enumerable.Reverse(all), backwards.Where(all.Contains));
         var bad = await Assert.ThrowsAsync<RpcException>(() => As(Roles.Analyst).ListWarningsAsync(new ListWarningsRequest { PageSize = 501 }).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
         var beyond = await Assert.ThrowsAsync<RpcException>(() => As(Roles.Analyst).ListWarningsAsync(new ListWarningsRequest { PageToken = "999999" }).ResponseAsync);

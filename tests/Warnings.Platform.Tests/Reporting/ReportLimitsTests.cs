@@ -123,6 +123,12 @@ public sealed class ReportLimitsTests(EmbeddedPlatformFixture fixture) : IClassF
         Assert.True(pages >= 3);
         Assert.True((await Reporter.ListIncidentsAsync(new ListIncidentsRequest())).Incidents.Count <= 50);
 
+        // Newest first: the latest reports first, without reading the history to reach them.
+        var newest = await Reporter.ListIncidentsAsync(new ListIncidentsRequest { NewestFirst = true, PageSize = 5 });
+        Assert.Equal(Enumerable.Reverse(ids), newest.Incidents.Select(i => i.Id));
+        var mixed = await Assert.ThrowsAsync<RpcException>(async () => await Reporter.ListIncidentsAsync(new ListIncidentsRequest { PageToken = newest.NextPageToken }));
+        RpcAssert.Refused(mixed, StatusCode.InvalidArgument, Warnings.Core.Grpc.ErrorReasons.PageTokenInvalid);
+
         foreach (var size in new[] { -1, 501 })
         {
             var error = await Assert.ThrowsAsync<RpcException>(async () => await Reporter.ListIncidentsAsync(new ListIncidentsRequest { PageSize = size }));

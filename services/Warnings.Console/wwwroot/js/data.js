@@ -58,12 +58,12 @@ export async function allWarnings(query) {
   return warnings;
 }
 
-/** A table of warnings, newest first, each linking to its page. */
+/** A table of warnings in the order given (the desk asks for newest first), each linking to its page. */
 export function warningTable(publicationList, warnings, extra = () => null) {
   if (warnings.length === 0) return h('p', {}, t('noWarnings'));
   return h('table', { class: 'grid' },
     h('thead', {}, h('tr', {}, [t('headline'), t('hazard'), t('level'), t('state'), t('updatedAt'), ''].map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', {}, [...warnings].reverse().map((w) => {
+    h('tbody', {}, warnings.map((w) => {
       const c = w.content || {};
       const zh = (c.texts || []).find((x) => x.language === 'zh-CN') || {};
       return h('tr', { dataset: { warning: w.id } },

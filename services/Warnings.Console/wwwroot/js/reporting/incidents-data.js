@@ -28,14 +28,14 @@ export async function queuedTotals(localId) {
 }
 
 /**
- * Every page of the district's open incidents (bounded: 800 incidents, 100 calls). A page looks at
- * a part of the history only, so it can be short or empty and still have a next token.
+ * Every page of the district's open incidents, newest first (bounded: 800 incidents, 100 calls). A
+ * page looks at a part of the history only, so it can be short or empty and still have a next token.
  */
 export async function openIncidents(district) {
   const incidents = [];
   let pageToken = '';
   for (let i = 0; i < 100 && incidents.length < 800; i++) {
-    const page = await get('/v1/incidents', { district, openState: 1, pageSize: 200, pageToken });
+    const page = await get('/v1/incidents', { district, openState: 1, newestFirst: true, pageSize: 200, pageToken });
     incidents.push(...(page.incidents || []));
     pageToken = page.nextPageToken || '';
     if (!pageToken) break;

@@ -11,7 +11,7 @@ export async function render(main) {
     location.hash = hasRole('list_admin') ? '#/list' : hasRole('district_reporter') ? '#/incidents' : '#/ops';
     return undefined;
   }
-  const [list, warnings] = await Promise.all([currentList(), allWarnings({ department: session.department })]);
+  const [list, warnings] = await Promise.all([currentList(), allWarnings({ department: session.department, newestFirst: true })]);
   mount(main,
     h('h1', {}, t('myWarnings')),
     hasRole('duty_officer') ? h('p', {}, h('a', { class: 'button', href: '#/new' }, t('navNew'))) : null,
