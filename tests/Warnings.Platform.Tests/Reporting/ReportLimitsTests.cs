@@ -126,7 +126,8 @@ public sealed class ReportLimitsTests(EmbeddedPlatformFixture fixture) : IClassF
         // Newest first: the latest reports first, without reading the history to reach them.
         var newest = await Reporter.ListIncidentsAsync(new ListIncidentsRequest { NewestFirst = true, PageSize = 5 });
         Assert.Equal(Enumerable.Reverse(ids), newest.Incidents.Select(i => i.Id));
-        var mixed = await Assert.ThrowsAsync<RpcException>(async () => await Reporter.ListIncidentsAsync(new ListIncidentsRequest { PageToken = newest.NextPageToken }));
+        var newestTwo = await Reporter.ListIncidentsAsync(new ListIncidentsRequest { NewestFirst = true, PageSize = 2 });
+        var mixed = await Assert.ThrowsAsync<RpcException>(async () => await Reporter.ListIncidentsAsync(new ListIncidentsRequest { PageToken = newestTwo.NextPageToken }));
         RpcAssert.Refused(mixed, StatusCode.InvalidArgument, Warnings.Core.Grpc.ErrorReasons.PageTokenInvalid);
 
         foreach (var size in new[] { -1, 501 })
