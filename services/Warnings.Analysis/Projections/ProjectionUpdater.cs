@@ -45,26 +45,78 @@ public sealed class ProjectionUpdater(Projector projector) :
 public sealed class Projector(ProjectionStore projections, IncidentRepository incidents, WarningRepository warnings)
 {
     private const int MaxBatch = 128;
-    private GroupCommit<string, bool>? _incidentRefreshes, _warningRefreshes;
+    private GroupCommit<string, Exception?>? _incidentRefreshes, _warningRefreshes;
 
-    public Task RefreshIncidentAsync(string incidentId) =>
-        LazyInitializer.EnsureInitialized(ref _incidentRefreshes, () => new(RefreshIncidentsAsync, MaxBatch)).CommitAsync(incidentId);
+    public async Task RefreshIncidentAsync(string incidentId) =>
+        Rethrow(await LazyInitializer.EnsureInitialized(ref _incidentRefreshes, () => new(ids => EachOwnOutcomeAsync(ids, RefreshIncidentsAsync, RefreshOneIncidentAsync), MaxBatch))
+            .CommitAsync(incidentId));
 
-    public Task RefreshWarningAsync(string warningId) =>
-        LazyInitializer.EnsureInitialized(ref _warningRefreshes, () => new(RefreshWarningsAsync, MaxBatch)).CommitAsync(warningId);
+    public async Task RefreshWarningAsync(string warningId) =>
+        Rethrow(await LazyInitializer.EnsureInitialized(ref _warningRefreshes, () => new(ids => EachOwnOutcomeAsync(ids, RefreshWarningsAsync, RefreshOneWarningAsync), MaxBatch))
+            .CommitAsync(warningId));
 
-    private async Task<IReadOnlyList<bool>> RefreshIncidentsAsync(IReadOnlyList<string> incidentIds)
+    private static void Rethrow(Exception? failure)
     {
-        var timelines = await incidents.LoadManyAsync(incidentIds.Distinct().ToList());
-        await projections.PutIncidentsAsync(timelines.OfType<IncidentTimeline>().Select(IncidentFacts.From).ToList());
-        return incidentIds.Select(_ => true).ToList();
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
     }
 
-    private async Task<IReadOnlyList<bool>> RefreshWarningsAsync(IReadOnlyList<string> warningIds)
+    // The group in one go; if that fails, each id alone, so one bad document (or one record that keeps
+    // changing) fails its own event and not the others waiting with it.
+    private static async Task<IReadOnlyList<Exception?>> EachOwnOutcomeAsync(IReadOnlyList<string> ids, Func<IReadOnlyList<string>, Task> together, Func<string, Task> alone)
     {
-        var histories = await warnings.LoadManyAsync(warningIds.Distinct().ToList());
+        try
+        {
+            await together(ids.Distinct().ToList());
+            return new Exception?[ids.Count];
+        }
+        catch (Exception) when (ids.Count > 1)
+        {
+            var outcomes = new Exception?[ids.Count];
+            for (int i = 0; i < ids.Count; i++)
+            {
+                try
+                {
+                    await alone(ids[i]);
+                }
+                catch (Exception e)
+                {
+                    outcomes[i] = e;
+                }
+            }
+
+            return outcomes;
+        }
+    }
+
+    private async Task RefreshIncidentsAsync(IReadOnlyList<string> incidentIds)
+    {
+        var timelines = await incidents.LoadManyAsync(incidentIds);
+        await projections.PutIncidentsAsync(timelines.OfType<IncidentTimeline>().Select(IncidentFacts.From).ToList());
+    }
+
+    private async Task RefreshWarningsAsync(IReadOnlyList<string> warningIds)
+    {
+        var histories = await warnings.LoadManyAsync(warningIds);
         await projections.PutWarningsAsync(histories.OfType<WarningHistory>().Select(WarningFacts.From).OfType<WarningFacts>().ToList());
-        return warningIds.Select(_ => true).ToList();
+    }
+
+    private async Task RefreshOneIncidentAsync(string incidentId)
+    {
+        if (await incidents.LoadAsync(incidentId) is { } loaded)
+        {
+            await projections.PutIncidentAsync(IncidentFacts.From(loaded.Document));
+        }
+    }
+
+    private async Task RefreshOneWarningAsync(string warningId)
+    {
+        if (await warnings.LoadAsync(warningId) is { } loaded && WarningFacts.From(loaded.Document) is { } facts)
+        {
+            await projections.PutWarningAsync(facts);
+        }
     }
 
     /// <summary>Recomputes every record from the stored warnings and incidents; returns how many of each.</summary>

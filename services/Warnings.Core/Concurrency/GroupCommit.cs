@@ -6,7 +6,9 @@ namespace Warnings.Core.Concurrency;
 /// Group commit: callers hand in one item each and wait; one loop takes every item waiting at that
 /// moment (up to <paramref name="maxBatch"/>) and commits them together with <paramref name="commit"/>,
 /// which answers one result per item, in order. Each caller gets its own item's result, or the
-/// batch's exception, so a caller returns only once its item is committed, as if alone: the store
+/// batch's exception (a commit that must fail items one by one answers that in its results), so a
+/// caller returns only once its item is committed, as if alone (a caller that stops waiting leaves
+/// its item to be committed all the same): the store
 /// sees one round trip per batch instead of one per caller, and batches grow with the load by
 /// themselves (at a low rate each is one item, with no added wait).
 /// </summary>
@@ -46,6 +48,11 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<
             try
             {
                 var results = await commit(batch.Select(b => b.Item).ToList());
+                if (results.Count != batch.Count)
+                {
+                    throw new InvalidOperationException($"A group commit answered {results.Count} results for {batch.Count} items.");
+                }
+
                 for (int i = 0; i < batch.Count; i++)
                 {
                     batch[i].Done.TrySetResult(results[i]);

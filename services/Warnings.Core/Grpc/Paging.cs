@@ -10,7 +10,8 @@ namespace Warnings.Core.Grpc;
 /// <code>
 /// var page = Paging.Read(request.PageSize, request.PageToken, problems);
 /// problems.ThrowIfAny();
-/// var (items, next) = page.Take(all, matches);
+/// var (items, next) = page.Take(all, matches);                        // a list in hand
+/// var (items, next) = await page.TakeAsync(count, window, matches);   // a list in the store: only what the page looks at
 /// </code>
 /// </summary>
 public readonly record struct Paging(int Size, int Start, bool NewestFirst = false)
@@ -50,6 +51,11 @@ public readonly record struct Paging(int Size, int Start, bool NewestFirst = fal
     /// </summary>
     public (List<T> Items, string NextPageToken) Take<T>(IReadOnlyList<T> all, Func<T, bool> matches)
     {
+        if (NewestFirst)
+        {
+            throw new InvalidOperationException("Take reads oldest first; a newest-first listing pages with TakeAsync.");
+        }
+
         if (Start > all.Count)
         {
             new FieldViolations().Add("page_token", "is not a page token this service gave out").ThrowIfAny(ErrorReasons.PageTokenInvalid);

@@ -42,8 +42,11 @@ public static class DeadLetterStore
     public static async Task<IReadOnlyList<DeadLetter>> ListAsync(IStateStore store, int from, int count)
     {
         var ids = await store.ListRangeAsync(Index, from, count);
-        var stored = await store.GetManyAsync(ids.Select(Key).ToList());
-        var letters = stored.OfType<string>().Select(json => DeadLetter.Parser.ParseJson(json)).ToList();
+        var letters = new List<DeadLetter>(ids.Count);
+        foreach (var some in ids.Chunk(500)) // one round trip per 500, none of them huge
+        {
+            letters.AddRange((await store.GetManyAsync(some.Select(Key).ToList())).OfType<string>().Select(json => DeadLetter.Parser.ParseJson(json)));
+        }
         return letters;
     }
 

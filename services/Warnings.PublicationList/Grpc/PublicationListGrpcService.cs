@@ -260,16 +260,16 @@ public sealed partial class PublicationListGrpcService(
         (ListDocument Document, ListChange Change)? planned = null;
         var response = await commands.RunAsync($"{caller.Id}:EditList", requestId, request, async () =>
         {
-            // The snapshot is the current version as stored (a version is written once and never
-            // changed), so the edit starts from it instead of reading and parsing the whole list again.
-            var snapshot = await snapshots.CurrentAsync();
-            long current = snapshot.Version;
+            long current = await repository.CurrentVersionAsync();
             if (expectedVersion != current)
             {
                 throw Stale(current);
             }
 
-            var before = snapshot.Document;
+            // The snapshot in effect is that version as stored (a version is written once and never
+            // changed): the edit starts from it instead of reading and parsing the whole list again.
+            var snapshot = snapshots.Cached;
+            var before = snapshot.Version == current ? snapshot.Document : await repository.LoadAsync(current) ?? new ListDocument();
             var after = before.Clone();
             edit(after);
             var problems = ListValidator.Validate(after, carriedFrom: before);
@@ -304,8 +304,8 @@ public sealed partial class PublicationListGrpcService(
         audit.ListVersion = response.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await repository.NudgeAsync(response.Version);
         // This instance enforces its own edit before answering: from the document it planned, when the
-        // answer is that plan's (not a repeat of the request id, nor a plan whose commit lost a race:
-        // their change record differs, if only by its instant).
+        // answer is that plan's (not a repeat of the request id, nor a plan whose commit lost a race,
+        // whose change records differ; if one were equal, so would be the documents).
         if (planned is { } plan && plan.Change.Equals(response.Change))
         {
             await snapshots.AdoptAsync(plan.Document);

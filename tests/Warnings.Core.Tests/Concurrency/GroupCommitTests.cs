@@ -44,4 +44,26 @@ public sealed class GroupCommitTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => group.CommitAsync(13));
         Assert.Equal(4, await group.CommitAsync(2));
     }
+
+    [Fact]
+    public async Task A_commit_that_answers_fewer_results_than_items_fails_them_all_rather_than_some()
+    {
+        var group = new GroupCommit<int, int>(_ => Task.FromResult<IReadOnlyList<int>>([1]), maxBatch: 8);
+        var gate = new TaskCompletionSource();
+        var held = new GroupCommit<int, int>(async items =>
+        {
+            await gate.Task;
+            return items.Take(1).ToList();
+        }, maxBatch: 8);
+
+        var first = held.CommitAsync(0);
+        var second = held.CommitAsync(1);
+        var third = held.CommitAsync(2);
+        gate.SetResult();
+
+        Assert.Equal(1, await group.CommitAsync(7));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Task.WhenAll(second, third));
+        Assert.True(second.IsFaulted && third.IsFaulted);
+        _ = first; // alone in its batch, or with the others: either way no caller gets another's result
+    }
 }

@@ -16,14 +16,15 @@ export async function render(main) {
   const timers = [];
   async function draw() {
     const list = await currentList();
-    const mine = await allWarnings({ department: session.department, states: ['WARNING_STATE_SUBMITTED', 'WARNING_STATE_REVIEWED', 'WARNING_STATE_SIGNED_OFF', 'WARNING_STATE_PUBLISHED'] });
+    // Read newest first (a long history is not read to reach today's), shown oldest first: a queue.
+    const mine = (await allWarnings({ department: session.department, newestFirst: true, states: ['WARNING_STATE_SUBMITTED', 'WARNING_STATE_REVIEWED', 'WARNING_STATE_SIGNED_OFF', 'WARNING_STATE_PUBLISHED'] })).reverse();
     const policies = new Map(await Promise.all(mine.filter((w) => w.state === 'WARNING_STATE_REVIEWED').map(async (w) => [w.id, await policyOf(w)])));
     const review = mine.filter((w) => w.state === 'WARNING_STATE_SUBMITTED');
     const signOff = mine.filter((w) => w.state === 'WARNING_STATE_REVIEWED' && policies.get(w.id) === 'SIGN_OFF_POLICY_LEADER');
     const fastTrack = mine.filter((w) => w.state === 'WARNING_STATE_PUBLISHED' && w.fastTrack && !w.signedOffBy);
     const ready = mine.filter((w) => w.state === 'WARNING_STATE_SIGNED_OFF' || (w.state === 'WARNING_STATE_REVIEWED' && policies.get(w.id) !== 'SIGN_OFF_POLICY_LEADER'));
     const municipal = hasRole('approver')
-      ? (await allWarnings({ states: ['WARNING_STATE_REVIEWED', 'WARNING_STATE_SIGNED_OFF'] }))
+      ? (await allWarnings({ newestFirst: true, states: ['WARNING_STATE_REVIEWED', 'WARNING_STATE_SIGNED_OFF'] })).reverse()
         .filter((w) => ((w.content || {}).channels || []).includes('network_sms') && !w.municipalApprovedBy)
       : [];
 
