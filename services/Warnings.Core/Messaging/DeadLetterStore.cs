@@ -42,11 +42,7 @@ public static class DeadLetterStore
     public static async Task<IReadOnlyList<DeadLetter>> ListAsync(IStateStore store, int from, int count)
     {
         var ids = await store.ListRangeAsync(Index, from, count);
-        var letters = new List<DeadLetter>(ids.Count);
-        foreach (var some in ids.Chunk(500)) // one round trip per 500, none of them huge
-        {
-            letters.AddRange((await store.GetManyAsync(some.Select(Key).ToList())).OfType<string>().Select(json => DeadLetter.Parser.ParseJson(json)));
-        }
+        var letters = (await store.GetManyAsync(ids.Select(Key).ToList())).OfType<string>().Select(json => DeadLetter.Parser.ParseJson(json)).ToList();
         return letters;
     }
 

@@ -85,8 +85,20 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
 
     public async Task<string?> GetAsync(StoreKey key) => await Db.StringGetAsync(Render(key));
 
-    public async Task<IReadOnlyList<string?>> GetManyAsync(IReadOnlyList<StoreKey> keys) =>
-        keys.Count == 0 ? [] : (await Db.StringGetAsync(keys.Select(k => (RedisKey)Render(k)).ToArray())).Select(v => (string?)v).ToList();
+    // MGET in slices, sent together (pipelined): no single command holds Redis up or builds a huge reply.
+    public async Task<IReadOnlyList<string?>> GetManyAsync(IReadOnlyList<StoreKey> keys)
+    {
+        var slices = keys.Select(k => (RedisKey)Render(k)).Chunk(KeysPerRead).Select(slice => Db.StringGetAsync(slice)).ToList();
+        var values = new List<string?>(keys.Count);
+        foreach (var slice in slices)
+        {
+            values.AddRange((await slice).Select(v => (string?)v));
+        }
+
+        return values;
+    }
+
+    private const int KeysPerRead = 500;
 
     public Task SetAsync(StoreKey key, string value, Duration? expiry = null) =>
         expiry is { } d ? Db.StringSetAsync(Render(key), value, d.ToTimeSpan()) : Db.StringSetAsync(Render(key), value);

@@ -46,13 +46,11 @@ public sealed class ActiveWarnings(IStateStore store)
     {
         var shown = new List<AtomWindow.Shown>();
         var lastChange = Instant.FromUnixTimeSeconds(0);
-        foreach (var warningId in (await store.HashGetAllAsync(Index)).Keys)
+        // Every record in one read (not one round trip each): the feed is polled, and the index keeps
+        // every warning the feed has shown.
+        var ids = (await store.HashGetAllAsync(Index)).Keys.ToList();
+        foreach (var json in (await store.GetManyAsync(ids.Select(Key).ToList())).OfType<string>())
         {
-            if (await store.GetAsync(Key(warningId)) is not { } json)
-            {
-                continue;
-            }
-
             var entry = FeedEntry.FromJson(json);
             lastChange = Instant.Max(lastChange, AtomWindow.EndedAt(entry, now) ?? entry.PublishedAt);
             if (AtomWindow.At(entry, now, retention) is { } item)

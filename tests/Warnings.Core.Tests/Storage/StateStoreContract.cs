@@ -303,6 +303,15 @@ public abstract class StateStoreContract
 
         Assert.Equal<string?>(["2", null, "1"], await Store.GetManyAsync([two, NewKey("missing"), one]));
         Assert.Empty(await Store.GetManyAsync([]));
+
+        // More keys than one read takes: still every answer, in order.
+        var many = Enumerable.Range(0, 1_201).Select(i => NewKey($"many-{i}")).ToList();
+        foreach (var key in many.Where((_, i) => i % 3 == 0))
+        {
+            await Store.SetAsync(key, key.Id);
+        }
+
+        Assert.Equal(many.Select((k, i) => i % 3 == 0 ? k.Id : null), await Store.GetManyAsync(many));
     }
 
     [Fact]
