@@ -54,10 +54,8 @@ public class ProtoDocuments<TDocument>(IStateStore store, string area, Func<TDoc
     /// trips whatever the count: a list page reads the part of the history it shows, not all of it.
     /// Shorter than <paramref name="count"/> only at the end of the list.
     /// </summary>
-    public async Task<IReadOnlyList<TDocument?>> WindowAsync(long start, int count)
-    {
-        return await LoadManyAsync(await store.ListRangeAsync(_index, start, count));
-    }
+    public async Task<IReadOnlyList<TDocument?>> WindowAsync(long start, int count) =>
+        await LoadManyAsync(await store.ListRangeAsync(_index, start, count));
 
     /// <summary>The documents with these ids, in that order (null where there is none), in one round trip.</summary>
     public async Task<IReadOnlyList<TDocument?>> LoadManyAsync(IReadOnlyList<string> ids) =>

@@ -4,7 +4,6 @@ using Grpc.Core;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using NodaTime;
-using Warnings.Contracts.Delivery;
 using Warnings.Contracts.Events;
 using Warnings.Contracts.Time;
 using Warnings.Contracts.V1;
@@ -26,9 +25,10 @@ namespace Warnings.Issuing.Grpc;
 /// The warning life cycle. Each mutating RPC is one <see cref="Commands"/> run: it reads the
 /// warning, checks the step against its state, the caller's roles and scope, four-eyes and the
 /// publication list as it is now, and commits the new document, its events (through the outbox) and
-/// the answer together; a repeated request id returns the first answer.
+/// the answer together; a repeated request id returns the first answer. The reads are in
+/// <c>WarningGrpcService.Queries.cs</c>.
 /// </summary>
-public sealed class WarningGrpcService(
+public sealed partial class WarningGrpcService(
     Commands commands,
     WarningRepository repository,
     ListSnapshots snapshots,
@@ -279,83 +279,6 @@ public sealed class WarningGrpcService(
                 history.Steps.Add(Step(now, caller, "lifted", request.Reason.Trim()));
                 return new WarningLifted(version, request.Reason.Trim());
             });
-
-    [RpcAccess(Roles.DutyOfficer, Roles.Approver, Roles.Analyst, Roles.Operator)]
-    public override async Task<Warning> GetWarning(GetWarningRequest request, ServerCallContext context) =>
-        Present((await LoadAsync(request.WarningId)).Document.Warning, clock.GetCurrentInstant());
-
-    [RpcAccess(Roles.DutyOfficer, Roles.Approver, Roles.Analyst, Roles.Operator)]
-    public override async Task<WarningHistory> GetHistory(GetWarningRequest request, ServerCallContext context)
-    {
-        var history = (await LoadAsync(request.WarningId)).Document;
-        history.Warning = Present(history.Warning, clock.GetCurrentInstant());
-        return history;
-    }
-
-    [RpcAccess(Roles.DutyOfficer, Roles.Approver, Roles.Analyst, Roles.Operator)]
-    public override async Task<DeliveryStatus> GetDeliveryStatus(GetWarningRequest request, ServerCallContext context)
-    {
-        var warning = (await LoadAsync(request.WarningId)).Document.Warning;
-        var status = new DeliveryStatus { WarningId = warning.Id, Version = warning.Version };
-        if (warning.Version == 0)
-        {
-            return status;
-        }
-
-        foreach (var channel in warning.Content.Channels.Where(c => c != "partner_feed"))
-        {
-            // Dispatch writes these records (Warnings.Contracts.Delivery); this module only reads them.
-            status.Channels.Add(await store.GetAsync(new StoreKey(DeliveryRecords.Area, DeliveryRecords.Id(warning.Id, warning.Version, channel))) is { } json
-                ? ChannelDelivery.Parser.ParseJson(json)
-                : DeliveryRecords.Pending(channel));
-        }
-
-        return status;
-    }
-
-    [RpcAccess(Roles.DutyOfficer, Roles.Approver, Roles.Analyst, Roles.Operator)]
-    public override async Task<CapDocument> GetCap(GetCapRequest request, ServerCallContext context)
-    {
-        var history = (await LoadAsync(request.WarningId)).Document;
-        var version = request.Version == 0 ? history.Versions.LastOrDefault() : history.Versions.FirstOrDefault(v => v.Version == request.Version);
-        if (version is null)
-        {
-            throw GrpcErrors.Build(Code.NotFound, IssuingReasons.WarningNotFound,
-                request.Version == 0 ? $"Warning {request.WarningId} has not been published." : $"Warning {request.WarningId} has no version {request.Version}.",
-                new Dictionary<string, string> { ["warning_id"] = request.WarningId });
-        }
-
-        var published = Snapshot(history, version);
-        return new CapDocument { Identifier = CapDocuments.IdentifierOf(published), Xml = await capDocuments.GetOrRenderAsync(published) };
-    }
-
-    [RpcAccess(Roles.DutyOfficer, Roles.Approver, Roles.Analyst, Roles.Operator)]
-    public override async Task<ListWarningsResponse> ListWarnings(ListWarningsRequest request, ServerCallContext context)
-    {
-        Instant activeAt = default;
-        var problems = new FieldViolations().Check(request.ActiveAt is null || TimestampConversions.TryToInstant(request.ActiveAt, out activeAt), "active_at", "is not a valid timestamp")
-            .Check(request.States.Count <= 10, "states", "at most 10");
-        var paging = Paging.Read(request.PageSize, request.PageToken, problems, request.NewestFirst);
-        problems.ThrowIfAny();
-        var now = clock.GetCurrentInstant();
-        // Creation order or its reverse; a page reads only the part of it it looks at (Paging.TakeAsync).
-        var (page, next) = await paging.TakeAsync(await repository.CountAsync(), repository.WindowAsync, history =>
-        {
-            var w = history.Warning;
-            return (request.States.Count == 0 || request.States.Contains(w.State))
-                && (request.Hazard.Length == 0 || w.Content.Hazard == request.Hazard)
-                && (request.Department.Length == 0 || w.Department == request.Department)
-                && (request.District.Length == 0 || w.Content.Districts.Contains(request.District) || w.Content.Districts.Contains(Scopes.CityWide))
-                && (request.ActiveAt is null || IsActiveAt(w, activeAt));
-        });
-        var response = new ListWarningsResponse { NextPageToken = next };
-        response.Warnings.AddRange(page.Select(h => Present(h.Warning, now)));
-        return response;
-    }
-
-    // Published and between onset and expiry at that instant. Lifted and expired warnings are not active.
-    private static bool IsActiveAt(Warning warning, Instant at) =>
-        warning.State == WarningState.Published && warning.Content.OnsetAt.ToInstant() <= at && at < warning.Content.ExpiresAt.ToInstant();
 
     // One path for every step on an existing warning: validate the request, then inside the command
     // load the document, check the caller's department, apply the step, and commit on the condition
