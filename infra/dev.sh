@@ -212,6 +212,23 @@ summarise_trx() {
   echo "$passed $failed $((total - executed))"
 }
 
+# Names each failed test and the first lines of its message, so the end of a long log says which.
+list_failures() {
+  local dir=$1 f
+  for f in "$dir"/*.trx; do
+    [ -e "$f" ] || continue
+    awk '
+      /<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ {
+        match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11)
+        print "FAILED: " name; want = 1; shown = 0; next }
+      /<UnitTestResult / { want = 0 }
+      want && /<Message>/ { inmsg = 1 }
+      want && inmsg && shown < 6 { line = $0; gsub(/<\/?Message>/, "", line); gsub(/^[ \t]+/, "", line); print "  " line; shown++ }
+      inmsg && /<\/Message>/ { inmsg = 0; want = 0 }
+    ' "$f"
+  done
+}
+
 cmd_test() {
   cmd_install
   cmd_up
@@ -228,6 +245,7 @@ cmd_test() {
   dotnet test "$repo/Warnings.sln" -c Release --no-build -nologo -v q \
     --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || rc=$?
   read -r passed failed skipped < <(summarise_trx "$results")
+  [ "$failed" -eq 0 ] || list_failures "$results"
   echo "$passed passed, $failed failed, $skipped skipped"
   [ "$rc" -eq 0 ] || exit "$rc"
   [ "$failed" -eq 0 ] || exit 1

@@ -6,7 +6,7 @@ namespace Warnings.Cli;
 
 /// <summary>
 /// <c>--limit N</c> for the list commands: pages of the API's paging up to N items, and a note when
-/// more exist, so a long list neither floods the terminal nor loads the platform.
+/// more may exist, so a long list neither floods the terminal nor loads the platform.
 /// </summary>
 internal static class Paging
 {
@@ -14,6 +14,10 @@ internal static class Paging
 
     // The API's own bound on one page.
     private const int MaxPage = 500;
+
+    // A filter that matches little gives short pages with a token (the API examines a bounded number
+    // of items per call); this many calls, then the note says more may exist.
+    private const int MaxCalls = 20;
 
     public static Option<int> LimitOption(string what) =>
         new("--limit") { Description = $"At most this many {what} (default {DefaultLimit}, at most {MaxLimit})", DefaultValueFactory = _ => DefaultLimit };
@@ -30,23 +34,24 @@ internal static class Paging
     public static async Task<string> CollectAsync<T>(int limit, RepeatedField<T> items, Func<int, string, Task<(RepeatedField<T> Items, string Next)>> fetch)
     {
         string token = "";
+        int calls = 0;
         do
         {
             var (page, next) = await fetch(Math.Min(limit - items.Count, MaxPage), token);
             items.AddRange(page.Take(limit - items.Count));
             token = next;
         }
-        while (token.Length > 0 && items.Count < limit);
+        while (token.Length > 0 && items.Count < limit && ++calls < MaxCalls);
 
         return token;
     }
 
-    /// <summary>Under a table: says that the list was cut at --limit (JSON keeps next_page_token instead).</summary>
+    /// <summary>Under a table: says that the list was cut (JSON keeps next_page_token instead). "May": the API answers a token when it stopped looking, not only when it saw more.</summary>
     public static void NoteMore(Session s, int shown, string nextPageToken, string what, string narrowWith)
     {
         if (nextPageToken.Length > 0)
         {
-            s.Console.MarkupLine(Markup.Escape($"showing the first {shown} {what}; more exist (raise --limit, or narrow with {narrowWith})"));
+            s.Console.MarkupLine(Markup.Escape($"showing the first {shown} {what}; more may exist (raise --limit, or narrow with {narrowWith})"));
         }
     }
 }

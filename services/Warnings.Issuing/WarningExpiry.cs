@@ -7,7 +7,7 @@ using Warnings.Contracts.V1;
 using Warnings.Core.Commands;
 using Warnings.Core.Hosting;
 using Warnings.Core.Storage;
-using Warnings.Issuing.Grpc;
+using Warnings.Issuing.Domain;
 using Warnings.Issuing.Storage;
 using WarningState = Warnings.Contracts.V1.WarningState;
 
@@ -58,22 +58,16 @@ public sealed class WarningExpiry(
             await commands.RunAsync("system:Expire", $"expire-{warning.Id}-v{warning.Version}", null, async () =>
             {
                 var (json, history) = (await repository.LoadAsync(warning.Id))!.Value;
-                if (history.Warning.State != WarningState.Published || history.Warning.Version != warning.Version)
+                var life = WarningLifeCycle.Of(history);
+                // Null when it was lifted or updated meanwhile: nothing to commit.
+                var expired = life.Expire(warning.Version, clock.GetCurrentInstant());
+                if (expired is null)
                 {
-                    return new CommandPlan<Warning>(history.Warning, [], [], []); // lifted or updated meanwhile
+                    return new CommandPlan<Warning>(life.Warning, [], [], []);
                 }
 
-                var at = clock.GetCurrentInstant();
-                history.Warning.State = WarningState.Expired;
-                history.Warning.Revision++;
-                history.Warning.UpdatedAt = at.ToTimestamp();
-                history.Steps.Add(new WarningStep { At = at.ToTimestamp(), By = "platform", Action = "expired" });
-                var (conditions, writes) = repository.Replace(warning.Id, json, history);
-                return new CommandPlan<Warning>(
-                    history.Warning,
-                    conditions,
-                    writes,
-                    [new WarningExpired(WarningGrpcService.Snapshot(history, history.Versions[^1]))]);
+                var (conditions, writes) = repository.Replace(warning.Id, json, life.History);
+                return new CommandPlan<Warning>(life.Warning, conditions, writes, [expired]);
             });
             logger.LogInformation("Warning {WarningId} v{Version} expired", warning.Id, warning.Version);
         }

@@ -37,7 +37,30 @@ public sealed class AuditLog(IStateStore store, IClock clock, IOptions<AuditOpti
     /// trip per batch, not per call; another process's append in between makes the batch re-chain.
     /// </summary>
     public Task<StoredAuditRecord> AppendAsync(AuditRecord draft, CancellationToken cancellationToken = default) =>
-        LazyInitializer.EnsureInitialized(ref _appends, () => new(AppendBatchAsync, MaxBatch)).CommitAsync(draft, cancellationToken);
+        LazyInitializer.EnsureInitialized(ref _appends, () => new(AppendBatchAsync, MaxBatch)).CommitAsync(Bounded(draft), cancellationToken);
+
+    /// <summary>How much of a caller-chosen text (a request id, a target id) an entry keeps.</summary>
+    public const int MaxFieldLength = 128;
+
+    // The log is kept for good and read whole by the verification: a caller, even one refused at the
+    // door, must not be able to write a megabyte into it with one request id or warning id. Valid ids
+    // are at most 64 characters; anything longer is kept as its start and its length.
+    private static AuditRecord Bounded(AuditRecord draft) =>
+        draft.RequestId is { Length: > MaxFieldLength } || draft.Target is { Length: > MaxFieldLength } || draft.PrincipalId is { Length: > MaxFieldLength }
+            ? draft with { RequestId = Cut(draft.RequestId), Target = Cut(draft.Target), PrincipalId = Cut(draft.PrincipalId) }
+            : draft;
+
+    private static string? Cut(string? text)
+    {
+        if (text is not { Length: > MaxFieldLength })
+        {
+            return text;
+        }
+
+        int keep = MaxFieldLength - 32;
+        keep -= char.IsHighSurrogate(text[keep - 1]) ? 1 : 0; // never half a character
+        return $"{text[..keep]}...({text.Length} characters)";
+    }
 
     private async Task<IReadOnlyList<StoredAuditRecord>> AppendBatchAsync(IReadOnlyList<AuditRecord> drafts)
     {

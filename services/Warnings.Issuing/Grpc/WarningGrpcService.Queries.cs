@@ -19,13 +19,13 @@ public sealed partial class WarningGrpcService
 {
     [RpcAccess(Roles.DutyOfficer, Roles.Approver, Roles.Analyst, Roles.Operator)]
     public override async Task<Warning> GetWarning(GetWarningRequest request, ServerCallContext context) =>
-        Present((await LoadAsync(request.WarningId)).Document.Warning, clock.GetCurrentInstant());
+        WarningLifeCycle.Present((await LoadAsync(request.WarningId)).Document.Warning, clock.GetCurrentInstant());
 
     [RpcAccess(Roles.DutyOfficer, Roles.Approver, Roles.Analyst, Roles.Operator)]
     public override async Task<WarningHistory> GetHistory(GetWarningRequest request, ServerCallContext context)
     {
         var history = (await LoadAsync(request.WarningId)).Document;
-        history.Warning = Present(history.Warning, clock.GetCurrentInstant());
+        history.Warning = WarningLifeCycle.Present(history.Warning, clock.GetCurrentInstant());
         return history;
     }
 
@@ -59,7 +59,7 @@ public sealed partial class WarningGrpcService
                 new Dictionary<string, string> { ["warning_id"] = request.WarningId });
         }
 
-        var published = Snapshot(history, version);
+        var published = WarningLifeCycle.Snapshot(history, version);
         return new CapDocument { Identifier = CapDocuments.IdentifierOf(published), Xml = await capDocuments.GetOrRenderAsync(published) };
     }
 
@@ -83,7 +83,7 @@ public sealed partial class WarningGrpcService
                 && (request.ActiveAt is null || IsActiveAt(w, activeAt));
         });
         var response = new ListWarningsResponse { NextPageToken = next };
-        response.Warnings.AddRange(page.Select(h => Present(h.Warning, now)));
+        response.Warnings.AddRange(page.Select(h => WarningLifeCycle.Present(h.Warning, now)));
         return response;
     }
 

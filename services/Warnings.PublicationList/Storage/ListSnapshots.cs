@@ -23,7 +23,12 @@ public sealed class ListSnapshots(ListRepository repository, ILogger<ListSnapsho
     {
         long version = await repository.CurrentVersionAsync();
         var current = _current;
-        return current.Version >= version ? current : await CompileAsync(version);
+        if (current.Version == version)
+        {
+            return current;
+        }
+
+        return current.Version < version ? await CompileAsync(version) : await FollowRollbackAsync();
     }
 
     /// <summary>Completes when this instance next sees a new version (or at once if it already holds one newer than <paramref name="seenVersion"/>).</summary>
@@ -36,6 +41,32 @@ public sealed class ListSnapshots(ListRepository repository, ILogger<ListSnapsho
     /// </summary>
     public Task AdoptAsync(Contracts.V1.PublicationList committed) =>
         InstallAsync(committed.Version, () => Task.FromResult<Contracts.V1.PublicationList?>(committed));
+
+    // The store answered an older version than this instance holds. Usually that read only raced an
+    // edit this instance has since adopted; asked again under the gate, an older answer means the
+    // store was restored from an earlier backup, and decisions must follow the store, not a list it
+    // no longer has (the next edit will write a different version under the same number).
+    private async Task<CompiledList> FollowRollbackAsync()
+    {
+        await _compileGate.WaitAsync();
+        try
+        {
+            long version = await repository.CurrentVersionAsync();
+            if (version >= _current.Version)
+            {
+                return _current;
+            }
+
+            var document = version == 0 ? null : await repository.LoadAsync(version)
+                ?? throw new InvalidOperationException($"Publication list version {version} is current but missing from the store.");
+            logger.LogWarning("The store's publication list is v{Stored}, older than v{Held} in effect here (restored from a backup?); v{Stored} is now in effect", version, _current.Version, version);
+            return Put(document is null ? CompiledList.Empty : new CompiledList(document));
+        }
+        finally
+        {
+            _compileGate.Release();
+        }
+    }
 
     private Task<CompiledList> CompileAsync(long version) => InstallAsync(version, () => repository.LoadAsync(version));
 
@@ -51,21 +82,26 @@ public sealed class ListSnapshots(ListRepository repository, ILogger<ListSnapsho
 
             var document = await load()
                 ?? throw new InvalidOperationException($"Publication list version {version} is current but missing from the store.");
-            var compiled = new CompiledList(document);
-            _current = compiled;
-            logger.LogInformation("Publication list v{Version} in effect on this instance ({Grants} grants, {Templates} templates)", version, document.Grants.Count, document.Templates.Count);
-            if (compiled.Names.MissingEnglish.Count > 0)
-            {
-                logger.LogWarning("Publication list v{Version} has no English name for {Count} codes ({Missing}); CAP's English info and English template texts print the code for them",
-                    version, compiled.Names.MissingEnglish.Count, string.Join(", ", compiled.Names.MissingEnglish.Take(20)));
-            }
-
-            Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-            return compiled;
+            return Put(new CompiledList(document));
         }
         finally
         {
             _compileGate.Release();
         }
+    }
+
+    // Called under the gate.
+    private CompiledList Put(CompiledList compiled)
+    {
+        _current = compiled;
+        logger.LogInformation("Publication list v{Version} in effect on this instance ({Grants} grants, {Templates} templates)", compiled.Version, compiled.Document.Grants.Count, compiled.Document.Templates.Count);
+        if (compiled.Names.MissingEnglish.Count > 0)
+        {
+            logger.LogWarning("Publication list v{Version} has no English name for {Count} codes ({Missing}); CAP's English info and English template texts print the code for them",
+                compiled.Version, compiled.Names.MissingEnglish.Count, string.Join(", ", compiled.Names.MissingEnglish.Take(20)));
+        }
+
+        Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        return compiled;
     }
 }

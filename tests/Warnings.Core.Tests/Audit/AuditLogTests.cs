@@ -35,6 +35,25 @@ public class AuditLogTests
     }
 
     [Fact]
+    public async Task A_caller_chosen_text_is_kept_short_so_no_request_can_bloat_the_log()
+    {
+        var log = NewLog();
+        string huge = new string('x', 99_998) + "\U0001F600"; // ends in a pair of surrogates
+        var stored = await log.AppendAsync(Draft("a") with { RequestId = huge, Target = "w-" + huge, PrincipalId = "officer" });
+
+        Assert.True(stored.Record.RequestId!.Length <= AuditLog.MaxFieldLength);
+        Assert.EndsWith("...(100000 characters)", stored.Record.RequestId);
+        Assert.StartsWith("w-xxx", stored.Record.Target);
+        Assert.True(stored.Record.Target!.Length <= AuditLog.MaxFieldLength);
+        Assert.Equal("officer", stored.Record.PrincipalId);
+        Assert.Equal(new AuditChainVerification(true, 1, null, null), await log.VerifyAsync());
+
+        string cutAtAPair = new string('y', AuditLog.MaxFieldLength - 33) + "\U0001F600" + new string('z', 200);
+        var second = await log.AppendAsync(Draft("b") with { RequestId = cutAtAPair });
+        Assert.DoesNotContain(second.Record.RequestId!, c => char.IsSurrogate(c));
+    }
+
+    [Fact]
     public async Task Writers_on_two_instances_build_one_unbroken_chain()
     {
         var instanceA = NewLog();
