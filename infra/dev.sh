@@ -218,14 +218,17 @@ list_failures() {
   for f in "$dir"/*.trx; do
     [ -e "$f" ] || continue
     awk '
+      function text(s) {
+        gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s); gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s)
+        gsub(/&#x[dD];/, "", s); gsub(/&#x[aA];/, " ", s); gsub(/&amp;/, "\\&", s); return s }
+      /<UnitTestResult / { want = 0 }
       /<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ {
         match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11)
-        print "FAILED: " name; want = 1; shown = 0; next }
-      /<UnitTestResult / { want = 0 }
-      want && /<Message>/ { inmsg = 1 }
-      want && inmsg && shown < 6 { line = $0; gsub(/<\/?Message>/, "", line); gsub(/^[ \t]+/, "", line); print "  " line; shown++ }
+        print "FAILED: " text(name); want = 1; shown = 0 }
+      want && /<Message>/ { inmsg = 1; sub(/^.*<Message>/, "") }
+      want && inmsg && shown < 6 { line = $0; sub(/<\/Message>.*/, "", line); print "    " text(line); shown++ }
       inmsg && /<\/Message>/ { inmsg = 0; want = 0 }
-    ' "$f"
+    ' "$f" || true
   done
 }
 
@@ -245,7 +248,7 @@ cmd_test() {
   dotnet test "$repo/Warnings.sln" -c Release --no-build -nologo -v q \
     --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || rc=$?
   read -r passed failed skipped < <(summarise_trx "$results")
-  [ "$failed" -eq 0 ] || list_failures "$results"
+  [ "$failed" -eq 0 ] || list_failures "$results" || true
   echo "$passed passed, $failed failed, $skipped skipped"
   [ "$rc" -eq 0 ] || exit "$rc"
   [ "$failed" -eq 0 ] || exit 1

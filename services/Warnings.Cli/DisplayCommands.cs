@@ -46,8 +46,9 @@ internal static class DisplayCommands
         }, Label, Days, Dashboard);
         Add("list", "Display sessions, oldest first", async (s, p, ct) =>
         {
+            int limit = Paging.Limit(p, Limit);
             var all = new ListDisplaySessionsResponse();
-            all.NextPageToken = await Paging.CollectAsync(Paging.Limit(p, Limit), all.Sessions, async (size, token) =>
+            all.NextPageToken = await Paging.CollectAsync(limit, all.Sessions, async (size, token) =>
             {
                 var page = await Client(s).ListDisplaySessionsAsync(new ListDisplaySessionsRequest { PageSize = size, PageToken = token }, cancellationToken: ct);
                 return (page.Sessions, page.NextPageToken);
@@ -61,7 +62,7 @@ internal static class DisplayCommands
                 }
 
                 s.Console.Write(table);
-                Paging.NoteMore(s, all.Sessions.Count, all.NextPageToken, "display sessions", "revoking old ones");
+                Paging.NoteMore(s, all.Sessions.Count, limit, all.NextPageToken, "display sessions", "revoking old ones");
             });
         }, Limit);
         Add("revoke", "Revoke a display session: its screen is refused from its next request on", async (s, p, ct) =>

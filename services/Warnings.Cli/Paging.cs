@@ -46,12 +46,18 @@ internal static class Paging
         return token;
     }
 
-    /// <summary>Under a table: says that the list was cut (JSON keeps next_page_token instead). "May": the API answers a token when it stopped looking, not only when it saw more.</summary>
-    public static void NoteMore(Session s, int shown, string nextPageToken, string what, string narrowWith)
+    /// <summary>
+    /// Under a table: says that the list was cut (JSON keeps next_page_token instead). "May": the API
+    /// answers a token when it stopped looking, not only when it saw more. Fewer than the limit with a
+    /// token: the calls stopped at their bound, and only a narrower filter helps.
+    /// </summary>
+    public static void NoteMore(Session s, int shown, int limit, string nextPageToken, string what, string narrowWith)
     {
         if (nextPageToken.Length > 0)
         {
-            s.Console.MarkupLine(Markup.Escape($"showing the first {shown} {what}; more may exist (raise --limit, or narrow with {narrowWith})"));
+            s.Console.MarkupLine(Markup.Escape(shown >= limit
+                ? $"showing the first {shown} {what}; more may exist (raise --limit, or narrow with {narrowWith})"
+                : $"showing {shown} {what} found in the first {MaxCalls} pages; more may exist (narrow with {narrowWith})"));
         }
     }
 }

@@ -63,8 +63,9 @@ internal static class ReportCommands
         }, IncidentId);
         Add("list", "Incidents (open and closed)", async (s, p, ct) =>
         {
+            int limit = Paging.Limit(p, Limit);
             var list = new ListIncidentsResponse();
-            list.NextPageToken = await Paging.CollectAsync(Paging.Limit(p, Limit), list.Incidents, async (size, token) =>
+            list.NextPageToken = await Paging.CollectAsync(limit, list.Incidents, async (size, token) =>
             {
                 var page = await Client(s).ListIncidentsAsync(new ListIncidentsRequest { PageSize = size, PageToken = token }, cancellationToken: ct);
                 return (page.Incidents, page.NextPageToken);
@@ -79,7 +80,7 @@ internal static class ReportCommands
                 }
 
                 s.Console.Write(table);
-                Paging.NoteMore(s, list.Incidents.Count, list.NextPageToken, "incidents", "the REST filters");
+                Paging.NoteMore(s, list.Incidents.Count, limit, list.NextPageToken, "incidents", "the REST filters");
             });
         }, Limit);
     }

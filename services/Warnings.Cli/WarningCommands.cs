@@ -63,7 +63,7 @@ internal static class WarningCommands
                 }
 
                 s.Console.Write(table);
-                Paging.NoteMore(s, list.Warnings.Count, list.NextPageToken, "warnings", "--state");
+                Paging.NoteMore(s, list.Warnings.Count, limit, list.NextPageToken, "warnings", "--state");
             });
         }, State, Limit);
         Add("show", "Show one warning and its history", async (s, p, ct) =>

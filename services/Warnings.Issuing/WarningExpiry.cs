@@ -9,7 +9,6 @@ using Warnings.Core.Hosting;
 using Warnings.Core.Storage;
 using Warnings.Issuing.Domain;
 using Warnings.Issuing.Storage;
-using WarningState = Warnings.Contracts.V1.WarningState;
 
 namespace Warnings.Issuing;
 
@@ -49,12 +48,12 @@ public sealed class WarningExpiry(
         // Only the warnings on the expiry schedule that are due: never every warning ever stored.
         foreach (var id in await repository.DueIdsAsync(now, MaxPerScan))
         {
-            if (await repository.LoadAsync(id) is not { Document.Warning: var warning }
-                || warning.State != WarningState.Published || warning.Content.ExpiresAt.ToInstant() > now)
+            if (await repository.LoadAsync(id) is not { Document: var found } || !WarningLifeCycle.Of(found).IsDueToExpire(found.Warning.Version, now))
             {
                 continue;
             }
 
+            var warning = found.Warning;
             await commands.RunAsync("system:Expire", $"expire-{warning.Id}-v{warning.Version}", null, async () =>
             {
                 var (json, history) = (await repository.LoadAsync(warning.Id))!.Value;

@@ -39,7 +39,7 @@ public sealed class AuditLog(IStateStore store, IClock clock, IOptions<AuditOpti
     public Task<StoredAuditRecord> AppendAsync(AuditRecord draft, CancellationToken cancellationToken = default) =>
         LazyInitializer.EnsureInitialized(ref _appends, () => new(AppendBatchAsync, MaxBatch)).CommitAsync(Bounded(draft), cancellationToken);
 
-    /// <summary>How much of a caller-chosen text (a request id, a target id) an entry keeps.</summary>
+    /// <summary>How much of a caller-chosen text (a request id, a target id, a REST path) an entry keeps.</summary>
     public const int MaxFieldLength = 128;
 
     // The log is kept for good and read whole by the verification: a caller, even one refused at the
@@ -47,7 +47,8 @@ public sealed class AuditLog(IStateStore store, IClock clock, IOptions<AuditOpti
     // are at most 64 characters; anything longer is kept as its start and its length.
     private static AuditRecord Bounded(AuditRecord draft) =>
         draft.RequestId is { Length: > MaxFieldLength } || draft.Target is { Length: > MaxFieldLength } || draft.PrincipalId is { Length: > MaxFieldLength }
-            ? draft with { RequestId = Cut(draft.RequestId), Target = Cut(draft.Target), PrincipalId = Cut(draft.PrincipalId) }
+            || draft.Action.Length > MaxFieldLength
+            ? draft with { RequestId = Cut(draft.RequestId), Target = Cut(draft.Target), PrincipalId = Cut(draft.PrincipalId), Action = Cut(draft.Action)! }
             : draft;
 
     private static string? Cut(string? text)

@@ -15,11 +15,16 @@ namespace Warnings.Issuing.Domain;
 /// back), signed off, approved for network-wide SMS, published (or fast-tracked), updated, lifted,
 /// expired. Each step checks the warning's state, the second pair of eyes and the publication list it
 /// is given, changes the history (step record, revision, time) and answers the event it causes. A
-/// refusal throws before anything changes. Loading, the caller's department and committing are the
-/// caller's (<c>WarningGrpcService</c>, <c>WarningExpiry</c>).
+/// refusal throws before anything changes. The publication list is asked for only once a step gets
+/// that far (<see cref="ListProvider"/>: a refusal for the state reads no list and names none in the
+/// audit). Loading, the caller's department and committing are the caller's (<c>WarningGrpcService</c>,
+/// <c>WarningExpiry</c>).
 /// </summary>
 public sealed class WarningLifeCycle
 {
+    /// <summary>The publication list as it is now, read when a step needs its decision.</summary>
+    public delegate ValueTask<CompiledList> ListProvider();
+
     private WarningLifeCycle(WarningHistory history) => History = history;
 
     /// <summary>The stored document, kept current by every step.</summary>
@@ -61,10 +66,10 @@ public sealed class WarningLifeCycle
     }
 
     /// <summary>Submits the draft for review, checked against <paramref name="list"/> as it is now.</summary>
-    public void Submit(CompiledList list, PlatformPrincipal by, Instant now)
+    public async Task Submit(ListProvider list, PlatformPrincipal by, Instant now)
     {
         RequireState(WarningState.Draft);
-        var decision = PublicationDecisions.Decide(list, Warning, fastTrack: false, signOffs: null, now);
+        var decision = PublicationDecisions.Decide(await list(), Warning, fastTrack: false, signOffs: null, now);
         Warning.ListVersion = decision.ListVersion; // the list the submission was checked against
         Warning.State = WarningState.Submitted;
         Record(now, by.Id, "submitted");
@@ -120,10 +125,10 @@ public sealed class WarningLifeCycle
     }
 
     /// <summary>Publishes the reviewed (or signed-off) warning as version 1, if <paramref name="list"/> allows it with the sign-offs it has.</summary>
-    public WarningPublished Publish(CompiledList list, PlatformPrincipal by, Instant now)
+    public async Task<WarningPublished> Publish(ListProvider list, PlatformPrincipal by, Instant now)
     {
         RequireState(WarningState.Reviewed, WarningState.SignedOff);
-        var decision = PublicationDecisions.Decide(list, Warning, fastTrack: false,
+        var decision = PublicationDecisions.Decide(await list(), Warning, fastTrack: false,
             new CandidateSignOffs(Warning.Reviewer.Length > 0, Warning.SignedOffBy.Length > 0, Warning.MunicipalApprovedBy.Length > 0), now);
         var version = AddVersion("Alert", by, now, decision.ListVersion, decision.ResponseMeasures, note: "");
         Warning.State = WarningState.Published;
@@ -132,10 +137,10 @@ public sealed class WarningLifeCycle
     }
 
     /// <summary>The emergency fast-track: published before review, its sign-off due within the grant's minutes.</summary>
-    public WarningPublished EmergencyPublish(CompiledList list, PlatformPrincipal by, Instant now)
+    public async Task<WarningPublished> EmergencyPublish(ListProvider list, PlatformPrincipal by, Instant now)
     {
         RequireState(WarningState.Draft, WarningState.Submitted, WarningState.Reviewed, WarningState.SignedOff);
-        var decision = PublicationDecisions.Decide(list, Warning, fastTrack: true, signOffs: null, now);
+        var decision = PublicationDecisions.Decide(await list(), Warning, fastTrack: true, signOffs: null, now);
         Warning.FastTrack = true;
         Warning.SignOffDueAt = (now + Duration.FromMinutes(decision.FastTrackSignOffWithinMinutes)).ToTimestamp();
         var version = AddVersion("Alert", by, now, decision.ListVersion, decision.ResponseMeasures, note: "emergency fast-track");
@@ -149,7 +154,7 @@ public sealed class WarningLifeCycle
     /// second pair of eyes on it; a level that needs a leader needs an approver; an update that reaches
     /// further than the version in force cannot be made by the warning's maker alone.
     /// </summary>
-    public WarningUpdated Update(WarningContent content, string note, CompiledList list, PlatformPrincipal by, Instant now)
+    public async Task<WarningUpdated> Update(WarningContent content, string note, ListProvider list, PlatformPrincipal by, Instant now)
     {
         RequireState(WarningState.Published);
         if (content.Hazard != Warning.Content.Hazard)
@@ -159,7 +164,7 @@ public sealed class WarningLifeCycle
 
         var proposed = Warning.Clone();
         proposed.Content = content.Clone();
-        var decision = PublicationDecisions.Decide(list, proposed, fastTrack: false,
+        var decision = PublicationDecisions.Decide(await list(), proposed, fastTrack: false,
             new CandidateSignOffs(true, by.HasRole(Roles.Approver), Warning.MunicipalApprovedBy.Length > 0), now, leaderRefusal: true);
         if (UpdateRules.Escalations(Warning.Content, content) is { Count: > 0 } escalations)
         {
@@ -173,22 +178,28 @@ public sealed class WarningLifeCycle
     }
 
     /// <summary>Cancels the published warning (CAP Cancel) under the list version in effect.</summary>
-    public WarningLifted Lift(string reason, long listVersion, PlatformPrincipal by, Instant now)
+    public async Task<WarningLifted> Lift(string reason, ListProvider list, PlatformPrincipal by, Instant now)
     {
         RequireState(WarningState.Published);
-        var version = AddVersion("Cancel", by, now, listVersion, measures: [], note: reason.Trim());
+        var version = AddVersion("Cancel", by, now, (await list()).Version, measures: [], note: reason.Trim());
         Warning.State = WarningState.Lifted;
         Record(now, by.Id, "lifted", reason.Trim());
         return new WarningLifted(version, reason.Trim());
     }
 
+    /// <summary>True when version <paramref name="version"/> is published and its time is up at <paramref name="now"/>.</summary>
+    public bool IsDueToExpire(int version, Instant now) =>
+        Warning.State == WarningState.Published && Warning.Version == version && Warning.Content.ExpiresAt.ToInstant() <= now;
+
     /// <summary>
-    /// The platform expires version <paramref name="version"/> once its time is up; null (nothing
-    /// changed) when the warning was lifted or updated meanwhile, or is not due.
+    /// The platform expires version <paramref name="version"/>, found due (<see cref="IsDueToExpire"/>)
+    /// by a scan; null (nothing changed) when it was lifted or updated since. Not due-checked again
+    /// against <paramref name="now"/>: a clock stepped back must not turn the scan's finding into a
+    /// remembered no-op that never expires the warning.
     /// </summary>
     public WarningExpired? Expire(int version, Instant now)
     {
-        if (Warning.State != WarningState.Published || Warning.Version != version || Warning.Content.ExpiresAt.ToInstant() > now)
+        if (Warning.State != WarningState.Published || Warning.Version != version)
         {
             return null;
         }

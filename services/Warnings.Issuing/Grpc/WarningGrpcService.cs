@@ -105,7 +105,7 @@ public sealed partial class WarningGrpcService(
         ChangeAsync(context, "Submit", request, request.RequestId, request.WarningId, new FieldViolations(),
             async (life, caller, now) =>
             {
-                life.Submit(await DecidingListAsync(), caller, now);
+                await life.Submit(DecidingListAsync, caller, now);
                 return null;
             });
 
@@ -139,12 +139,12 @@ public sealed partial class WarningGrpcService(
     [RpcAccess(Roles.DutyOfficer, Mutating = true)]
     public override Task<Warning> Publish(WarningActionRequest request, ServerCallContext context) =>
         ChangeAsync(context, "Publish", request, request.RequestId, request.WarningId, new FieldViolations(),
-            async (life, caller, now) => life.Publish(await DecidingListAsync(), caller, now));
+            async (life, caller, now) => await life.Publish(DecidingListAsync, caller, now));
 
     [RpcAccess(Roles.DutyOfficer, Mutating = true)]
     public override Task<Warning> EmergencyPublish(WarningActionRequest request, ServerCallContext context) =>
         ChangeAsync(context, "EmergencyPublish", request, request.RequestId, request.WarningId, new FieldViolations(),
-            async (life, caller, now) => life.EmergencyPublish(await DecidingListAsync(), caller, now));
+            async (life, caller, now) => await life.EmergencyPublish(DecidingListAsync, caller, now));
 
     [RpcAccess(Roles.DutyOfficer, Roles.Approver, Mutating = true)]
     public override async Task<Warning> Update(UpdateWarningRequest request, ServerCallContext context)
@@ -153,14 +153,14 @@ public sealed partial class WarningGrpcService(
         var problems = new FieldViolations().Check(request.Note.Trim().Length > 0, "note", "say what changes, for the public and the record").CheckLength(request.Note, "note", ContentRules.MaxNote);
         ContentRules.Check(request.Content, Districts(list), problems);
         return await ChangeAsync(context, "Update", request, request.RequestId, request.WarningId, problems, shapes: request.Content,
-            step: async (life, caller, now) => life.Update(request.Content, request.Note, await DecidingListAsync(), caller, now));
+            step: async (life, caller, now) => await life.Update(request.Content, request.Note, DecidingListAsync, caller, now));
     }
 
     [RpcAccess(Roles.DutyOfficer, Roles.Approver, Mutating = true)]
     public override Task<Warning> Lift(LiftRequest request, ServerCallContext context) =>
         ChangeAsync(context, "Lift", request, request.RequestId, request.WarningId,
             new FieldViolations().Check(request.Reason.Trim().Length > 0, "reason", "say why the warning is lifted").CheckLength(request.Reason, "reason", ContentRules.MaxNote),
-            async (life, caller, now) => life.Lift(request.Reason, (await DecidingListAsync()).Version, caller, now));
+            async (life, caller, now) => await life.Lift(request.Reason, DecidingListAsync, caller, now));
 
     // One path for every step on an existing warning: validate the request, then inside the command
     // load the document, check the caller's department, apply the step, and commit on the condition
@@ -208,8 +208,9 @@ public sealed partial class WarningGrpcService(
             ?? throw GrpcErrors.Build(Code.NotFound, IssuingReasons.WarningNotFound, $"No warning {warningId}.", new Dictionary<string, string> { ["warning_id"] = warningId });
     }
 
-    // The list a step is decided against: as fresh as the store, and named in the call's audit entry.
-    private async Task<CompiledList> DecidingListAsync()
+    // The list a step is decided against: as fresh as the store, and named in the call's audit entry
+    // (only when the step got as far as asking for it).
+    private async ValueTask<CompiledList> DecidingListAsync()
     {
         var list = await snapshots.CurrentAsync();
         audit.ListVersion = list.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);

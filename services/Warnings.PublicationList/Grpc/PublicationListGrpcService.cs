@@ -266,10 +266,13 @@ public sealed partial class PublicationListGrpcService(
                 throw Stale(current);
             }
 
-            // The snapshot in effect is that version as stored (a version is written once and never
-            // changed): the edit starts from it instead of reading and parsing the whole list again.
+            // The snapshot in effect, when it is that version as stored (a version is written once;
+            // only a store restored to an older backup can hold another edit under its number): the
+            // edit starts from it instead of reading and parsing the whole list again.
             var snapshot = snapshots.Cached;
-            var before = snapshot.Version == current ? snapshot.Document : await repository.LoadAsync(current) ?? new ListDocument();
+            var before = snapshot.Version == current && await repository.IsStoredAsync(snapshot.Document)
+                ? snapshot.Document
+                : await repository.LoadAsync(current) ?? new ListDocument();
             var after = before.Clone();
             edit(after);
             var problems = ListValidator.Validate(after, carriedFrom: before);

@@ -37,6 +37,14 @@ public sealed class ListRepository(IStateStore store)
     public async Task<ListChange?> ChangeAsync(long version) =>
         version > 0 && await store.GetAsync(ChangeKey(version)) is { } json ? ListChange.Parser.ParseJson(json) : null;
 
+    /// <summary>
+    /// True when <paramref name="document"/> is the version stored under its number: its edit's time
+    /// and author match that version's change record (a store restored to an older backup may hold a
+    /// different edit under the same number). One small read instead of the whole list's.
+    /// </summary>
+    public async Task<bool> IsStoredAsync(Contracts.V1.PublicationList document) =>
+        await ChangeAsync(document.Version) is { } change && Equals(change.At, document.EditedAt) && change.By == document.EditedBy;
+
     /// <summary>The version in effect at <paramref name="at"/> (0 if the list did not exist yet): a binary search over the change times.</summary>
     public async Task<long> VersionAtAsync(Instant at)
     {

@@ -44,29 +44,49 @@ public sealed class ListSnapshots(ListRepository repository, ILogger<ListSnapsho
 
     // The store answered an older version than this instance holds. Usually that read only raced an
     // edit this instance has since adopted; asked again under the gate, an older answer means the
-    // store was restored from an earlier backup, and decisions must follow the store, not a list it
-    // no longer has (the next edit will write a different version under the same number).
+    // store was restored from an earlier backup (or a failover lost the last writes), and decisions
+    // must follow the store, not a list it no longer has: the next edit writes a different version
+    // under the same number. A store with no list at all lost it: this instance keeps enforcing the
+    // one it holds (an empty list would refuse every warning) and says so.
     private async Task<CompiledList> FollowRollbackAsync()
     {
         await _compileGate.WaitAsync();
         try
         {
             long version = await repository.CurrentVersionAsync();
-            if (version >= _current.Version)
+            if (version == _current.Version)
             {
                 return _current;
             }
 
-            var document = version == 0 ? null : await repository.LoadAsync(version)
+            if (version == 0)
+            {
+                if (!_reportedLoss)
+                {
+                    logger.LogError("The store has no publication list, but v{Held} is in effect here: it stays in effect until a list is stored again (restore the store, or reload the default list)", _current.Version);
+                    _reportedLoss = true;
+                }
+
+                return _current;
+            }
+
+            _reportedLoss = false;
+            var document = await repository.LoadAsync(version)
                 ?? throw new InvalidOperationException($"Publication list version {version} is current but missing from the store.");
-            logger.LogWarning("The store's publication list is v{Stored}, older than v{Held} in effect here (restored from a backup?); v{Stored} is now in effect", version, _current.Version, version);
-            return Put(document is null ? CompiledList.Empty : new CompiledList(document));
+            if (version < _current.Version)
+            {
+                logger.LogWarning("The store's publication list is v{Stored}, older than v{Held} in effect here (restored from a backup?); v{Stored} is now in effect", version, _current.Version, version);
+            }
+
+            return Put(new CompiledList(document));
         }
         finally
         {
             _compileGate.Release();
         }
     }
+
+    private bool _reportedLoss;
 
     private Task<CompiledList> CompileAsync(long version) => InstallAsync(version, () => repository.LoadAsync(version));
 

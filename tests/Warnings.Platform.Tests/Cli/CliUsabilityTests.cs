@@ -131,6 +131,24 @@ public sealed class CliUsabilityTests(RealPlatformFixture fixture, ITestOutputHe
     public void The_nearest_code_is_a_slip_of_the_keyboard_away_or_none(string typed, string? expected) =>
         Assert.Equal(expected, Vocabulary.Nearest(typed, ["typhoon", "rainstorm", "heat", "fog"]));
 
+    [Fact]
+    public async Task Paging_through_a_filter_that_matches_nothing_stops_after_twenty_calls()
+    {
+        int calls = 0;
+        var items = new Google.Protobuf.Collections.RepeatedField<string>();
+
+        // Every page empty, every page with a token: the API stopped looking, not the list ending.
+        string token = await Paging.CollectAsync(50, items, (size, next) =>
+        {
+            calls++;
+            return Task.FromResult((new Google.Protobuf.Collections.RepeatedField<string>(), $"t{calls}"));
+        });
+
+        Assert.Equal(20, calls);
+        Assert.Empty(items);
+        Assert.Equal("t20", token);
+    }
+
     [Theory]
     [InlineData("90s", 90)]
     [InlineData("10m", 600)]

@@ -13,8 +13,12 @@ namespace Warnings.Platform.Tests.Telemetry;
 /// <summary>
 /// Telemetry on real RabbitMQ and Redis: one trace follows a warning from the gRPC call that
 /// published it, through the store and the outbox relay and the bus, to every channel gateway's HTTP
-/// request; <c>/metrics</c> shows the counters moving.
+/// request; <c>/metrics</c> shows the counters moving. Run alone, after the parallel tests: metrics and
+/// trace listeners are process-wide, and with dozens of platforms starting and stopping around it in
+/// the same test process its platform's HTTP request durations were once missing from /metrics for a
+/// whole minute (a test-process effect: a deployed process hosts one platform).
 /// </summary>
+[Collection(nameof(TelemetryTests))]
 public sealed class TelemetryTests : IAsyncLifetime
 {
     // The test's own root span: other platforms in this test process trace too, so the test finds
@@ -139,3 +143,7 @@ public sealed class TelemetryTests : IAsyncLifetime
         }
     }
 }
+
+/// <summary>The telemetry tests run alone (see <see cref="TelemetryTests"/>).</summary>
+[CollectionDefinition(nameof(TelemetryTests), DisableParallelization = true)]
+public sealed class TelemetryCollection;
