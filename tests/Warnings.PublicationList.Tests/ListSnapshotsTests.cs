@@ -90,6 +90,19 @@ public sealed class ListSnapshotsTests
     }
 
     [Fact]
+    public async Task A_version_named_just_before_a_restore_is_not_an_error()
+    {
+        await EditAsync(basedOn: 0, reason: "first");
+        Assert.Equal(1, (await _snapshots.CurrentAsync()).Version);
+
+        // The read says v2 is current, but the store was restored to v1 before v2 could be loaded.
+        _reads.NextCurrent = "2";
+        var held = await _snapshots.CurrentAsync();
+
+        Assert.Equal(1, held.Version);
+    }
+
+    [Fact]
     public async Task A_store_ahead_at_the_second_read_is_followed_forward()
     {
         await EditAsync(basedOn: 0, reason: "first");

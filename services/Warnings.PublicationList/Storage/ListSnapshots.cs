@@ -53,37 +53,43 @@ public sealed class ListSnapshots(ListRepository repository, ILogger<ListSnapsho
         await _compileGate.WaitAsync();
         try
         {
-            long version = await repository.CurrentVersionAsync();
-            if (version == _current.Version)
-            {
-                return _current;
-            }
-
-            if (version == 0)
-            {
-                if (!_reportedLoss)
-                {
-                    logger.LogError("The store has no publication list, but v{Held} is in effect here: it stays in effect until a list is stored again (restore the store, or reload the default list)", _current.Version);
-                    _reportedLoss = true;
-                }
-
-                return _current;
-            }
-
-            _reportedLoss = false;
-            var document = await repository.LoadAsync(version)
-                ?? throw new InvalidOperationException($"Publication list version {version} is current but missing from the store.");
-            if (version < _current.Version)
-            {
-                logger.LogWarning("The store's publication list is v{Stored}, older than v{Held} in effect here (restored from a backup?); v{Stored} is now in effect", version, _current.Version, version);
-            }
-
-            return Put(new CompiledList(document));
+            return await FollowStoreAsync();
         }
         finally
         {
             _compileGate.Release();
         }
+    }
+
+    // Called under the gate: puts the store's current version in effect, whichever way it moved.
+    private async Task<CompiledList> FollowStoreAsync()
+    {
+        long version = await repository.CurrentVersionAsync();
+        if (version == _current.Version)
+        {
+            return _current;
+        }
+
+        if (version == 0)
+        {
+            if (!_reportedLoss)
+            {
+                logger.LogError("The store has no publication list, but v{Held} is in effect here: it stays in effect until a list is stored again (restore the store, or reload the default list)", _current.Version);
+                _reportedLoss = true;
+            }
+
+            return _current;
+        }
+
+        _reportedLoss = false;
+        var document = await repository.LoadAsync(version)
+            ?? throw new InvalidOperationException($"Publication list version {version} is current but missing from the store.");
+        if (version < _current.Version)
+        {
+            logger.LogWarning("The store's publication list is v{Stored}, older than v{Held} in effect here (restored from a backup?); v{Stored} is now in effect", version, _current.Version, version);
+        }
+
+        return Put(new CompiledList(document));
     }
 
     private bool _reportedLoss;
@@ -100,9 +106,9 @@ public sealed class ListSnapshots(ListRepository repository, ILogger<ListSnapsho
                 return _current;
             }
 
-            var document = await load()
-                ?? throw new InvalidOperationException($"Publication list version {version} is current but missing from the store.");
-            return Put(new CompiledList(document));
+            // Missing: the read that named this version raced a restore of the store to an older
+            // backup; follow what the store holds now instead of failing the decision.
+            return await load() is { } document ? Put(new CompiledList(document)) : await FollowStoreAsync();
         }
         finally
         {
