@@ -66,6 +66,39 @@ public abstract class WarningLifeCycleTests<TFixture>(TFixture fixture) : IClass
 
 
     [Fact]
+    public async Task The_audit_names_a_list_version_only_for_steps_the_list_decided()
+    {
+        var draft = await DraftAsync(Content());
+        string refused = Id(), submitted = Id();
+
+        await Assert.ThrowsAsync<RpcException>(async () => await As(Roles.DutyOfficer).PublishAsync(new WarningActionRequest { RequestId = refused, WarningId = draft.Id }));
+        await As(Roles.DutyOfficer).SubmitAsync(new WarningActionRequest { RequestId = submitted, WarningId = draft.Id });
+
+        var audit = fixture.Platform.Client(c => new AuditService.AuditServiceClient(c));
+        var found = new Dictionary<string, AuditEntry>();
+        string token = "";
+        for (int page = 0; page < 50 && found.Count < 2; page++)
+        {
+            var entries = await audit.ListAuditEntriesAsync(new ListAuditEntriesRequest { PageSize = 1000, PageToken = token });
+            foreach (var entry in entries.Entries.Where(e => e.RequestId == refused || e.RequestId == submitted))
+            {
+                found[entry.RequestId] = entry;
+            }
+
+            token = entries.NextPageToken;
+            if (token.Length == 0)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal("FAILED_PRECONDITION", found[refused].Outcome);
+        Assert.Equal("", found[refused].ListVersion); // refused for its state: no list was asked
+        Assert.Equal("OK", found[submitted].Outcome);
+        Assert.NotEqual("", found[submitted].ListVersion);
+    }
+
+    [Fact]
     public async Task A_blue_warning_with_maker_and_reviewer_is_published_once()
     {
         var reviewed = await ReviewedAsync(Content());
