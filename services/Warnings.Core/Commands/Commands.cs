@@ -79,11 +79,7 @@ public sealed class Commands(IStateStore store, IClock clock)
                 throw;
             }
 
-            var now = clock.GetCurrentInstant();
-            var writes = new List<StoreWrite>(planned.Writes);
-            writes.AddRange(planned.Events.Select(e => Outbox.Enqueue(e, NewId.NextGuid(), now)));
-            writes.Add(new StoreWrite(key, $"{FingerprintedPrefix}{fingerprint}:{Convert.ToBase64String(planned.Response.ToByteArray())}"));
-            if (await store.CommitAsync([.. planned.Conditions, new StoreCondition(key, null)], writes))
+            if (await store.CommitAsync([.. planned.Conditions, new StoreCondition(key, null)], Writes(planned, key, fingerprint)))
             {
                 if (planned.Events.Count > 0)
                 {
@@ -99,6 +95,42 @@ public sealed class Commands(IStateStore store, IClock clock)
         }
 
         throw GrpcErrors.Build(Code.Aborted, "CONCURRENT_CHANGE", $"The state kept changing under request {requestId}; try again.");
+    }
+
+    /// <summary>
+    /// Everything <see cref="RunAsync"/> does for a command (fingerprint, request-id read, plan, outbox
+    /// entries, the conditional commit with its whole payload) except the effect: the commit is sent
+    /// with one more condition that never holds, so the store changes nothing. For warm-ups of paths
+    /// that are rare by nature (a list edit), which would otherwise run their first calls in the
+    /// JIT's unoptimised first tier. Answers the plan's response.
+    /// </summary>
+    public async Task<TResponse> RehearseAsync<TResponse>(string scope, string requestId, IMessage request, Func<Task<CommandPlan<TResponse>>> plan, string operation = "")
+        where TResponse : IMessage<TResponse>, new()
+    {
+        var key = new StoreKey("request", $"{scope}:{requestId}");
+        string fingerprint = Fingerprint(request, operation);
+        _ = await store.GetAsync(key);
+        var planned = await plan();
+        if (await store.CommitAsync([.. planned.Conditions, new StoreCondition(key, null), NeverHolds], Writes(planned, key, fingerprint)))
+        {
+            throw new InvalidOperationException("A rehearsed command was committed.");
+        }
+
+        return planned.Response;
+    }
+
+    // A key nothing writes, expected to hold a value: a commit conditional on it never happens.
+    private static readonly StoreCondition NeverHolds = new(new StoreKey("commands", "rehearsal-never-set"), "never");
+
+    // The state writes, the events into the outbox and the response under the request id: one commit.
+    private List<StoreWrite> Writes<TResponse>(CommandPlan<TResponse> planned, StoreKey key, string fingerprint)
+        where TResponse : IMessage<TResponse>
+    {
+        var now = clock.GetCurrentInstant();
+        var writes = new List<StoreWrite>(planned.Writes);
+        writes.AddRange(planned.Events.Select(e => Outbox.Enqueue(e, NewId.NextGuid(), now)));
+        writes.Add(new StoreWrite(key, $"{FingerprintedPrefix}{fingerprint}:{Convert.ToBase64String(planned.Response.ToByteArray())}"));
+        return writes;
     }
 
     /// <summary>

@@ -273,35 +273,9 @@ public sealed partial class PublicationListGrpcService(
             var before = snapshot.Version == current && await repository.IsStoredAsync(snapshot.Document)
                 ? snapshot.Document
                 : await repository.LoadAsync(current) ?? new ListDocument();
-            var after = before.Clone();
-            edit(after);
-            var problems = ListValidator.Validate(after, carriedFrom: before);
-            if (problems.Count > 0)
-            {
-                foreach (var problem in problems)
-                {
-                    problem.Field = fieldFor(problem.Field);
-                }
-
-                throw GrpcErrors.InvalidArgument(problems, "LIST_INVALID");
-            }
-
-            var changes = ListDiff.Describe(before, after);
-            if (changes.Count == 0)
-            {
-                throw GrpcErrors.Build(Code.FailedPrecondition, "LIST_UNCHANGED", "The edit changes nothing; no new version was made.");
-            }
-
-            var now = clock.GetCurrentInstant();
-            var change = new ListChange { At = now.ToTimestamp(), By = caller.Id, Reason = reason.Trim(), RequestId = requestId };
-            change.Changes.AddRange(changes);
-            var (conditions, writes) = ListRepository.Edit(current, after, change);
+            var (after, change, editPlan) = ListEditPlan.For(current, before, edit, fieldFor, reason, requestId, caller.Id, clock.GetCurrentInstant());
             planned = (after, change);
-            return new CommandPlan<ListEditResponse>(
-                new ListEditResponse { Version = change.Version, Change = change },
-                conditions,
-                writes,
-                [new PublicationListChanged(change.Version, now, caller.Id, change.Reason, changes)]);
+            return editPlan;
         }, operation: context.Method); // SuspendGrant and RetireGrant share a message: an id names one of them
 
         audit.ListVersion = response.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);

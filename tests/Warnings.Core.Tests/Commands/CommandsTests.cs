@@ -43,6 +43,24 @@ public class CommandsTests
         (await _store.ListHeadAsync(Outbox.Pending, 1000)).Select(j => JsonSerializer.Deserialize<OutboxMessage>(j, PlatformJson.Options)!).ToList();
 
     [Fact]
+    public async Task A_rehearsal_plans_and_sends_the_commit_but_changes_nothing()
+    {
+        var request = new SendProbeRequest { RequestId = "r1" };
+
+        var rehearsed = await _commands.RehearseAsync("test", "r1", request, () => IncrementAsync("a"));
+
+        Assert.Equal("a-1", rehearsed.ProbeId);
+        Assert.Null(await _store.GetAsync(Counter));
+        Assert.Empty(await OutboxAsync());
+
+        // The same request id then runs for real, once.
+        var run = await _commands.RunAsync("test", "r1", request, () => IncrementAsync("a"));
+        Assert.Equal("a-1", run.ProbeId);
+        Assert.Equal("1", await _store.GetAsync(Counter));
+        Assert.Single(await OutboxAsync());
+    }
+
+    [Fact]
     public async Task A_command_writes_state_and_its_event_together()
     {
         var response = await _commands.RunAsync("scope", "r1", null, () => IncrementAsync("a"));
