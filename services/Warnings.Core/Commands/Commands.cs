@@ -111,7 +111,7 @@ public sealed class Commands(IStateStore store, IClock clock)
         string fingerprint = Fingerprint(request, operation);
         _ = await store.GetAsync(key);
         var planned = await plan();
-        if (await store.CommitAsync([.. planned.Conditions, new StoreCondition(key, null), NeverHolds], Writes(planned, key, fingerprint)))
+        if (await store.CommitAsync([.. planned.Conditions, new StoreCondition(key, null), .. NeverHold], Writes(planned, key, fingerprint)))
         {
             throw new InvalidOperationException("A rehearsed command was committed.");
         }
@@ -119,8 +119,10 @@ public sealed class Commands(IStateStore store, IClock clock)
         return planned.Response;
     }
 
-    // A key nothing writes, expected to hold a value: a commit conditional on it never happens.
-    private static readonly StoreCondition NeverHolds = new(new StoreKey("commands", "rehearsal-never-set"), "never");
+    // Two conditions no store contents can meet together (one key absent and holding a value): a
+    // commit conditional on both never happens, whatever anyone writes.
+    private static readonly StoreCondition[] NeverHold =
+        [new(new StoreKey("commands", "rehearsal"), null), new(new StoreKey("commands", "rehearsal"), "present")];
 
     // The state writes, the events into the outbox and the response under the request id: one commit.
     private List<StoreWrite> Writes<TResponse>(CommandPlan<TResponse> planned, StoreKey key, string fingerprint)

@@ -21,6 +21,8 @@ public sealed class ListWarmUp(ListSnapshots snapshots, Commands commands, ICloc
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var current = (await snapshots.CurrentAsync()).Document;
+        // First, so a rehearsal the store refuses (read-only during a failover) leaves this warmed.
+        _ = new CompiledList(ListRepository.Parse(ListRepository.Serialize(current)));
         int active = current.Grants.ToList().FindIndex(g => g.Status == GrantStatus.Active);
         if (active >= 0)
         {
@@ -33,7 +35,5 @@ public sealed class ListWarmUp(ListSnapshots snapshots, Commands commands, ICloc
                 return Task.FromResult(plan);
             });
         }
-
-        _ = new CompiledList(ListRepository.Parse(ListRepository.Serialize(current)));
     }
 }

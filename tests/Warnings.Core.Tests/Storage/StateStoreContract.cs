@@ -236,6 +236,31 @@ public abstract class StateStoreContract
     }
 
     [Fact]
+    public async Task A_rehearsed_command_writes_nothing_whatever_the_store_holds()
+    {
+        // Commands.RehearseAsync's commit: the plan's writes, on conditions no contents can meet.
+        var counter = new StoreKey("test", $"rehearsed-{Guid.NewGuid():N}");
+        var commands = new Warnings.Core.Commands.Commands(Store, new NodaTime.Testing.FakeClock(Instant.FromUtc(2026, 12, 2, 9, 0)));
+        foreach (string? present in new[] { null, "present", "never" })
+        {
+            if (present is not null)
+            {
+                await Store.SetAsync(new StoreKey("commands", "rehearsal"), present);
+            }
+
+            var response = await commands.RehearseAsync("test", $"r-{present}", new Warnings.Contracts.V1.SendProbeRequest { RequestId = "r" },
+                () => Task.FromResult(new Warnings.Core.Commands.CommandPlan<Warnings.Contracts.V1.SendProbeResponse>(
+                    new Warnings.Contracts.V1.SendProbeResponse { ProbeId = "p" }, [new StoreCondition(counter, null)], [new StoreWrite(counter, "1")], [])));
+
+            Assert.Equal("p", response.ProbeId);
+            Assert.Null(await Store.GetAsync(counter));
+            Assert.Null(await Store.GetAsync(new StoreKey("request", $"test:r-{present}")));
+        }
+
+        await Store.DeleteAsync(new StoreKey("commands", "rehearsal"));
+    }
+
+    [Fact]
     public async Task Concurrent_commits_on_the_same_expected_value_have_one_winner()
     {
         var version = NewKey("version");
