@@ -42,8 +42,7 @@ public static class DeadLetterStore
     public static async Task<IReadOnlyList<DeadLetter>> ListAsync(IStateStore store, int from, int count)
     {
         var ids = await store.ListRangeAsync(Index, from, count);
-        var letters = (await store.GetManyAsync(ids.Select(Key).ToList())).OfType<string>().Select(json => DeadLetter.Parser.ParseJson(json)).ToList();
-        return letters;
+        return (await store.GetManyAsync(ids.Select(Key).ToList())).OfType<string>().Select(json => DeadLetter.Parser.ParseJson(json)).ToList();
     }
 
     /// <summary>

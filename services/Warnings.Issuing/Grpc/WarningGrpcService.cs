@@ -1,11 +1,8 @@
 using Google.Protobuf;
 using Google.Rpc;
 using Grpc.Core;
-using MassTransit;
 using Microsoft.Extensions.Options;
 using NodaTime;
-using Warnings.Contracts.Events;
-using Warnings.Contracts.Time;
 using Warnings.Contracts.V1;
 using Warnings.Core.Commands;
 using Warnings.Core.Grpc;
@@ -17,7 +14,6 @@ using Warnings.Issuing.Storage;
 using Warnings.PublicationList.Domain;
 using Warnings.PublicationList.Storage;
 using Roles = Warnings.Core.Identity.Roles;
-using WarningState = Warnings.Contracts.V1.WarningState;
 
 namespace Warnings.Issuing.Grpc;
 

@@ -257,7 +257,7 @@ public sealed partial class PublicationListGrpcService(
             .ThrowIfAny();
 
         var caller = context.Caller();
-        (ListDocument Document, ListChange Change)? planned = null;
+        (ListDocument Document, CommandPlan<ListEditResponse> Plan)? planned = null;
         var response = await commands.RunAsync($"{caller.Id}:EditList", requestId, request, async () =>
         {
             long current = await repository.CurrentVersionAsync();
@@ -273,9 +273,8 @@ public sealed partial class PublicationListGrpcService(
             var before = snapshot.Version == current && await repository.IsStoredAsync(snapshot.Document)
                 ? snapshot.Document
                 : await repository.LoadAsync(current) ?? new ListDocument();
-            var (after, change, editPlan) = ListEditPlan.For(current, before, edit, fieldFor, reason, requestId, caller.Id, clock.GetCurrentInstant());
-            planned = (after, change);
-            return editPlan;
+            planned = ListEditPlan.For(current, before, edit, fieldFor, reason, requestId, caller.Id, clock.GetCurrentInstant());
+            return planned.Value.Plan;
         }, operation: context.Method); // SuspendGrant and RetireGrant share a message: an id names one of them
 
         audit.ListVersion = response.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -283,7 +282,7 @@ public sealed partial class PublicationListGrpcService(
         // This instance enforces its own edit before answering: from the document it planned, when the
         // answer is that plan's (not a repeat of the request id, nor a plan whose commit lost a race,
         // whose change records differ; if one were equal, so would be the documents).
-        if (planned is { } plan && plan.Change.Equals(response.Change))
+        if (planned is { } plan && plan.Plan.Response.Change.Equals(response.Change))
         {
             await snapshots.AdoptAsync(plan.Document);
         }

@@ -17,7 +17,8 @@ namespace Warnings.PublicationList.Storage;
 /// </summary>
 public static class ListEditPlan
 {
-    public static (ListDocument After, ListChange Change, CommandPlan<ListEditResponse> Plan) For(
+    /// <summary>The plan, and the edited list it writes (the version the editing instance adopts once committed).</summary>
+    public static (ListDocument After, CommandPlan<ListEditResponse> Plan) For(
         long current, ListDocument before, Action<ListDocument> edit, Func<string, string> fieldFor, string reason, string requestId, string by, Instant now)
     {
         var after = before.Clone();
@@ -42,7 +43,7 @@ public static class ListEditPlan
         var change = new ListChange { At = now.ToTimestamp(), By = by, Reason = reason.Trim(), RequestId = requestId };
         change.Changes.AddRange(changes);
         var (conditions, writes) = ListRepository.Edit(current, after, change);
-        return (after, change, new CommandPlan<ListEditResponse>(
+        return (after, new CommandPlan<ListEditResponse>(
             new ListEditResponse { Version = change.Version, Change = change },
             conditions,
             writes,

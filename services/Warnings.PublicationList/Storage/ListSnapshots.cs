@@ -5,9 +5,9 @@ namespace Warnings.PublicationList.Storage;
 
 /// <summary>
 /// The compiled current list of this instance. <see cref="CurrentAsync"/> reads the current version
-/// number from the store on every call (one small read) and compiles a newer version before
-/// answering, so a decision never uses a snapshot older than one it could have seen; nudges and
-/// polling only make that compile happen ahead of time.
+/// number from the store on every call (one small read) and, when it differs, puts the store's version
+/// in effect before answering, so a decision never uses a snapshot older than one it could have seen;
+/// nudges and polling only make that happen ahead of time.
 /// </summary>
 public sealed class ListSnapshots(ListRepository repository, ILogger<ListSnapshots> logger)
 {
@@ -23,12 +23,7 @@ public sealed class ListSnapshots(ListRepository repository, ILogger<ListSnapsho
     {
         long version = await repository.CurrentVersionAsync();
         var current = _current;
-        if (current.Version == version)
-        {
-            return current;
-        }
-
-        return current.Version < version ? await CompileAsync(version) : await FollowRollbackAsync();
+        return current.Version == version ? current : await FollowStoreAsync(version);
     }
 
     /// <summary>Completes when this instance next sees a new version (or at once if it already holds one newer than <paramref name="seenVersion"/>).</summary>
@@ -39,21 +34,15 @@ public sealed class ListSnapshots(ListRepository repository, ILogger<ListSnapsho
     /// Puts a version this instance has just committed in effect from the document it wrote, without
     /// reading it back (a version is written once); nothing if a newer one is already in effect.
     /// </summary>
-    public Task AdoptAsync(Contracts.V1.PublicationList committed) =>
-        InstallAsync(committed.Version, () => Task.FromResult<Contracts.V1.PublicationList?>(committed));
-
-    // The store answered an older version than this instance holds. Usually that read only raced an
-    // edit this instance has since adopted; asked again under the gate, an older answer means the
-    // store was restored from an earlier backup (or a failover lost the last writes), and decisions
-    // must follow the store, not a list it no longer has: the next edit writes a different version
-    // under the same number. A store with no list at all lost it: this instance keeps enforcing the
-    // one it holds (an empty list would refuse every warning) and says so.
-    private async Task<CompiledList> FollowRollbackAsync()
+    public async Task AdoptAsync(Contracts.V1.PublicationList committed)
     {
         await _compileGate.WaitAsync();
         try
         {
-            return await FollowStoreAsync();
+            if (_current.Version < committed.Version)
+            {
+                Put(new CompiledList(committed));
+            }
         }
         finally
         {
@@ -61,60 +50,56 @@ public sealed class ListSnapshots(ListRepository repository, ILogger<ListSnapsho
         }
     }
 
-    // Called under the gate: puts the store's current version in effect, whichever way it moved.
-    private async Task<CompiledList> FollowStoreAsync()
-    {
-        long version = await repository.CurrentVersionAsync();
-        if (version == _current.Version)
-        {
-            return _current;
-        }
-
-        if (version == 0)
-        {
-            if (!_reportedLoss)
-            {
-                logger.LogError("The store has no publication list, but v{Held} is in effect here: it stays in effect until a list is stored again (restore the store, or reload the default list)", _current.Version);
-                _reportedLoss = true;
-            }
-
-            return _current;
-        }
-
-        _reportedLoss = false;
-        var document = await repository.LoadAsync(version)
-            ?? throw new InvalidOperationException($"Publication list version {version} is current but missing from the store.");
-        if (version < _current.Version)
-        {
-            logger.LogWarning("The store's publication list is v{Stored}, older than v{Held} in effect here (restored from a backup?); v{Stored} is now in effect", version, _current.Version, version);
-        }
-
-        return Put(new CompiledList(document));
-    }
-
-    private bool _reportedLoss;
-
-    private Task<CompiledList> CompileAsync(long version) => InstallAsync(version, () => repository.LoadAsync(version));
-
-    private async Task<CompiledList> InstallAsync(long version, Func<Task<Contracts.V1.PublicationList?>> load)
+    // The store holds another version than this instance: asked again under the gate (a read that
+    // raced an edit this instance has since adopted answers the same version then), whichever way it
+    // moved. Newer: an edit. Older: the store was restored from an earlier backup (or a failover lost
+    // the last writes), and decisions must follow the store, not a list it no longer has (the next
+    // edit writes a different version under the same number). None at all: the store lost it, and
+    // this instance keeps enforcing the one it holds (an empty list would refuse every warning).
+    private async Task<CompiledList> FollowStoreAsync(long seen)
     {
         await _compileGate.WaitAsync();
         try
         {
-            if (_current.Version >= version)
+            if (_current.Version == seen)
+            {
+                return _current; // another caller followed it while this one waited for the gate
+            }
+
+            long version = await repository.CurrentVersionAsync();
+            if (version == _current.Version)
             {
                 return _current;
             }
 
-            // Missing: the read that named this version raced a restore of the store to an older
-            // backup; follow what the store holds now instead of failing the decision.
-            return await load() is { } document ? Put(new CompiledList(document)) : await FollowStoreAsync();
+            if (version == 0)
+            {
+                if (!_reportedLoss)
+                {
+                    logger.LogError("The store has no publication list, but v{Held} is in effect here: it stays in effect until a list is stored again (restore the store, or reload the default list)", _current.Version);
+                    _reportedLoss = true;
+                }
+
+                return _current;
+            }
+
+            _reportedLoss = false;
+            var document = await repository.LoadAsync(version)
+                ?? throw new InvalidOperationException($"Publication list version {version} is current but missing from the store.");
+            if (version < _current.Version)
+            {
+                logger.LogWarning("The store's publication list is v{Stored}, older than v{Held} in effect here (restored from a backup?); v{Stored} is now in effect", version, _current.Version, version);
+            }
+
+            return Put(new CompiledList(document));
         }
         finally
         {
             _compileGate.Release();
         }
     }
+
+    private bool _reportedLoss;
 
     // Called under the gate.
     private CompiledList Put(CompiledList compiled)

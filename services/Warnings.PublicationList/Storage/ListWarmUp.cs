@@ -30,7 +30,7 @@ public sealed class ListWarmUp(ListSnapshots snapshots, Commands commands, ICloc
             var request = new ChangeGrantStatusRequest { RequestId = "warm-up", ExpectedVersion = current.Version, GrantId = current.Grants[active].Id, Reason = "warm-up" };
             await commands.RehearseAsync("platform:WarmUp", "warm-up", request, () =>
             {
-                var (_, _, plan) = ListEditPlan.For(current.Version, current, list => list.Grants[active].Status = GrantStatus.Suspended, field => field,
+                var (_, plan) = ListEditPlan.For(current.Version, current, list => list.Grants[active].Status = GrantStatus.Suspended, field => field,
                     "warm-up", "warm-up", "platform", clock.GetCurrentInstant());
                 return Task.FromResult(plan);
             });
