@@ -35,5 +35,8 @@ public static class Channels
         typeof(WebsiteChannel), typeof(SocialMediaChannel), typeof(AppPushChannel), typeof(OutdoorScreenChannel), typeof(SirenChannel),
     ];
 
+    /// <summary>Every channel's name, in the order of <see cref="All"/>.</summary>
+    public static IReadOnlyList<string> Names { get; } = All.Select(NameOf).ToList();
+
     public static string NameOf(Type channel) => (string)channel.GetProperty(nameof(IChannel.Name))!.GetValue(null)!;
 }

@@ -9,12 +9,12 @@ using Warnings.Dispatch.Gateways;
 
 namespace Warnings.Dispatch;
 
-/// <summary>Channel fan-out: one queue per delivery channel, rendering, gateways, delivery records.</summary>
+/// <summary>Channel fan-out: one receive for every channel, each channel's own queue for its trouble, rendering, gateways, delivery records.</summary>
 public sealed class DispatchModule : IPlatformModule
 {
     public string Name => "dispatch";
 
-    public string Description => "Channel fan-out: one queue per delivery channel, delivery records";
+    public string Description => "Channel fan-out: one receive for every channel, a queue per channel for its retries, delivery records";
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
@@ -28,17 +28,31 @@ public sealed class DispatchModule : IPlatformModule
             }
         }
 
+        if (options.HandOffAfter < TimeSpan.FromMilliseconds(50) || options.HandOffAfter > TimeSpan.FromSeconds(20))
+        {
+            throw new PlatformConfigurationException($"Dispatch:HandOffAfter is {options.HandOffAfter}: it must be between 00:00:00.050 and 00:00:20.");
+        }
+
+        if (options.HandOffFor < TimeSpan.FromSeconds(1) || options.HandOffFor > TimeSpan.FromHours(1))
+        {
+            throw new PlatformConfigurationException($"Dispatch:HandOffFor is {options.HandOffFor}: it must be between 00:00:01 and 01:00:00.");
+        }
+
         services.AddSingleton(options);
         services.AddSingleton<CellAreas>();
         services.AddSingleton<LoggingGateway>();
         services.AddSingleton<GatewayDirectory>();
         services.AddSingleton<DeliveryRecorder>();
+        services.AddSingleton<ChannelDeliverer>();
+        services.AddSingleton<ChannelTrouble>();
         services.AddSingleton<Warnings.Core.Hosting.IWarmUpStep, DispatchWarmUp>();
         foreach (var channel in Channels.All.Select(Channels.NameOf))
         {
             // Per channel: its own connection pool and circuit breaker, so one gateway's trouble stays its own.
             // Never follow a redirect: the gateway URL is the one place a warning may be sent.
+            // No per-request log scopes or lines: the delivery records and metrics say what each call did.
             services.AddHttpClient($"gateway-{channel}")
+                .RemoveAllLoggers()
                 .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false })
                 .AddStandardResilienceHandler(o =>
             {
@@ -53,9 +67,21 @@ public sealed class DispatchModule : IPlatformModule
 
     public void AddConsumers(IBusRegistrationConfigurator bus)
     {
+        // One receive per warning version for all channels (queue "dispatch")...
+        bus.AddConsumer<WarningFanOut>().Endpoint(e =>
+        {
+            e.Name = "dispatch";
+            // Each message is up to ten gateway calls side by side.
+            e.PrefetchCount = 16;
+        });
+        // ...and each channel's own queue, bound to no event: it gets only what the fan-out hands it.
         foreach (var channel in Channels.All)
         {
-            bus.AddConsumer(typeof(ChannelDispatcher<>).MakeGenericType(channel)).Endpoint(e => e.Name = $"dispatch-{Channels.NameOf(channel)}");
+            bus.AddConsumer(typeof(ChannelDispatcher<>).MakeGenericType(channel)).Endpoint(e =>
+            {
+                e.Name = $"dispatch-{Channels.NameOf(channel)}";
+                e.ConfigureConsumeTopology = false;
+            });
         }
     }
 

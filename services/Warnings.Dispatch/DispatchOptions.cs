@@ -9,6 +9,15 @@ public sealed class DispatchOptions
     /// <summary>Retries of one gateway call inside one delivery attempt (the bus retries the attempt itself).</summary>
     public int HttpRetries { get; set; } = 2;
 
+    /// <summary>
+    /// How long the fan-out waits for a channel's gateway before handing that delivery to the channel's
+    /// own queue (the attempt keeps going; the queue's copy finds it delivered). Between 50 ms and 20 s.
+    /// </summary>
+    public TimeSpan HandOffAfter { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>After a failed or slow attempt, how long a channel's deliveries go straight to its own queue. Between 1 s and 1 h.</summary>
+    public TimeSpan HandOffFor { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The district-to-cell-area mapping for cell broadcast.</summary>
     public string CellAreasPath { get; set; } = Path.Combine(AppContext.BaseDirectory, "dispatch", "cell-areas.json");
 }

@@ -85,6 +85,11 @@ public static class BusServiceCollectionExtensions
             }
         });
 
+        if (transport == BusTransport.RabbitMq && modules.Any(m => m.Name == "dispatch"))
+        {
+            services.AddHostedService<RetiredDispatchBindings>();
+        }
+
         services.Configure<MassTransitHostOptions>(o =>
         {
             o.WaitUntilStarted = true;

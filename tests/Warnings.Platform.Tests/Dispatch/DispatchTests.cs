@@ -24,7 +24,8 @@ public sealed class DispatchTests : IAsyncLifetime
     {
         _backplane = await Backplane.CreateRealAsync();
         _gateway = await TestGateway.StartAsync();
-        var settings = new Dictionary<string, string?>();
+        // Hand a slow channel to its own queue early, so the tests below take that path.
+        var settings = new Dictionary<string, string?> { ["Dispatch:HandOffAfter"] = "00:00:00.300" };
         foreach (var channel in AllChannels)
         {
             settings[$"Dispatch:Gateways:{channel}:Url"] = $"{_gateway.Url}/{channel}";
@@ -112,6 +113,36 @@ public sealed class DispatchTests : IAsyncLifetime
 
         _gateway.SlowDown("tv", TimeSpan.Zero);
         await StatusAsync(warning.Id, s => s.Channels.All(c => c.Status == "delivered"), "tv delivered too");
+    }
+
+    [Fact]
+    public async Task A_gateway_slower_than_the_hand_off_is_called_once_per_version_and_holds_up_no_other_channel()
+    {
+        _gateway.SlowDown("radio", TimeSpan.FromSeconds(1.5));
+        // The first is handed to radio's queue while its call is still under way; the second goes
+        // straight to the queue (radio is in trouble now); sms delivers both without waiting for radio.
+        var first = await PublishRedTyphoonAsync("sms", "radio");
+        var second = await PublishRedTyphoonAsync("sms", "radio");
+
+        foreach (var warning in new[] { first, second })
+        {
+            var smsFirst = await StatusAsync(warning.Id, s => s.Channels.Single(c => c.Channel == "sms").Status == "delivered", "sms delivered");
+            Assert.Equal(1, smsFirst.Channels.Single(c => c.Channel == "sms").Attempts);
+        }
+
+        foreach (var warning in new[] { first, second })
+        {
+            await StatusAsync(warning.Id, s => s.Channels.All(c => c.Status == "delivered"), "radio delivered too");
+        }
+
+        // The handed-off copy of the first found its call under way and then delivered: no second call.
+        _gateway.SlowDown("radio", TimeSpan.Zero);
+        var third = await PublishRedTyphoonAsync("radio");
+        await StatusAsync(third.Id, s => s.Channels.All(c => c.Status == "delivered"), "a later warning on radio");
+        foreach (var warning in new[] { first, second, third })
+        {
+            Assert.Single(_gateway.For("radio"), r => r.IdempotencyKey == $"{warning.Id}:v1:radio");
+        }
     }
 
     public async Task DisposeAsync()
