@@ -65,8 +65,12 @@ public sealed class ChannelDeliverer(GatewayDirectory gateways, CellAreas cellAr
     public static string KeyOf(PublishedWarningVersion version, string channel) =>
         $"{version.WarningId}:v{version.Version}:{channel}{(version.Kind == "Expired" ? ":expired" : "")}";
 
-    /// <summary>Attempt number <paramref name="attempt"/> (1: the first) at delivering <paramref name="version"/> on <paramref name="channel"/>.</summary>
-    public async Task<(DeliveryOutcome Outcome, Exception? Error)> DeliverAsync(string channel, PublishedWarningVersion version, string note, int attempt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Attempt number <paramref name="attempt"/> (1: the first) at delivering <paramref name="version"/> on
+    /// <paramref name="channel"/>; <paramref name="withRetries"/>: through the gateway client's retries and
+    /// circuit breaker (the channel's queue), or a single try (the fan-out).
+    /// </summary>
+    public async Task<(DeliveryOutcome Outcome, Exception? Error)> DeliverAsync(string channel, PublishedWarningVersion version, string note, int attempt, bool withRetries, CancellationToken cancellationToken)
     {
         string key = KeyOf(version, channel);
         var delivered = new StoreKey("delivered", key);
@@ -95,7 +99,7 @@ public sealed class ChannelDeliverer(GatewayDirectory gateways, CellAreas cellAr
         try
         {
             var message = ChannelRenderer.Render(channel, version, note, cellAreas.ByDistrict);
-            await gateways.For(channel).DeliverAsync(message, key, cancellationToken);
+            await gateways.For(channel, withRetries).DeliverAsync(message, key, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -35,7 +35,7 @@ public sealed class ChannelDispatcher<TChannel>(ChannelDeliverer delivery) :
 
         int before = Math.Clamp(context.Headers.Get<int>(ChannelDeliverer.AttemptsBeforeHeader) ?? 0, 0, 1000);
         int attempt = before + context.GetRetryAttempt() + 1;
-        var (outcome, error) = await delivery.DeliverAsync(channel, version, note, attempt, context.CancellationToken);
+        var (outcome, error) = await delivery.DeliverAsync(channel, version, note, attempt, withRetries: true, context.CancellationToken);
         switch (outcome)
         {
             case DeliveryOutcome.InFlightElsewhere:
@@ -69,11 +69,17 @@ public sealed class CellAreas(DispatchOptions options)
         : new Dictionary<string, IReadOnlyList<string>>();
 }
 
-/// <summary>Each channel's gateway: HTTP when configured, else the logging gateway.</summary>
+/// <summary>
+/// Each channel's gateway: HTTP when configured, else the logging gateway. With retries: the channel
+/// queue's client (timeouts, jittered retries, circuit breaker); without: the fan-out's single try,
+/// which hands any failure to the channel's queue at once instead of retrying while other channels wait.
+/// </summary>
 public sealed class GatewayDirectory(DispatchOptions options, IHttpClientFactory clients, LoggingGateway logging, IClock clock)
 {
-    public IChannelGateway For(string channel) =>
+    public static string ClientName(string channel, bool withRetries) => withRetries ? $"gateway-{channel}" : $"gateway-{channel}-single-try";
+
+    public IChannelGateway For(string channel, bool withRetries = true) =>
         options.Gateways.TryGetValue(channel, out var gateway) && !string.IsNullOrWhiteSpace(gateway.Url)
-            ? new HttpGateway(clients.CreateClient($"gateway-{channel}"), new Uri(gateway.Url), Warnings.Core.Http.WebhookSignature.SecretBytes(gateway.Secret), clock)
+            ? new HttpGateway(clients.CreateClient(ClientName(channel, withRetries)), new Uri(gateway.Url), Warnings.Core.Http.WebhookSignature.SecretBytes(gateway.Secret), clock)
             : logging;
 }

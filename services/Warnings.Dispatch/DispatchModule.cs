@@ -45,25 +45,37 @@ public sealed class DispatchModule : IPlatformModule
         services.AddSingleton<DeliveryRecorder>();
         services.AddSingleton<ChannelDeliverer>();
         services.AddSingleton<ChannelTrouble>();
+        services.AddSingleton<DirectAttempts>();
+        services.AddHostedService(sp => sp.GetRequiredService<DirectAttempts>());
         services.AddSingleton<Warnings.Core.Hosting.IWarmUpStep, DispatchWarmUp>();
         foreach (var channel in Channels.All.Select(Channels.NameOf))
         {
-            // Per channel: its own connection pool and circuit breaker, so one gateway's trouble stays its own.
-            // Never follow a redirect: the gateway URL is the one place a warning may be sent.
+            // Per channel: its own connection pools and circuit breaker, so one gateway's trouble stays its own.
             // No per-request log scopes or lines: the delivery records and metrics say what each call did.
-            services.AddHttpClient($"gateway-{channel}")
+            services.AddHttpClient(GatewayDirectory.ClientName(channel, withRetries: true))
                 .RemoveAllLoggers()
-                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false })
+                .ConfigurePrimaryHttpMessageHandler(NewHandler)
                 .AddStandardResilienceHandler(o =>
             {
-                o.AttemptTimeout.Timeout = TimeSpan.FromSeconds(5);
+                o.AttemptTimeout.Timeout = AttemptTimeout;
                 o.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(20);
                 o.Retry.MaxRetryAttempts = Math.Max(1, options.HttpRetries);
                 o.Retry.Delay = TimeSpan.FromMilliseconds(500);
                 o.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(10);
             });
+            // The fan-out's single try: no retries (a failure goes to the channel's queue at once) and
+            // no breaker of its own (ChannelTrouble sends a failing channel to its queue for a while).
+            services.AddHttpClient(GatewayDirectory.ClientName(channel, withRetries: false), c => c.Timeout = AttemptTimeout)
+                .RemoveAllLoggers()
+                .ConfigurePrimaryHttpMessageHandler(NewHandler);
         }
     }
+
+    // One attempt at a gateway, on both paths.
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(5);
+
+    // Never follow a redirect: the gateway URL is the one place a warning may be sent.
+    private static HttpMessageHandler NewHandler() => new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false };
 
     public void AddConsumers(IBusRegistrationConfigurator bus)
     {
@@ -71,8 +83,9 @@ public sealed class DispatchModule : IPlatformModule
         bus.AddConsumer<WarningFanOut>().Endpoint(e =>
         {
             e.Name = "dispatch";
-            // Each message is up to ten gateway calls side by side.
-            e.PrefetchCount = 16;
+            // Each message is up to ten gateway calls side by side, mostly waiting on the network; a slow
+            // channel holds a message at most Dispatch:HandOffAfter, once per trouble window.
+            e.PrefetchCount = 64;
         });
         // ...and each channel's own queue, bound to no event: it gets only what the fan-out hands it.
         foreach (var channel in Channels.All)

@@ -12,8 +12,9 @@ public sealed class DispatchOptions
     /// <summary>
     /// How long the fan-out waits for a channel's gateway before handing that delivery to the channel's
     /// own queue (the attempt keeps going; the queue's copy finds it delivered). Between 50 ms and 20 s.
+    /// A slow channel holds the fan-out's other deliveries this long once per trouble window.
     /// </summary>
-    public TimeSpan HandOffAfter { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan HandOffAfter { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>After a failed or slow attempt, how long a channel's deliveries go straight to its own queue. Between 1 s and 1 h.</summary>
     public TimeSpan HandOffFor { get; set; } = TimeSpan.FromSeconds(30);

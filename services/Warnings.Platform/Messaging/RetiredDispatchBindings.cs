@@ -37,10 +37,14 @@ public sealed class RetiredDispatchBindings(IOptions<BusOptions> options, ILogge
     {
         var factory = new ConnectionFactory
         {
-            HostName = rabbit.HostOrDefault, Port = rabbit.Port, VirtualHost = rabbit.VirtualHost,
+            VirtualHost = rabbit.VirtualHost,
             UserName = rabbit.Username, Password = rabbit.Password, ClientProvidedName = "warnings-retired-bindings",
         };
-        await using var connection = await factory.CreateConnectionAsync(cancellationToken);
+        // A cluster: whichever node answers (the bindings are the cluster's, not a node's).
+        var nodes = rabbit.ClusterNodes.Length > 0
+            ? rabbit.ClusterNodes.Select(n => AmqpTcpEndpoint.Parse(n.Contains(':', StringComparison.Ordinal) ? n : $"{n}:{rabbit.Port}")).ToList()
+            : [new AmqpTcpEndpoint(rabbit.HostOrDefault, rabbit.Port)];
+        await using var connection = await factory.CreateConnectionAsync(nodes, cancellationToken);
         int pairs = 0;
         foreach (string channel in channels)
         {
@@ -58,9 +62,9 @@ public sealed class RetiredDispatchBindings(IOptions<BusOptions> options, ILogge
                     await step.ExchangeUnbindAsync($"dispatch-{channel}", source, "", cancellationToken: cancellationToken);
                     pairs++;
                 }
-                catch (OperationInterruptedException)
+                catch (OperationInterruptedException e) when (e.ShutdownReason?.ReplyCode == 404)
                 {
-                    // One end does not exist: nothing to remove.
+                    // One end does not exist: nothing to remove. (Anything else, e.g. 403, is the caller's warning.)
                 }
             }
         }

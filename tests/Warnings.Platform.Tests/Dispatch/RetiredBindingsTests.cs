@@ -33,6 +33,9 @@ public sealed class RetiredBindingsTests : IAsyncLifetime
             await channel.QueueDeclareAsync("dispatch-sms", durable: true, exclusive: false, autoDelete: false);
             await channel.ExchangeBindAsync("dispatch-sms", "Warnings.Contracts.Events:WarningPublished", "");
             await channel.QueueBindAsync("dispatch-sms", "dispatch-sms", "");
+            // The fan-out's binding, which must stay.
+            await channel.ExchangeDeclareAsync("dispatch", ExchangeType.Fanout, durable: true);
+            await channel.ExchangeBindAsync("dispatch", "Warnings.Contracts.Events:WarningPublished", "");
         }
 
         Assert.Contains("Warnings.Contracts.Events:WarningPublished\tdispatch-sms", await BindingsAsync());
@@ -44,6 +47,7 @@ public sealed class RetiredBindingsTests : IAsyncLifetime
         string after = await BindingsAsync();
         Assert.DoesNotContain("Warnings.Contracts.Events:WarningPublished\tdispatch-sms", after);
         Assert.Contains("dispatch-sms\tdispatch-sms", after);
+        Assert.Contains("Warnings.Contracts.Events:WarningPublished\tdispatch\n", after + "\n");
         // Twice is harmless: unbinding what is not bound is not an error.
         Assert.Equal(1, await RetiredDispatchBindings.RemoveAsync(Rabbit, ["sms"], CancellationToken.None));
     }
