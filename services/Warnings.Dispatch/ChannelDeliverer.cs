@@ -72,24 +72,46 @@ public sealed class ChannelDeliverer(GatewayDirectory gateways, CellAreas cellAr
     /// </summary>
     public async Task<(DeliveryOutcome Outcome, Exception? Error)> DeliverAsync(string channel, PublishedWarningVersion version, string note, int attempt, bool withRetries, CancellationToken cancellationToken)
     {
-        string key = KeyOf(version, channel);
-        var delivered = new StoreKey("delivered", key);
+        var claims = await ClaimAsync([channel], version);
+        return await DeliverClaimedAsync(channel, version, note, attempt, withRetries, claims[0], cancellationToken);
+    }
+
+    /// <summary>A claim of one channel's delivery (<see cref="ClaimAsync"/>), with its owner for the release.</summary>
+    public sealed record Claim(OnceClaim Found, string Owner);
+
+    /// <summary>
+    /// Claims the delivery of <paramref name="version"/> on each of <paramref name="channels"/> in one store
+    /// step (reading each channel's delivery record with it); a store that is away throws.
+    /// </summary>
+    public async Task<IReadOnlyList<Claim>> ClaimAsync(IReadOnlyList<string> channels, PublishedWarningVersion version)
+    {
         string owner = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
-        // The claim reads the delivery record too: the success is then recorded without reading it again.
-        var claim = await store.ClaimOnceAsync(delivered, owner, ClaimLease, DeliveryRecorder.Key(version.WarningId, version.Version, channel));
-        if (claim.Outcome == OnceOutcome.Done)
+        var found = await store.ClaimManyOnceAsync(
+            channels.Select(c => new OnceRequest(DoneKey(version, c), DeliveryRecorder.Key(version.WarningId, version.Version, c))).ToList(), owner, ClaimLease);
+        return found.Select(f => new Claim(f, owner)).ToList();
+    }
+
+    private static StoreKey DoneKey(PublishedWarningVersion version, string channel) => new("delivered", KeyOf(version, channel));
+
+    /// <summary>The delivery <paramref name="claim"/> was made for (see <see cref="DeliverAsync"/>).</summary>
+    public async Task<(DeliveryOutcome Outcome, Exception? Error)> DeliverClaimedAsync(string channel, PublishedWarningVersion version, string note, int attempt, bool withRetries, Claim claim, CancellationToken cancellationToken)
+    {
+        string key = KeyOf(version, channel);
+        var delivered = DoneKey(version, channel);
+        string owner = claim.Owner;
+        if (claim.Found.Outcome == OnceOutcome.Done)
         {
             // Its record was written with the mark, in the same step: nothing is left to say.
             logger.LogInformation("{Key} already delivered; redelivery dropped", key);
             return (DeliveryOutcome.AlreadyDelivered, null);
         }
 
-        if (claim.Outcome == OnceOutcome.HeldElsewhere)
+        if (claim.Found.Outcome == OnceOutcome.HeldElsewhere)
         {
             return (DeliveryOutcome.InFlightElsewhere, null);
         }
 
-        var seen = new DeliveryRecorder.Seen(claim.AlsoRead);
+        var seen = new DeliveryRecorder.Seen(claim.Found.AlsoRead);
         if (attempt > 1)
         {
             // A first attempt is recorded by its outcome; a retry says it is trying again.

@@ -37,7 +37,7 @@ public sealed class WarningFanOut(ChannelDeliverer deliverer, ChannelTrouble tro
         where T : class
     {
         var handOff = new List<(string Channel, int AttemptsBefore)>();
-        var tries = new List<Try>();
+        var direct = new List<(string Channel, ChannelRoute Route, Instant Probe)>();
         foreach (string channel in Channels.Names.Where(c => ChannelDeliverer.Concerns(c, version)))
         {
             var route = trouble.RouteFor(channel, out var probe);
@@ -47,10 +47,14 @@ public sealed class WarningFanOut(ChannelDeliverer deliverer, ChannelTrouble tro
             }
             else
             {
-                tries.Add(new Try(channel, route, probe, AttemptAsync(channel, version, note)));
+                direct.Add((channel, route, probe));
             }
         }
 
+        // Every direct channel claimed in one store step (a store that is away: the message waits it
+        // out, unacknowledged, nothing sent yet).
+        var claims = direct.Count > 0 ? await deliverer.ClaimAsync(direct.Select(d => d.Channel).ToList(), version) : [];
+        var tries = direct.Select((d, i) => new Try(d.Channel, d.Route, d.Probe, AttemptAsync(d.Channel, version, note, claims[i]))).ToList();
         if (tries.Count > 0)
         {
             try
@@ -111,17 +115,17 @@ public sealed class WarningFanOut(ChannelDeliverer deliverer, ChannelTrouble tro
     }
 
     // One channel's single try, never throwing, never cancelled (bounded by the client's timeout; a
-    // graceful stop waits for it). A store that is away at the claim is a failure the channel's queue
-    // retries like any other (its outage retry waits the store out).
-    private async Task<(DeliveryOutcome, Exception?)> AttemptAsync(string channel, PublishedWarningVersion version, string note)
+    // graceful stop waits for it). A store that is away once the gateway has been called is the
+    // deliverer's to wait out; before, it is a failure the channel's queue retries like any other.
+    private async Task<(DeliveryOutcome, Exception?)> AttemptAsync(string channel, PublishedWarningVersion version, string note, ChannelDeliverer.Claim claim)
     {
         try
         {
-            return await deliverer.DeliverAsync(channel, version, note, 1, withRetries: false, CancellationToken.None);
+            return await deliverer.DeliverClaimedAsync(channel, version, note, 1, withRetries: false, claim, CancellationToken.None);
         }
         catch (Exception e)
         {
-            logger.LogWarning("Delivery of {WarningId} v{Version} on {Channel} could not start ({Error}); handed to its queue", version.WarningId, version.Version, channel, e.Message);
+            logger.LogWarning("Delivery of {WarningId} v{Version} on {Channel} could not go ahead ({Error}); handed to its queue", version.WarningId, version.Version, channel, e.Message);
             return (DeliveryOutcome.Failed, new GatewayNotCalledException(e));
         }
     }

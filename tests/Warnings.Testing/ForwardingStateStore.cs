@@ -56,6 +56,8 @@ public abstract class ForwardingStateStore(IStateStore inner) : IStateStore
 
     public virtual Task<OnceClaim> ClaimOnceAsync(StoreKey done, string owner, Duration lease, StoreKey? alsoRead = null) => inner.ClaimOnceAsync(done, owner, lease, alsoRead);
 
+    public virtual Task<IReadOnlyList<OnceClaim>> ClaimManyOnceAsync(IReadOnlyList<OnceRequest> requests, string owner, Duration lease) => inner.ClaimManyOnceAsync(requests, owner, lease);
+
     public virtual Task<bool> CompleteOnceAsync(StoreKey done, string result, Duration remember, IReadOnlyList<StoreCondition>? conditions = null, IReadOnlyList<StoreWrite>? alsoWrite = null) =>
         inner.CompleteOnceAsync(done, result, remember, conditions, alsoWrite);
 

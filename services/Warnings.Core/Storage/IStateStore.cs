@@ -127,6 +127,13 @@ public interface IStateStore
     Task<OnceClaim> ClaimOnceAsync(StoreKey done, string owner, Duration lease, StoreKey? alsoRead = null);
 
     /// <summary>
+    /// Several claims for one owner in one step, each answered as <see cref="ClaimOnceAsync"/> alone would
+    /// answer it, in order: a fan-out claims all its channels in one round trip. At most
+    /// <see cref="OnceRequest.MaxPerStep"/> requests.
+    /// </summary>
+    Task<IReadOnlyList<OnceClaim>> ClaimManyOnceAsync(IReadOnlyList<OnceRequest> requests, string owner, Duration lease);
+
+    /// <summary>
     /// Records the task's result at <paramref name="done"/> (for <paramref name="remember"/>) and drops any claim: one atomic step.
     /// With <paramref name="conditions"/> and <paramref name="alsoWrite"/>, the same step also makes those writes, and
     /// happens only if every condition holds (as <see cref="CommitAsync"/>): answers false, changing nothing, when one
@@ -191,6 +198,21 @@ public enum StoreWriteKind
 /// none was asked for, or not claimed). Meant as the condition of a later write, which fails if the value has changed since.
 /// </summary>
 public sealed record OnceClaim(OnceOutcome Outcome, string? Value = null, string? AlsoRead = null);
+
+/// <summary>One claim of <see cref="IStateStore.ClaimManyOnceAsync"/>: the task's key and, optionally, a key to read with it.</summary>
+public sealed record OnceRequest(StoreKey Done, StoreKey? AlsoRead = null)
+{
+    /// <summary>The most claims one step takes (a step is one script; its size is bounded like every other).</summary>
+    public const int MaxPerStep = 64;
+
+    public static void CheckCount(IReadOnlyList<OnceRequest> requests)
+    {
+        if (requests.Count > MaxPerStep)
+        {
+            throw new ArgumentOutOfRangeException(nameof(requests), requests.Count, $"At most {MaxPerStep} claims in one step.");
+        }
+    }
+}
 
 public enum OnceOutcome
 {

@@ -193,6 +193,19 @@ public sealed partial class InMemoryStateStore(IOptions<StoreOptions> options, I
         }
     }
 
+    public async Task<IReadOnlyList<OnceClaim>> ClaimManyOnceAsync(IReadOnlyList<OnceRequest> requests, string owner, Duration lease)
+    {
+        OnceRequest.CheckCount(requests);
+        var claims = new List<OnceClaim>(requests.Count);
+        // One after the other, each under the store's lock: the contract promises each claim's answer.
+        foreach (var request in requests)
+        {
+            claims.Add(await ClaimOnceAsync(request.Done, owner, lease, request.AlsoRead));
+        }
+
+        return claims;
+    }
+
     public Task<OnceClaim> ClaimOnceAsync(StoreKey done, string owner, Duration lease, StoreKey? alsoRead = null)
     {
         lock (_gate)

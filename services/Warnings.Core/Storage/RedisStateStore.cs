@@ -286,6 +286,29 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
         return {1, ''}
         """;
 
+    // Per claim three KEYS (done, claim, the key to read: the done key again when none) and one ARGV
+    // after owner and lease ('1': read it). Answers three values per claim: outcome, value, read.
+    private const string ClaimManyOnceScript = """
+        local out = {}
+        for i = 0, #KEYS / 3 - 1 do
+          local done = redis.call('GET', KEYS[3 * i + 1])
+          if done then
+            out[#out + 1] = 2; out[#out + 1] = done; out[#out + 1] = false
+          else
+            local holder = redis.call('GET', KEYS[3 * i + 2])
+            if holder and holder ~= ARGV[1] then
+              out[#out + 1] = 3; out[#out + 1] = holder; out[#out + 1] = false
+            else
+              redis.call('SET', KEYS[3 * i + 2], ARGV[1], 'PX', ARGV[2])
+              local read = false
+              if ARGV[3 + i] == '1' then read = redis.call('GET', KEYS[3 * i + 3]) end
+              out[#out + 1] = 1; out[#out + 1] = ''; out[#out + 1] = read
+            end
+          end
+        end
+        return out
+        """;
+
     // KEYS: done, claim, then the conditional writes' keys. ARGV: result, remember ms, then the
     // conditional writes' arguments. The conditions are checked before anything is written.
     private static readonly string CompleteOnceScript = ConditionalWritesLua(keyOffset: 2, argOffset: 3) + """
@@ -304,6 +327,41 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
             2 => new OnceClaim(OnceOutcome.Done, (string?)result[1]),
             _ => new OnceClaim(OnceOutcome.HeldElsewhere, (string?)result[1]),
         };
+    }
+
+    public async Task<IReadOnlyList<OnceClaim>> ClaimManyOnceAsync(IReadOnlyList<OnceRequest> requests, string owner, Duration lease)
+    {
+        OnceRequest.CheckCount(requests);
+        if (requests.Count == 0)
+        {
+            return [];
+        }
+
+        var keys = new RedisKey[requests.Count * 3];
+        var args = new RedisValue[requests.Count + 2];
+        args[0] = owner;
+        args[1] = (long)lease.TotalMilliseconds;
+        for (int i = 0; i < requests.Count; i++)
+        {
+            keys[3 * i] = Render(requests[i].Done);
+            keys[3 * i + 1] = Render(ClaimOf(requests[i].Done));
+            keys[3 * i + 2] = Render(requests[i].AlsoRead ?? requests[i].Done);
+            args[i + 2] = requests[i].AlsoRead is null ? "0" : "1";
+        }
+
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(ClaimManyOnceScript, keys, args))!;
+        var claims = new OnceClaim[requests.Count];
+        for (int i = 0; i < requests.Count; i++)
+        {
+            claims[i] = (long)result[3 * i] switch
+            {
+                1 => new OnceClaim(OnceOutcome.Claimed, null, result[3 * i + 2].IsNull ? null : (string?)result[3 * i + 2]),
+                2 => new OnceClaim(OnceOutcome.Done, (string?)result[3 * i + 1]),
+                _ => new OnceClaim(OnceOutcome.HeldElsewhere, (string?)result[3 * i + 1]),
+            };
+        }
+
+        return claims;
     }
 
     public async Task<bool> CompleteOnceAsync(StoreKey done, string result, Duration remember, IReadOnlyList<StoreCondition>? conditions = null, IReadOnlyList<StoreWrite>? alsoWrite = null) =>

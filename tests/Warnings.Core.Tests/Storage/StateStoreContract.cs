@@ -392,6 +392,33 @@ public abstract class StateStoreContract
     }
 
     [Fact]
+    public async Task Claims_in_one_step_answer_each_as_a_claim_alone_would_in_order()
+    {
+        var fresh = NewKey("delivered");
+        var done = NewKey("delivered");
+        var held = NewKey("delivered");
+        var mine = NewKey("delivered");
+        var record = NewKey("record");
+        await Store.SetAsync(record, "failed");
+        await Store.CompleteOnceAsync(done, "at noon", Duration.FromDays(1));
+        await Store.ClaimOnceAsync(held, "b", Duration.FromMinutes(1));
+        await Store.ClaimOnceAsync(mine, "a", Duration.FromMinutes(1));
+
+        var claims = await Store.ClaimManyOnceAsync([new(fresh, record), new(done, record), new(held), new(mine), new(NewKey("delivered"))], "a", Duration.FromMinutes(1));
+
+        Assert.Equal(
+            [new OnceClaim(OnceOutcome.Claimed, null, "failed"), new OnceClaim(OnceOutcome.Done, "at noon"), new OnceClaim(OnceOutcome.HeldElsewhere, "b"), new OnceClaim(OnceOutcome.Claimed), new OnceClaim(OnceOutcome.Claimed)],
+            claims);
+        // The claims it made hold against others, and are theirs to release.
+        Assert.Equal(new OnceClaim(OnceOutcome.HeldElsewhere, "a"), await Store.ClaimOnceAsync(fresh, "c", Duration.FromMinutes(1)));
+        await Store.ReleaseOnceAsync(fresh, "a");
+        Assert.Equal(OnceOutcome.Claimed, (await Store.ClaimOnceAsync(fresh, "c", Duration.FromMinutes(1))).Outcome);
+        Assert.Empty(await Store.ClaimManyOnceAsync([], "a", Duration.FromMinutes(1)));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.ClaimManyOnceAsync(
+            Enumerable.Range(0, OnceRequest.MaxPerStep + 1).Select(_ => new OnceRequest(NewKey("delivered"))).ToList(), "a", Duration.FromMinutes(1)));
+    }
+
+    [Fact]
     public async Task Completing_with_conditions_writes_the_result_and_the_record_together_or_nothing()
     {
         var done = NewKey("delivered");
