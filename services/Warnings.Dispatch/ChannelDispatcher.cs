@@ -41,9 +41,13 @@ public sealed class ChannelDispatcher<TChannel>(ChannelDeliverer delivery) :
             case DeliveryOutcome.InFlightElsewhere:
                 // Another copy is at the gateway right now; try again once it has finished.
                 throw new DeliveryInFlightException(ChannelDeliverer.KeyOf(version, channel));
+            case DeliveryOutcome.Failed when ChannelUnavailableException.IsGatewayAway(error!):
+                // The gateway is away (no connection, 5xx, timeouts, an open circuit): waited out like any
+                // outage, on the scale of minutes (Bus:OutageRetry), not parked after the quick retries.
+                throw new ChannelUnavailableException(channel, error!);
             case DeliveryOutcome.Failed:
-                // The endpoint's retry policy tries again with the same key; after it, the error queue and
-                // a dead letter. The channel travels in the exception's data.
+                // The gateway refused this message (4xx) or it could not be rendered: the endpoint's quick
+                // retries with the same key, then the error queue and a dead letter. The channel travels in the exception's data.
                 throw new ChannelDeliveryException(channel, error!);
         }
     }
@@ -58,6 +62,26 @@ public sealed class ChannelDeliveryException : Exception
     public const string ChannelKey = "channel";
 
     public ChannelDeliveryException(string channel, Exception inner) : base($"[{channel}] {inner.Message}", inner) => Data[ChannelKey] = channel;
+}
+
+/// <summary>
+/// A channel's gateway is away (transient: a <see cref="TimeoutException"/>, so the bus's outage retry
+/// waits it out instead of parking the delivery after its quick retries). Carries the channel like
+/// <see cref="ChannelDeliveryException"/>.
+/// </summary>
+public sealed class ChannelUnavailableException : TimeoutException
+{
+    public ChannelUnavailableException(string channel, Exception inner) : base($"[{channel}] {inner.Message}", inner) => Data[ChannelDeliveryException.ChannelKey] = channel;
+
+    /// <summary>No connection, a 5xx, 408 or 429 answer, a timeout or an open circuit: the gateway's state, not the message's.</summary>
+    public static bool IsGatewayAway(Exception error) => error switch
+    {
+        HttpRequestException { StatusCode: null } => true,
+        HttpRequestException { StatusCode: { } status } => (int)status >= 500 || status is System.Net.HttpStatusCode.RequestTimeout or System.Net.HttpStatusCode.TooManyRequests,
+        TimeoutException or TaskCanceledException => true,
+        Polly.CircuitBreaker.BrokenCircuitException or Polly.Timeout.TimeoutRejectedException => true,
+        _ => false,
+    };
 }
 
 /// <summary>The district-to-cell-area mapping, as data (<c>infra/dispatch/cell-areas.json</c>).</summary>

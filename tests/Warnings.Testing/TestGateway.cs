@@ -13,7 +13,7 @@ namespace Warnings.Testing;
 /// <summary>
 /// A real HTTP gateway on loopback (Kestrel) standing in for an SMS centre or a broadcaster: records
 /// every request per channel (<c>POST /{channel}</c>) with its idempotency key and signature, and
-/// can be told to fail a channel's next requests with 503. Given a path's secret (<see cref="RequireSignature"/>),
+/// can be told to fail a channel's next requests (503, or another status). Given a path's secret (<see cref="RequireSignature"/>),
 /// it verifies every request's signature as a partner's webhook receiver would, and refuses a bad one with 401.
 /// </summary>
 public sealed class TestGateway : IAsyncDisposable
@@ -23,6 +23,7 @@ public sealed class TestGateway : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<Received> _received = new();
     private readonly ConcurrentDictionary<string, int> _failNext = new();
+    private readonly ConcurrentDictionary<string, int> _failStatus = new();
 
     private TestGateway(WebApplication app) => _app = app;
 
@@ -56,7 +57,7 @@ public sealed class TestGateway : IAsyncDisposable
                 await Task.Delay(delay, request.HttpContext.RequestAborted); // a slow or hanging gateway
             }
 
-            return gateway.TakeFailure(channel) ? Results.StatusCode(503) : Results.Ok();
+            return gateway.TakeFailure(channel) ? Results.StatusCode(gateway._failStatus.GetValueOrDefault(channel, 503)) : Results.Ok();
         });
         await app.StartAsync();
         gateway.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -76,8 +77,12 @@ public sealed class TestGateway : IAsyncDisposable
     /// <summary>Makes the channel answer only after <paramref name="delay"/> (longer than the client's timeout: it hangs).</summary>
     public void SlowDown(string channel, TimeSpan delay) => _delays[channel] = delay;
 
-    /// <summary>Answers the channel's next <paramref name="count"/> requests with 503.</summary>
-    public void FailNext(string channel, int count) => _failNext[channel] = count;
+    /// <summary>Answers the channel's next <paramref name="count"/> requests with <paramref name="status"/> (503: away; 400: refused).</summary>
+    public void FailNext(string channel, int count, int status = 503)
+    {
+        _failStatus[channel] = status;
+        _failNext[channel] = count;
+    }
 
     private bool TakeFailure(string channel)
     {

@@ -56,7 +56,9 @@ public sealed class DeadLetterTests : IAsyncLifetime
     [Fact]
     public async Task A_version_a_channel_gave_up_on_is_listed_and_delivers_once_when_requeued()
     {
-        _gateway.FailNext("sms", int.MaxValue);
+        // A gateway that refuses the message (4xx) is given up on after the quick retries; one that is
+        // away (5xx, no connection) would be waited out for minutes instead.
+        _gateway.FailNext("sms", int.MaxValue, status: 400);
         var warning = await PublishAsync(Duration.FromHours(6), "sms", "tv");
 
         var dead = await Eventually.Until(async () => await Operator.ListDeadLettersAsync(new ListDeadLettersRequest()),
