@@ -76,6 +76,41 @@ public sealed class ChannelDeliverer(GatewayDirectory gateways, CellAreas cellAr
         return await DeliverClaimedAsync(channel, version, note, attempt, withRetries, claims[0], cancellationToken);
     }
 
+    // How many later versions of the warning a retry looks for before it sends an older one.
+    private const int LaterVersionsChecked = 20;
+
+    /// <summary>
+    /// The latest version of the same warning delivered on <paramref name="channel"/> after
+    /// <paramref name="version"/> (null: none of the next 20): a retry must not send an older version
+    /// after it (a red alert after its lift). One read of 20 keys; asked by the channel's queue only,
+    /// where a version can wait (retries) while a later one goes out.
+    /// </summary>
+    public async Task<int?> DeliveredLaterAsync(string channel, PublishedWarningVersion version)
+    {
+        var later = Enumerable.Range(version.Version + 1, LaterVersionsChecked).Select(v => new StoreKey("delivered", $"{version.WarningId}:v{v}:{channel}")).ToList();
+        var found = await store.GetManyAsync(later);
+        for (int i = found.Count - 1; i >= 0; i--)
+        {
+            if (found[i] is not null)
+            {
+                return version.Version + 1 + i;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Settles <paramref name="version"/> on <paramref name="channel"/> without calling the gateway, because
+    /// <paramref name="laterVersion"/> was delivered there first: marked done (copies drop it) and recorded "superseded".
+    /// </summary>
+    public async Task SupersedeAsync(string channel, PublishedWarningVersion version, int laterVersion, int attempt)
+    {
+        await store.CompleteOnceAsync(DoneKey(version, channel), $"superseded by v{laterVersion}", RememberDeliveries);
+        await records.RecordAsync(version.WarningId, version.Version, channel, "superseded", attempt, clock.GetCurrentInstant(), $"not sent: v{laterVersion} was delivered first");
+        logger.LogWarning("{Key} not sent: v{Later} of the warning was delivered on {Channel} first", KeyOf(version, channel), laterVersion, channel);
+    }
+
     /// <summary>A claim of one channel's delivery (<see cref="ClaimAsync"/>), with its owner for the release.</summary>
     public sealed record Claim(OnceClaim Found, string Owner);
 

@@ -35,6 +35,13 @@ public sealed class ChannelDispatcher<TChannel>(ChannelDeliverer delivery) :
 
         int before = Math.Clamp(context.Headers.Get<int>(ChannelDeliverer.AttemptsBeforeHeader) ?? 0, 0, 1000);
         int attempt = before + context.GetRetryAttempt() + 1;
+        if (await delivery.DeliveredLaterAsync(channel, version) is int later)
+        {
+            // Waiting here (retries), this version was overtaken: sending it now would undo the later one.
+            await delivery.SupersedeAsync(channel, version, later, attempt);
+            return;
+        }
+
         var (outcome, error) = await delivery.DeliverAsync(channel, version, note, attempt, withRetries: true, context.CancellationToken);
         switch (outcome)
         {

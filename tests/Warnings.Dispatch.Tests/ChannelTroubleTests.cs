@@ -73,3 +73,27 @@ public sealed class ChannelTroubleTests
         Assert.Equal("w-1:v3:website:expired", ChannelDeliverer.KeyOf(version with { Kind = "Expired" }, "website"));
     }
 }
+
+public sealed class GatewayAwayTests
+{
+    public static TheoryData<Exception, bool> Failures => new()
+    {
+        { new HttpRequestException("connection refused"), true },
+        { new HttpRequestException("503", null, System.Net.HttpStatusCode.ServiceUnavailable), true },
+        { new HttpRequestException("500", null, System.Net.HttpStatusCode.InternalServerError), true },
+        { new HttpRequestException("408", null, System.Net.HttpStatusCode.RequestTimeout), true },
+        { new HttpRequestException("429", null, System.Net.HttpStatusCode.TooManyRequests), true },
+        { new TaskCanceledException("the client's timeout"), true },
+        { new Polly.CircuitBreaker.BrokenCircuitException("open"), true },
+        { new Polly.Timeout.TimeoutRejectedException("total timeout"), true },
+        { new HttpRequestException("400", null, System.Net.HttpStatusCode.BadRequest), false },
+        { new HttpRequestException("401", null, System.Net.HttpStatusCode.Unauthorized), false },
+        { new HttpRequestException("404", null, System.Net.HttpStatusCode.NotFound), false },
+        { new InvalidOperationException("could not render"), false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Failures))]
+    public void A_gateway_that_is_away_is_waited_out_and_one_that_refuses_is_not(Exception failure, bool away) =>
+        Assert.Equal(away, ChannelUnavailableException.IsGatewayAway(failure));
+}

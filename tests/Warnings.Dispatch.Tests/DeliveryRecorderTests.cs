@@ -118,3 +118,35 @@ public class DeliveryRecorderTests
         }
     }
 }
+
+public sealed class SupersededDeliveryTests
+{
+    private static readonly Instant Noon = Instant.FromUtc(2026, 12, 2, 4, 0);
+
+    [Fact]
+    public async Task An_older_version_waiting_in_a_channel_queue_is_not_sent_after_a_later_one_was_delivered()
+    {
+        var clock = new FakeClock(Noon);
+        var store = new InMemoryStateStore(Options.Create(new StoreOptions()), clock);
+        var records = new DeliveryRecorder(store);
+        var deliverer = new ChannelDeliverer(null!, new CellAreas(new DispatchOptions()), store, records, clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<ChannelDeliverer>.Instance);
+        var v1 = Warnings.Core.Hosting.WarmUpSample.Warning(Noon, ["sms"]) with { WarningId = "w-9", Version = 1 };
+
+        Assert.Null(await deliverer.DeliveredLaterAsync("sms", v1));
+        // The lift (v3) went out on sms while v1 was still being retried; v2 never concerned sms.
+        await store.CompleteOnceAsync(new StoreKey("delivered", "w-9:v3:sms"), "at noon", Duration.FromDays(1));
+        // On another channel it did not: that one is unaffected.
+        Assert.Null(await deliverer.DeliveredLaterAsync("tv", v1));
+
+        int? later = await deliverer.DeliveredLaterAsync("sms", v1);
+        Assert.Equal(3, later);
+        await deliverer.SupersedeAsync("sms", v1, later!.Value, attempt: 4);
+
+        // Settled without a gateway call (it has none here: a call would throw): copies drop it, the record says why.
+        Assert.Equal(new OnceClaim(OnceOutcome.Done, "superseded by v3"), await store.ClaimOnceAsync(new StoreKey("delivered", "w-9:v1:sms"), "copy", Duration.FromSeconds(30)));
+        var record = Warnings.Contracts.V1.ChannelDelivery.Parser.ParseJson((await store.GetAsync(DeliveryRecorder.Key("w-9", 1, "sms")))!);
+        Assert.Equal("superseded", record.Status);
+        Assert.Equal(4, record.Attempts);
+        Assert.Contains("v3 was delivered first", record.LastError);
+    }
+}
