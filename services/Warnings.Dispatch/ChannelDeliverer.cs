@@ -27,7 +27,7 @@ public enum DeliveryOutcome
 /// One channel's delivery of one warning version, effectively once across redeliveries, concurrent
 /// copies (the fan-out's own attempt and the channel queue's), crashes and store outages:
 /// <list type="number">
-/// <item>the key is claimed atomically before the call (<see cref="IStateStore.ClaimOnceAsync"/>): a
+/// <item>the key is claimed atomically before the call (<see cref="IStateStore.ClaimManyOnceAsync"/>, several channels at once): a
 /// key already delivered is dropped, and a key another copy is delivering right now is left to it;</item>
 /// <item>the gateway is called with the key as <c>Idempotency-Key</c>;</item>
 /// <item>success is recorded (and the claim dropped) with retries until it lands, so a store outage
@@ -37,7 +37,7 @@ public enum DeliveryOutcome
 /// expires and the call is made again with the same <c>Idempotency-Key</c>, which the gateway must
 /// honour. Each outcome, and each retry, is written to the channel's delivery record
 /// (<see cref="DeliveryRecorder"/>); the success in the same store step that marks the key delivered.
-/// A store that is away at the claim throws (the caller's retry waits it out).
+/// A store that is away at the claim throws (the caller's retry waits it out; its claims are released when the store lets them be).
 /// </summary>
 public sealed class ChannelDeliverer(GatewayDirectory gateways, CellAreas cellAreas, IStateStore store, DeliveryRecorder records, IClock clock, ILogger<ChannelDeliverer> logger)
 {
@@ -121,9 +121,19 @@ public sealed class ChannelDeliverer(GatewayDirectory gateways, CellAreas cellAr
     public async Task<IReadOnlyList<Claim>> ClaimAsync(IReadOnlyList<string> channels, PublishedWarningVersion version)
     {
         string owner = $"{Environment.ProcessId}:{Guid.NewGuid():N}";
-        var found = await store.ClaimManyOnceAsync(
-            channels.Select(c => new OnceRequest(DoneKey(version, c), DeliveryRecorder.Key(version.WarningId, version.Version, c))).ToList(), owner, ClaimLease);
-        return found.Select(f => new Claim(f, owner)).ToList();
+        try
+        {
+            var found = await store.ClaimManyOnceAsync(
+                channels.Select(c => new OnceRequest(DoneKey(version, c), DeliveryRecorder.Key(version.WarningId, version.Version, c))).ToList(), owner, ClaimLease);
+            return found.Select(f => new Claim(f, owner)).ToList();
+        }
+        catch (Exception)
+        {
+            // The step may have landed with its answer lost (a client timeout): release what this owner
+            // may hold, so the retry of the message finds the channels free, not held for the lease.
+            await Task.WhenAll(channels.Select(c => ReleaseAsync(DoneKey(version, c), owner)));
+            throw;
+        }
     }
 
     private static StoreKey DoneKey(PublishedWarningVersion version, string channel) => new("delivered", KeyOf(version, channel));

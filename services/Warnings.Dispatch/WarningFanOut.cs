@@ -93,7 +93,7 @@ public sealed class WarningFanOut(ChannelDeliverer deliverer, ChannelTrouble tro
             {
                 case DeliveryOutcome.Failed:
                     trouble.HandOff(channel, error?.Message ?? "failed");
-                    handOff.Add((channel, error is GatewayNotCalledException ? 0 : 1));
+                    handOff.Add((channel, 1));
                     break;
                 case DeliveryOutcome.InFlightElsewhere:
                     // Another copy is at the gateway: the channel's queue waits for it and drops this one once it is delivered.
@@ -114,9 +114,8 @@ public sealed class WarningFanOut(ChannelDeliverer deliverer, ChannelTrouble tro
         }
     }
 
-    // One channel's single try, never throwing, never cancelled (bounded by the client's timeout; a
-    // graceful stop waits for it). A store that is away once the gateway has been called is the
-    // deliverer's to wait out; before, it is a failure the channel's queue retries like any other.
+    // One channel's single try (its claim already made), never throwing, never cancelled (bounded by
+    // the client's timeout; a graceful stop waits for it).
     private async Task<(DeliveryOutcome, Exception?)> AttemptAsync(string channel, PublishedWarningVersion version, string note, ChannelDeliverer.Claim claim)
     {
         try
@@ -125,11 +124,9 @@ public sealed class WarningFanOut(ChannelDeliverer deliverer, ChannelTrouble tro
         }
         catch (Exception e)
         {
-            logger.LogWarning("Delivery of {WarningId} v{Version} on {Channel} could not go ahead ({Error}); handed to its queue", version.WarningId, version.Version, channel, e.Message);
-            return (DeliveryOutcome.Failed, new GatewayNotCalledException(e));
+            // Only a success the store would not take for 10 minutes gets here: the copy retries it with the same key.
+            logger.LogWarning("Delivery of {WarningId} v{Version} on {Channel} could not be recorded ({Error}); handed to its queue", version.WarningId, version.Version, channel, e.Message);
+            return (DeliveryOutcome.Failed, e);
         }
     }
 }
-
-/// <summary>A delivery that failed before its gateway was called (the store was away at the claim): it counts as no attempt.</summary>
-public sealed class GatewayNotCalledException(Exception inner) : Exception(inner.Message, inner);

@@ -23,8 +23,7 @@ public sealed class EmbeddedFanOutTests
             settings[$"Dispatch:Gateways:{channel}:Secret"] = $"secret-{channel}";
         }
 
-        // Retries that outlast the outage below, so the queue's copy is still retrying when the gateway is back.
-        settings["Bus:Retry:Limit"] = "50";
+        // A 503 is a gateway that is away: the queue's copy waits it out (Bus:OutageRetry) until it answers.
         await using var platform = await TestPlatform.StartAsync(Backplane.Embedded(), settings: settings);
         var officer = platform.Client(c => new WarningService.WarningServiceClient(c), Roles.DutyOfficer);
         gateway.FailNext("sms", 3);
