@@ -62,8 +62,9 @@ public sealed class ChannelDeliverer(GatewayDirectory gateways, CellAreas cellAr
         version.Channels.Contains(channel) && (version.Kind != "Expired" || ShowUntilEnd.Contains(channel));
 
     /// <summary>The key the gateway sees as <c>Idempotency-Key</c>, and the store marks delivered.</summary>
-    public static string KeyOf(PublishedWarningVersion version, string channel) =>
-        $"{version.WarningId}:v{version.Version}:{channel}{(version.Kind == "Expired" ? ":expired" : "")}";
+    public static string KeyOf(PublishedWarningVersion version, string channel) => KeyOf(version.WarningId, version.Version, channel, version.Kind == "Expired");
+
+    private static string KeyOf(string warningId, int version, string channel, bool expired) => $"{warningId}:v{version}:{channel}{(expired ? ":expired" : "")}";
 
     /// <summary>
     /// Attempt number <paramref name="attempt"/> (1: the first) at delivering <paramref name="version"/> on
@@ -87,7 +88,7 @@ public sealed class ChannelDeliverer(GatewayDirectory gateways, CellAreas cellAr
     /// </summary>
     public async Task<int?> DeliveredLaterAsync(string channel, PublishedWarningVersion version)
     {
-        var later = Enumerable.Range(version.Version + 1, LaterVersionsChecked).Select(v => new StoreKey("delivered", $"{version.WarningId}:v{v}:{channel}")).ToList();
+        var later = Enumerable.Range(version.Version + 1, LaterVersionsChecked).Select(v => DoneKey(KeyOf(version.WarningId, v, channel, expired: false))).ToList();
         var found = await store.GetManyAsync(later);
         for (int i = found.Count - 1; i >= 0; i--)
         {
@@ -136,14 +137,15 @@ public sealed class ChannelDeliverer(GatewayDirectory gateways, CellAreas cellAr
         }
     }
 
-    private static StoreKey DoneKey(PublishedWarningVersion version, string channel) => new("delivered", KeyOf(version, channel));
+    private static StoreKey DoneKey(PublishedWarningVersion version, string channel) => DoneKey(KeyOf(version, channel));
+
+    private static StoreKey DoneKey(string key) => new("delivered", key);
 
     /// <summary>The delivery <paramref name="claim"/> was made for (see <see cref="DeliverAsync"/>).</summary>
     public async Task<(DeliveryOutcome Outcome, Exception? Error)> DeliverClaimedAsync(string channel, PublishedWarningVersion version, string note, int attempt, bool withRetries, Claim claim, CancellationToken cancellationToken)
     {
         string key = KeyOf(version, channel);
-        var delivered = DoneKey(version, channel);
-        string owner = claim.Owner;
+        var delivered = DoneKey(key);
         if (claim.Found.Outcome == OnceOutcome.Done)
         {
             // Its record was written with the mark, in the same step: nothing is left to say.
@@ -172,7 +174,7 @@ public sealed class ChannelDeliverer(GatewayDirectory gateways, CellAreas cellAr
         {
             PlatformTelemetry.Deliveries.Add(1, new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("outcome", "failed"));
             await RecordFailureAsync(version, channel, attempt, e.Message);
-            await ReleaseAsync(delivered, owner);
+            await ReleaseAsync(delivered, claim.Owner);
             return (DeliveryOutcome.Failed, e);
         }
 

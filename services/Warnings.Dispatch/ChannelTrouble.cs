@@ -44,8 +44,8 @@ public sealed class ChannelTrouble(DispatchOptions options, IClock clock, ILogge
         return _until.TryUpdate(channel, probe, until) ? ChannelRoute.Probe : ChannelRoute.HandOff;
     }
 
-    /// <summary>Whether deliveries on <paramref name="channel"/> go to its queue right now (no probe is taken).</summary>
-    public bool IsHandingOff(string channel) => _until.TryGetValue(channel, out var until) && clock.GetCurrentInstant() < until;
+    // Whether deliveries on the channel go to its queue right now (no probe is taken).
+    private bool IsHandingOff(string channel) => _until.TryGetValue(channel, out var until) && clock.GetCurrentInstant() < until;
 
     /// <summary>A failed or slow attempt: the channel's deliveries go to its queue for the next <see cref="DispatchOptions.HandOffFor"/>.</summary>
     public void HandOff(string channel, string why)

@@ -27,8 +27,6 @@ public sealed class DirectAttempts(ILogger<DirectAttempts> logger) : IHostedLife
             CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    public int Running => _running.Count;
-
     public async Task StoppedAsync(CancellationToken cancellationToken)
     {
         var pending = _running.Keys.ToArray();

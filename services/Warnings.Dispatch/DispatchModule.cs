@@ -48,7 +48,7 @@ public sealed class DispatchModule : IPlatformModule
         services.AddSingleton<DirectAttempts>();
         services.AddHostedService(sp => sp.GetRequiredService<DirectAttempts>());
         services.AddSingleton<Warnings.Core.Hosting.IWarmUpStep, DispatchWarmUp>();
-        foreach (var channel in Channels.All.Select(Channels.NameOf))
+        foreach (var channel in Channels.Names)
         {
             // Per channel: its own connection pools and circuit breaker, so one gateway's trouble stays its own.
             // No per-request log scopes or lines: the delivery records and metrics say what each call did.

@@ -17,7 +17,7 @@ public sealed class DispatchWarmUp(GatewayDirectory gateways, CellAreas cellArea
 
     public Task RunAsync(CancellationToken cancellationToken)
     {
-        var names = Channels.All.Select(Channels.NameOf).ToList();
+        var names = Channels.Names;
         var published = new WarningPublished(WarmUpSample.Warning(clock.GetCurrentInstant(), names));
         var received = JsonSerializer.Deserialize<WarningPublished>(JsonSerializer.Serialize(published, SystemTextJsonMessageSerializer.Options), SystemTextJsonMessageSerializer.Options)!;
         foreach (string channel in names)

@@ -274,20 +274,9 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
         return 0
         """;
 
-    // KEYS: done, claim, optionally a key to read with a claim. ARGV: owner, lease ms. Done wins over
-    // any claim; a live claim of another owner blocks. An absent key reads as false, returned as nil.
-    private const string ClaimOnceScript = """
-        local done = redis.call('GET', KEYS[1])
-        if done then return {2, done} end
-        local holder = redis.call('GET', KEYS[2])
-        if holder and holder ~= ARGV[1] then return {3, holder} end
-        redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
-        if KEYS[3] then return {1, '', redis.call('GET', KEYS[3])} end
-        return {1, ''}
-        """;
-
     // Per claim three KEYS (done, claim, the key to read: the done key again when none) and one ARGV
-    // after owner and lease ('1': read it). Answers three values per claim: outcome, value, read.
+    // after owner and lease ('1': read it). Done wins over any claim; a live claim of another owner
+    // blocks. Answers three values per claim: outcome, value, read (an absent key: false, i.e. nil).
     private const string ClaimManyOnceScript = """
         local out = {}
         for i = 0, #KEYS / 3 - 1 do
@@ -317,17 +306,9 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
         return 1
         """;
 
-    public async Task<OnceClaim> ClaimOnceAsync(StoreKey done, string owner, Duration lease, StoreKey? alsoRead = null)
-    {
-        RedisKey[] keys = alsoRead is { } read ? [Render(done), Render(ClaimOf(done)), Render(read)] : [Render(done), Render(ClaimOf(done))];
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(ClaimOnceScript, keys, [owner, (long)lease.TotalMilliseconds]))!;
-        return (long)result[0] switch
-        {
-            1 => new OnceClaim(OnceOutcome.Claimed, null, result.Length > 2 ? (string?)result[2] : null),
-            2 => new OnceClaim(OnceOutcome.Done, (string?)result[1]),
-            _ => new OnceClaim(OnceOutcome.HeldElsewhere, (string?)result[1]),
-        };
-    }
+    // One claim is a step of one: one script for both.
+    public async Task<OnceClaim> ClaimOnceAsync(StoreKey done, string owner, Duration lease, StoreKey? alsoRead = null) =>
+        (await ClaimManyOnceAsync([new OnceRequest(done, alsoRead)], owner, lease))[0];
 
     public async Task<IReadOnlyList<OnceClaim>> ClaimManyOnceAsync(IReadOnlyList<OnceRequest> requests, string owner, Duration lease)
     {
