@@ -3,6 +3,7 @@ using NodaTime;
 using Warnings.Contracts.Delivery;
 using Warnings.Contracts.Time;
 using Warnings.Contracts.V1;
+using Warnings.Core.Concurrency;
 using Warnings.Core.Storage;
 
 namespace Warnings.Dispatch;
@@ -13,10 +14,25 @@ namespace Warnings.Dispatch;
 /// the message, a late failure): each is a conditional commit on the record it read, and the rules of
 /// <see cref="Merge"/> make the order not matter: delivered stays delivered, attempts only grow.
 /// </summary>
-public sealed class DeliveryRecorder(IStateStore store)
+public sealed class DeliveryRecorder
 {
     private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default);
     private const int MaxConflicts = 20;
+
+    private readonly IStateStore _store;
+
+    // The channels of a warning finish at about the same moment, and so do those of warnings issued
+    // together: their completions go to the store in one step, and each warning's consoles are nudged
+    // once per step instead of once per channel.
+    private readonly GroupCommit<OnceCompletion, bool> _completions;
+    private readonly GroupCommit<string, bool> _nudges;
+
+    public DeliveryRecorder(IStateStore store)
+    {
+        _store = store;
+        _completions = new(_store.CompleteManyOnceAsync, OnceCompletion.MaxPerStep);
+        _nudges = new(NudgeOnceEachAsync, maxBatch: 256);
+    }
 
     public static StoreKey Key(string warningId, int version, string channel) => new(DeliveryRecords.Area, DeliveryRecords.Id(warningId, version, channel));
 
@@ -48,7 +64,7 @@ public sealed class DeliveryRecorder(IStateStore store)
     /// Answers the record as written (the next step's <c>seen</c>).
     /// </summary>
     public Task<Seen> RecordAsync(string warningId, int version, string channel, string step, int attempt, Instant at, string? error = null, Seen? seen = null) =>
-        MergeAsync(warningId, version, channel, step, attempt, at, error, seen, (conditions, writes) => store.CommitAsync(conditions, writes));
+        MergeAsync(warningId, version, channel, step, attempt, at, error, seen, (conditions, writes) => _store.CommitAsync(conditions, writes));
 
     /// <summary>
     /// Marks <paramref name="done"/> (the claim's key) delivered and records it, in one store step, so a
@@ -57,7 +73,7 @@ public sealed class DeliveryRecorder(IStateStore store)
     /// </summary>
     public Task<Seen> RecordDeliveredAsync(StoreKey done, string warningId, int version, string channel, int attempt, Instant at, Duration remember, Seen? seen = null) =>
         MergeAsync(warningId, version, channel, "delivered", attempt, at, null, seen,
-            (conditions, writes) => store.CompleteOnceAsync(done, at.ToString(), remember, conditions, writes));
+            (conditions, writes) => _completions.CommitAsync(new OnceCompletion(done, at.ToString(), remember, conditions, writes)));
 
     /// <summary>
     /// A delivery record's stored JSON as this delivery last saw it (<c>Seen(null)</c>: there was none;
@@ -74,7 +90,7 @@ public sealed class DeliveryRecorder(IStateStore store)
         var key = Key(warningId, version, channel);
         for (int conflict = 0; conflict < MaxConflicts; conflict++)
         {
-            string? before = conflict == 0 && seen is not null ? seen.Json : await store.GetAsync(key);
+            string? before = conflict == 0 && seen is not null ? seen.Json : await _store.GetAsync(key);
             string after = Json.Format(Merge(Parse(before), channel, step, attempt, at, error));
             if (await commit([new StoreCondition(key, before)], [new StoreWrite(key, after)]))
             {
@@ -93,11 +109,17 @@ public sealed class DeliveryRecorder(IStateStore store)
     {
         try
         {
-            await store.PublishAsync(DeliveryRecords.NudgeChannel, warningId);
+            await _nudges.CommitAsync(warningId);
         }
         catch (Exception)
         {
             // A nudge is a hint, never the record.
         }
+    }
+
+    private async Task<IReadOnlyList<bool>> NudgeOnceEachAsync(IReadOnlyList<string> warningIds)
+    {
+        await Task.WhenAll(warningIds.Distinct().Select(id => _store.PublishAsync(DeliveryRecords.NudgeChannel, id)));
+        return [.. warningIds.Select(_ => true)];
     }
 }

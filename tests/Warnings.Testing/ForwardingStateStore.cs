@@ -61,6 +61,8 @@ public abstract class ForwardingStateStore(IStateStore inner) : IStateStore
     public virtual Task<bool> CompleteOnceAsync(StoreKey done, string result, Duration remember, IReadOnlyList<StoreCondition>? conditions = null, IReadOnlyList<StoreWrite>? alsoWrite = null) =>
         inner.CompleteOnceAsync(done, result, remember, conditions, alsoWrite);
 
+    public virtual Task<IReadOnlyList<bool>> CompleteManyOnceAsync(IReadOnlyList<OnceCompletion> completions) => inner.CompleteManyOnceAsync(completions);
+
     public virtual Task ReleaseOnceAsync(StoreKey done, string owner) => inner.ReleaseOnceAsync(done, owner);
 
     public virtual Task<IReadOnlyList<string>> DueAsync(StoreKey schedule, Instant upTo, int count) => inner.DueAsync(schedule, upTo, count);

@@ -24,6 +24,9 @@ public static class Outbox
     public static readonly StoreKey RelayLease = new("outbox", "relay-lease");
     public const string NudgeChannel = "outbox";
 
+    /// <summary>Where a relay that stops says its lease is free, so another takes over at once.</summary>
+    public const string LeaseFreedChannel = "outbox-lease-freed";
+
     /// <summary>The commit write that enqueues <paramref name="message"/> with bus message id <paramref name="messageId"/>.</summary>
     public static StoreWrite Enqueue(object message, Guid messageId, Instant at)
     {

@@ -45,7 +45,8 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
 
     private readonly string _owner = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
-    private readonly SemaphoreSlim _nudged = new(0);
+    private readonly SemaphoreSlim _nudged = new(0, 1);
+    private readonly SemaphoreSlim _leaseFreed = new(0, 1);
     private long _published;
 
     private Duration LeaseTime => Duration.FromTimeSpan(options.Value.LeaseTime);
@@ -69,13 +70,14 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
             {
                 if (!subscribed)
                 {
-                    await store.SubscribeAsync(Outbox.NudgeChannel, _ => _nudged.Release());
+                    await store.SubscribeAsync(Outbox.NudgeChannel, _ => Wake(_nudged));
+                    await store.SubscribeAsync(Outbox.LeaseFreedChannel, _ => Wake(_leaseFreed));
                     subscribed = true;
                 }
 
                 if (await store.AcquireLeaseAsync(Outbox.RelayLease, _owner, LeaseTime))
                 {
-                    await DrainWhileHoldingLeaseAsync(stoppingToken);
+                    await RelayWhileHoldingLeaseAsync(stoppingToken);
                 }
 
                 backoff = TimeSpan.Zero;
@@ -89,7 +91,26 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
                 continue; // straight back to work: the backlog is still there
             }
 
-            await _nudged.WaitAsync(options.Value.PollInterval, stoppingToken);
+            // Another instance relays. Every commit nudges every instance; asking for the lease at each
+            // would cost the store a step per commit per instance. A holder that stops says so; one
+            // that died lets its lease expire, and asking every third of the lease finds it free then.
+            await _leaseFreed.WaitAsync(options.Value.LeaseTime / 3, stoppingToken);
+        }
+    }
+
+    // At most one wake-up waits: nudges during a drain ask for one more pass, not one pass each.
+    private static void Wake(SemaphoreSlim waiting)
+    {
+        try
+        {
+            if (waiting.CurrentCount == 0)
+            {
+                waiting.Release();
+            }
+        }
+        catch (SemaphoreFullException)
+        {
+            // Two nudges raced to the one wake-up: it is there.
         }
     }
 
@@ -99,6 +120,7 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
         try
         {
             await store.ReleaseLeaseAsync(Outbox.RelayLease, _owner);
+            await store.PublishAsync(Outbox.LeaseFreedChannel, _owner);
         }
         catch (Exception e)
         {
@@ -107,15 +129,20 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
         }
     }
 
-    // Renews the lease every third of its time while draining; if it is lost (another relay took it
-    // after a pause longer than the lease), draining stops so two relays do not publish side by side.
-    private async Task DrainWhileHoldingLeaseAsync(CancellationToken stoppingToken)
+    // Drains, waits for a nudge (or the poll interval), drains again, for as long as it holds the
+    // lease, which it renews every third of its time; if the lease is lost (another relay took it
+    // after a pause longer than the lease), relaying stops so two relays do not publish side by side.
+    private async Task RelayWhileHoldingLeaseAsync(CancellationToken stoppingToken)
     {
         using var draining = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var renewal = RenewLeaseAsync(draining);
         try
         {
-            await DrainAsync(draining.Token);
+            while (true)
+            {
+                await DrainAsync(draining.Token);
+                await _nudged.WaitAsync(options.Value.PollInterval, draining.Token);
+            }
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested && draining.IsCancellationRequested)
         {

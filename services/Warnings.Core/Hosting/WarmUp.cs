@@ -93,7 +93,7 @@ public sealed class StoreWarmUp(IStateStore store, IClock clock) : IWarmUpStep
             await store.SetAsync(record, "before", Short);
             await store.ClaimManyOnceAsync([new OnceRequest(done, record)], id, Short); // as dispatch claims: with its record
             await store.CommitAsync([new StoreCondition(record, "other")], [new StoreWrite(record, "never")]); // refused: writes nothing
-            await store.CompleteOnceAsync(done, clock.GetCurrentInstant().ToString(), Short, [new StoreCondition(record, "before")], [new StoreWrite(record, "after")]);
+            await store.CompleteManyOnceAsync([new OnceCompletion(done, clock.GetCurrentInstant().ToString(), Short, [new StoreCondition(record, "before")], [new StoreWrite(record, "after")])]); // as dispatch completes
             await store.GetAsync(record);
         }
         finally

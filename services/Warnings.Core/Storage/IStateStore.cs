@@ -141,6 +141,14 @@ public interface IStateStore
     /// </summary>
     Task<bool> CompleteOnceAsync(StoreKey done, string result, Duration remember, IReadOnlyList<StoreCondition>? conditions = null, IReadOnlyList<StoreWrite>? alsoWrite = null);
 
+    /// <summary>
+    /// Several completions in one step, each answered as <see cref="CompleteOnceAsync"/> alone would answer it,
+    /// one after the other in order (a completion whose condition fails changes nothing and does not stop the
+    /// others): the deliveries that finish at one moment record in one round trip. At most
+    /// <see cref="OnceCompletion.MaxPerStep"/> completions.
+    /// </summary>
+    Task<IReadOnlyList<bool>> CompleteManyOnceAsync(IReadOnlyList<OnceCompletion> completions);
+
     /// <summary>Drops <paramref name="owner"/>'s claim (the task failed and may be tried again at once).</summary>
     Task ReleaseOnceAsync(StoreKey done, string owner);
 
@@ -198,6 +206,21 @@ public enum StoreWriteKind
 /// none was asked for, or not claimed). Meant as the condition of a later write, which fails if the value has changed since.
 /// </summary>
 public sealed record OnceClaim(OnceOutcome Outcome, string? Value = null, string? AlsoRead = null);
+
+/// <summary>One completion of <see cref="IStateStore.CompleteManyOnceAsync"/>: the arguments of <see cref="IStateStore.CompleteOnceAsync"/>.</summary>
+public sealed record OnceCompletion(StoreKey Done, string Result, Duration Remember, IReadOnlyList<StoreCondition>? Conditions = null, IReadOnlyList<StoreWrite>? AlsoWrite = null)
+{
+    /// <summary>The most completions one step takes.</summary>
+    public const int MaxPerStep = 64;
+
+    public static void CheckCount(IReadOnlyList<OnceCompletion> completions)
+    {
+        if (completions.Count > MaxPerStep)
+        {
+            throw new ArgumentOutOfRangeException(nameof(completions), completions.Count, $"At most {MaxPerStep} completions in one step.");
+        }
+    }
+}
 
 /// <summary>One claim of <see cref="IStateStore.ClaimManyOnceAsync"/>: the task's key and, optionally, a key to read with it.</summary>
 public sealed record OnceRequest(StoreKey Done, StoreKey? AlsoRead = null)

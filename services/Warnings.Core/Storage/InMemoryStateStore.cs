@@ -242,6 +242,18 @@ public sealed partial class InMemoryStateStore(IOptions<StoreOptions> options, I
         }
     }
 
+    public async Task<IReadOnlyList<bool>> CompleteManyOnceAsync(IReadOnlyList<OnceCompletion> completions)
+    {
+        OnceCompletion.CheckCount(completions);
+        var done = new List<bool>(completions.Count);
+        foreach (var c in completions)
+        {
+            done.Add(await CompleteOnceAsync(c.Done, c.Result, c.Remember, c.Conditions, c.AlsoWrite));
+        }
+
+        return done;
+    }
+
     public Task ReleaseOnceAsync(StoreKey done, string owner) => ReleaseLeaseAsync(ClaimOf(done), owner);
 
     private static StoreKey ClaimOf(StoreKey done) => new($"{done.Area}-claim", done.Id);

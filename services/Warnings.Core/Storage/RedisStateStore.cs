@@ -10,7 +10,7 @@ namespace Warnings.Core.Storage;
 /// The production store. Uses the one shared <see cref="IConnectionMultiplexer"/> of the process;
 /// multi-step operations run as Lua scripts so each is one atomic step in Redis.
 /// </summary>
-public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<StoreOptions> options) : IStateStore
+public sealed partial class RedisStateStore(IConnectionMultiplexer redis, IOptions<StoreOptions> options) : IStateStore
 {
     // HSETNX, then the expiry when one is given: one atomic step, so a hash never outlives its TTL.
     private const string HashSetIfAbsentScript = """
@@ -199,42 +199,51 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
     // One script, so one round trip, with the conditions checked where the data is (a MULTI/EXEC
     // transaction with conditions costs WATCH, the reads, then MULTI...EXEC: two round trips and far
     // more client work). Redis runs a script atomically: all the writes or none.
-    private static readonly string CommitScript = ConditionalWritesLua(keyOffset: 0, argOffset: 1) + "return 1";
+    private static readonly string CommitScript = ConditionsAndWritesLua + ConditionalWritesLua(keyOffset: 0, argOffset: 1) + "return 1";
 
     public async Task<bool> CommitAsync(IReadOnlyList<StoreCondition> conditions, IReadOnlyList<StoreWrite> writes) =>
         (long)await Db.ScriptEvaluateAsync(CommitScript, ConditionalWriteKeys([], conditions, writes), ConditionalWriteArgs([], conditions, writes)) == 1;
 
     /// <summary>
-    /// Lua that checks the conditions and makes the writes laid out by <see cref="ConditionalWriteKeys"/> and
-    /// <see cref="ConditionalWriteArgs"/> after <paramref name="keyOffset"/> keys and <paramref name="argOffset"/> - 1
-    /// arguments of the script's own; returns 0 from the script, writing nothing, when a condition fails.
-    /// ARGV[argOffset] is the condition count; each condition is "0" (the key is absent) or "1" + the
-    /// expected string; each write "s" + value (set), "a" + value (append to the list), "z" + due ms +
-    /// " " + member (schedule) or "r" + member (unschedule).
+    /// Lua functions for the scripts that check conditions and make writes laid out by
+    /// <see cref="ConditionalWriteKeys"/> and <see cref="ConditionalWriteArgs"/>: <c>holds</c> answers a
+    /// condition, "0" (the key is absent) or "1" + the expected string; <c>write</c> makes a write,
+    /// "s" + value (set), "a" + value (append to the list), "z" + due ms + " " + member (schedule) or
+    /// "r" + member (unschedule).
+    /// </summary>
+    private const string ConditionsAndWritesLua = """
+        local function holds(key, expected)
+          if string.sub(expected, 1, 1) == '0' then return redis.call('EXISTS', key) == 0 end
+          return redis.call('GET', key) == string.sub(expected, 2)
+        end
+        local function write(key, arg)
+          local kind = string.sub(arg, 1, 1)
+          if kind == 'a' then
+            redis.call('RPUSH', key, string.sub(arg, 2))
+          elseif kind == 'z' then
+            local space = string.find(arg, ' ', 2, true)
+            redis.call('ZADD', key, string.sub(arg, 2, space - 1), string.sub(arg, space + 1))
+          elseif kind == 'r' then
+            redis.call('ZREM', key, string.sub(arg, 2))
+          else
+            redis.call('SET', key, string.sub(arg, 2))
+          end
+        end
+
+        """;
+
+    /// <summary>
+    /// Lua that checks the conditions and makes the writes after <paramref name="keyOffset"/> keys and
+    /// <paramref name="argOffset"/> - 1 arguments of the script's own (ARGV[argOffset] is the condition
+    /// count); returns 0 from the script, writing nothing, when a condition fails.
     /// </summary>
     private static string ConditionalWritesLua(int keyOffset, int argOffset) => $"""
         local conditions = tonumber(ARGV[{argOffset}])
         for i = 1, conditions do
-          local expected = ARGV[{argOffset} + i]
-          if string.sub(expected, 1, 1) == '0' then
-            if redis.call('EXISTS', KEYS[{keyOffset} + i]) == 1 then return 0 end
-          elseif redis.call('GET', KEYS[{keyOffset} + i]) ~= string.sub(expected, 2) then
-            return 0
-          end
+          if not holds(KEYS[{keyOffset} + i], ARGV[{argOffset} + i]) then return 0 end
         end
         for i = {keyOffset} + conditions + 1, #KEYS do
-          local write = ARGV[{argOffset - keyOffset} + i]
-          local kind = string.sub(write, 1, 1)
-          if kind == 'a' then
-            redis.call('RPUSH', KEYS[i], string.sub(write, 2))
-          elseif kind == 'z' then
-            local space = string.find(write, ' ', 2, true)
-            redis.call('ZADD', KEYS[i], string.sub(write, 2, space - 1), string.sub(write, space + 1))
-          elseif kind == 'r' then
-            redis.call('ZREM', KEYS[i], string.sub(write, 2))
-          else
-            redis.call('SET', KEYS[i], string.sub(write, 2))
-          end
+          write(KEYS[i], ARGV[{argOffset - keyOffset} + i])
         end
 
         """;
@@ -273,86 +282,6 @@ public sealed class RedisStateStore(IConnectionMultiplexer redis, IOptions<Store
         if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
         return 0
         """;
-
-    // Per claim three KEYS (done, claim, the key to read: the done key again when none) and one ARGV
-    // after owner and lease ('1': read it). Done wins over any claim; a live claim of another owner
-    // blocks. Answers three values per claim: outcome, value, read (an absent key: false, i.e. nil).
-    private const string ClaimManyOnceScript = """
-        local out = {}
-        for i = 0, #KEYS / 3 - 1 do
-          local done = redis.call('GET', KEYS[3 * i + 1])
-          if done then
-            out[#out + 1] = 2; out[#out + 1] = done; out[#out + 1] = false
-          else
-            local holder = redis.call('GET', KEYS[3 * i + 2])
-            if holder and holder ~= ARGV[1] then
-              out[#out + 1] = 3; out[#out + 1] = holder; out[#out + 1] = false
-            else
-              redis.call('SET', KEYS[3 * i + 2], ARGV[1], 'PX', ARGV[2])
-              local read = false
-              if ARGV[3 + i] == '1' then read = redis.call('GET', KEYS[3 * i + 3]) end
-              out[#out + 1] = 1; out[#out + 1] = ''; out[#out + 1] = read
-            end
-          end
-        end
-        return out
-        """;
-
-    // KEYS: done, claim, then the conditional writes' keys. ARGV: result, remember ms, then the
-    // conditional writes' arguments. The conditions are checked before anything is written.
-    private static readonly string CompleteOnceScript = ConditionalWritesLua(keyOffset: 2, argOffset: 3) + """
-        redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-        redis.call('DEL', KEYS[2])
-        return 1
-        """;
-
-    // One claim is a step of one: one script for both.
-    public async Task<OnceClaim> ClaimOnceAsync(StoreKey done, string owner, Duration lease, StoreKey? alsoRead = null) =>
-        (await ClaimManyOnceAsync([new OnceRequest(done, alsoRead)], owner, lease))[0];
-
-    public async Task<IReadOnlyList<OnceClaim>> ClaimManyOnceAsync(IReadOnlyList<OnceRequest> requests, string owner, Duration lease)
-    {
-        OnceRequest.CheckCount(requests);
-        if (requests.Count == 0)
-        {
-            return [];
-        }
-
-        var keys = new RedisKey[requests.Count * 3];
-        var args = new RedisValue[requests.Count + 2];
-        args[0] = owner;
-        args[1] = (long)lease.TotalMilliseconds;
-        for (int i = 0; i < requests.Count; i++)
-        {
-            keys[3 * i] = Render(requests[i].Done);
-            keys[3 * i + 1] = Render(ClaimOf(requests[i].Done));
-            keys[3 * i + 2] = Render(requests[i].AlsoRead ?? requests[i].Done);
-            args[i + 2] = requests[i].AlsoRead is null ? "0" : "1";
-        }
-
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(ClaimManyOnceScript, keys, args))!;
-        var claims = new OnceClaim[requests.Count];
-        for (int i = 0; i < requests.Count; i++)
-        {
-            claims[i] = (long)result[3 * i] switch
-            {
-                1 => new OnceClaim(OnceOutcome.Claimed, null, result[3 * i + 2].IsNull ? null : (string?)result[3 * i + 2]),
-                2 => new OnceClaim(OnceOutcome.Done, (string?)result[3 * i + 1]),
-                _ => new OnceClaim(OnceOutcome.HeldElsewhere, (string?)result[3 * i + 1]),
-            };
-        }
-
-        return claims;
-    }
-
-    public async Task<bool> CompleteOnceAsync(StoreKey done, string result, Duration remember, IReadOnlyList<StoreCondition>? conditions = null, IReadOnlyList<StoreWrite>? alsoWrite = null) =>
-        (long)await Db.ScriptEvaluateAsync(CompleteOnceScript,
-            ConditionalWriteKeys([Render(done), Render(ClaimOf(done))], conditions ?? [], alsoWrite ?? []),
-            ConditionalWriteArgs([result, (long)remember.TotalMilliseconds], conditions ?? [], alsoWrite ?? [])) == 1;
-
-    public Task ReleaseOnceAsync(StoreKey done, string owner) => ReleaseLeaseAsync(ClaimOf(done), owner);
-
-    private static StoreKey ClaimOf(StoreKey done) => new($"{done.Area}-claim", done.Id);
 
     public Task<IReadOnlyList<string>> ListHeadAsync(StoreKey key, int count) => ListRangeAsync(key, 0, count);
 

@@ -440,6 +440,45 @@ public abstract class StateStoreContract
     }
 
     [Fact]
+    public async Task Completions_in_one_step_answer_each_as_a_completion_alone_would_in_order()
+    {
+        var first = NewKey("delivered");
+        var refused = NewKey("delivered");
+        var second = NewKey("delivered");
+        var plain = NewKey("delivered");
+        var record = NewKey("record");
+        var otherRecord = NewKey("record");
+        var log = NewKey("log");
+        await Store.SetAsync(record, "failed");
+        await Store.SetAsync(otherRecord, "attempting");
+        foreach (var done in new[] { first, refused, second })
+        {
+            await Store.ClaimOnceAsync(done, "a", Duration.FromMinutes(1));
+        }
+
+        var answers = await Store.CompleteManyOnceAsync(
+        [
+            new(first, "at noon", Duration.FromDays(1), [new StoreCondition(record, "failed")], [new StoreWrite(record, "delivered"), StoreWrite.Append(log, "first")]),
+            // Its condition fails: it writes nothing, and the ones after it still land.
+            new(refused, "at noon", Duration.FromDays(1), [new StoreCondition(otherRecord, "failed")], [new StoreWrite(otherRecord, "delivered"), StoreWrite.Append(log, "refused")]),
+            // In order: it sees what the first wrote.
+            new(second, "at one", Duration.FromDays(1), [new StoreCondition(record, "delivered"), new StoreCondition(NewKey(), null)], [StoreWrite.Append(log, "second")]),
+            new(plain, "at two", Duration.FromDays(1)),
+        ]);
+
+        Assert.Equal([true, false, true, true], answers);
+        Assert.Equal(["first", "second"], await Store.ListHeadAsync(log, 10));
+        Assert.Equal("attempting", await Store.GetAsync(otherRecord));
+        Assert.Equal(new OnceClaim(OnceOutcome.Done, "at noon"), await Store.ClaimOnceAsync(first, "b", Duration.FromMinutes(1)));
+        Assert.Equal(new OnceClaim(OnceOutcome.HeldElsewhere, "a"), await Store.ClaimOnceAsync(refused, "b", Duration.FromMinutes(1)));
+        Assert.Equal(new OnceClaim(OnceOutcome.Done, "at one"), await Store.ClaimOnceAsync(second, "b", Duration.FromMinutes(1)));
+        Assert.Equal(new OnceClaim(OnceOutcome.Done, "at two"), await Store.ClaimOnceAsync(plain, "b", Duration.FromMinutes(1)));
+        Assert.Empty(await Store.CompleteManyOnceAsync([]));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.CompleteManyOnceAsync(
+            Enumerable.Range(0, OnceCompletion.MaxPerStep + 1).Select(_ => new OnceCompletion(NewKey("delivered"), "x", Duration.FromDays(1))).ToList()));
+    }
+
+    [Fact]
     public async Task A_schedule_answers_what_is_due_soonest_first_and_moves_and_drops_members_in_commits()
     {
         var schedule = NewKey("due");

@@ -191,6 +191,9 @@ public sealed class EffectivelyOnceTests : IAsyncLifetime
         public override Task<bool> CompleteOnceAsync(StoreKey done, string result, Duration remember, IReadOnlyList<StoreCondition>? conditions = null, IReadOnlyList<StoreWrite>? alsoWrite = null) =>
             TakeCompletionFailure() ? throw Outage() : base.CompleteOnceAsync(done, result, remember, conditions, alsoWrite);
 
+        public override Task<IReadOnlyList<bool>> CompleteManyOnceAsync(IReadOnlyList<OnceCompletion> completions) =>
+            TakeCompletionFailure() ? throw Outage() : base.CompleteManyOnceAsync(completions);
+
         private bool TakeCompletionFailure()
         {
             int left;
