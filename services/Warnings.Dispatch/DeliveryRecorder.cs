@@ -22,15 +22,15 @@ public sealed class DeliveryRecorder
     private readonly IStateStore _store;
 
     // The channels of a warning finish at about the same moment, and so do those of warnings issued
-    // together: their completions go to the store in one step, and each warning's consoles are nudged
-    // once per step instead of once per channel.
-    private readonly GroupCommit<OnceCompletion, bool> _completions;
+    // together: their completions go to the store in one step, and the nudges waiting at one moment
+    // go once per warning instead of once per channel.
+    private readonly GroupCommit<OnceCompletion, (bool Done, Exception? Error)> _completions;
     private readonly GroupCommit<string, bool> _nudges;
 
     public DeliveryRecorder(IStateStore store)
     {
         _store = store;
-        _completions = new(_store.CompleteManyOnceAsync, OnceCompletion.MaxPerStep);
+        _completions = new(CompleteAsync, OnceCompletion.MaxPerStep);
         _nudges = new(NudgeOnceEachAsync, maxBatch: 256);
     }
 
@@ -73,7 +73,39 @@ public sealed class DeliveryRecorder
     /// </summary>
     public Task<Seen> RecordDeliveredAsync(StoreKey done, string warningId, int version, string channel, int attempt, Instant at, Duration remember, Seen? seen = null) =>
         MergeAsync(warningId, version, channel, "delivered", attempt, at, null, seen,
-            (conditions, writes) => _completions.CommitAsync(new OnceCompletion(done, at.ToString(), remember, conditions, writes)));
+            async (conditions, writes) =>
+            {
+                var (completed, error) = await _completions.CommitAsync(new OnceCompletion(done, at.ToString(), remember, conditions, writes));
+                return error is null ? completed : throw error;
+            });
+
+    // A step that fails is taken again one completion at a time, so each keeps its own outcome: one
+    // that cannot land (a store error of its own) does not fail the deliveries batched with it. The
+    // ones that did land before the error find their record changed and merge again.
+    private async Task<IReadOnlyList<(bool Done, Exception? Error)>> CompleteAsync(IReadOnlyList<OnceCompletion> completions)
+    {
+        try
+        {
+            return [.. (await _store.CompleteManyOnceAsync(completions)).Select(done => (done, (Exception?)null))];
+        }
+        catch (Exception) when (completions.Count > 1)
+        {
+            var outcomes = new List<(bool, Exception?)>(completions.Count);
+            foreach (var completion in completions)
+            {
+                try
+                {
+                    outcomes.Add(((await _store.CompleteManyOnceAsync([completion]))[0], null));
+                }
+                catch (Exception e)
+                {
+                    outcomes.Add((false, e));
+                }
+            }
+
+            return outcomes;
+        }
+    }
 
     /// <summary>
     /// A delivery record's stored JSON as this delivery last saw it (<c>Seen(null)</c>: there was none;
@@ -94,7 +126,7 @@ public sealed class DeliveryRecorder
             string after = Json.Format(Merge(Parse(before), channel, step, attempt, at, error));
             if (await commit([new StoreCondition(key, before)], [new StoreWrite(key, after)]))
             {
-                await NudgeAsync(warningId);
+                Nudge(warningId);
                 return new Seen(after);
             }
         }
@@ -104,22 +136,25 @@ public sealed class DeliveryRecorder
 
     private static ChannelDelivery? Parse(string? json) => json is null ? null : ChannelDelivery.Parser.ParseJson(json);
 
-    // Consoles showing the warning refresh on this; a lost nudge only delays them to their next poll.
-    private async Task NudgeAsync(string warningId)
-    {
-        try
-        {
-            await _nudges.CommitAsync(warningId);
-        }
-        catch (Exception)
-        {
-            // A nudge is a hint, never the record.
-        }
-    }
+    // Consoles showing the warning refresh on this; a lost nudge only delays them to their next poll,
+    // so the delivery does not wait for it.
+    private void Nudge(string warningId) =>
+        _ = _nudges.CommitAsync(warningId).ContinueWith(sent => sent.Exception, TaskContinuationOptions.OnlyOnFaulted);
 
     private async Task<IReadOnlyList<bool>> NudgeOnceEachAsync(IReadOnlyList<string> warningIds)
     {
-        await Task.WhenAll(warningIds.Distinct().Select(id => _store.PublishAsync(DeliveryRecords.NudgeChannel, id)));
+        foreach (string id in warningIds.Distinct())
+        {
+            try
+            {
+                await _store.PublishAsync(DeliveryRecords.NudgeChannel, id);
+            }
+            catch (Exception)
+            {
+                // A nudge is a hint, never the record: the next warning's still goes.
+            }
+        }
+
         return [.. warningIds.Select(_ => true)];
     }
 }

@@ -22,7 +22,8 @@ public sealed class OutboxOptions
 
     /// <summary>
     /// How long the relay lease lasts without renewal: after a relaying instance dies, another (or
-    /// its own replacement) takes over within this time. The holder renews it every third of it.
+    /// its own replacement) takes over within 4/3 of this time. The holder renews it every third of
+    /// it; the others ask for it every third of it.
     /// </summary>
     public TimeSpan LeaseTime { get; set; } = TimeSpan.FromSeconds(3);
 
@@ -32,7 +33,7 @@ public sealed class OutboxOptions
 
 /// <summary>
 /// Publishes the outbox to the bus, in order per aggregate (<see cref="OutboxOrder"/>), one relay at a time across all instances (a short
-/// lease in the store, renewed while draining, so a dead relay's successor starts within seconds).
+/// lease in the store, renewed for as long as it is held, so a dead relay's successor starts within seconds).
 /// Each event keeps the message id it was given at commit, so if the relay dies after publishing but
 /// before removing the entry, the re-publish carries the same id and idempotent consumers drop it.
 /// With RabbitMQ, publishing waits for the broker's confirm before the entry is removed; a publish
@@ -47,6 +48,7 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
     private readonly string _owner = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
     private readonly SemaphoreSlim _nudged = new(0, 1);
     private readonly SemaphoreSlim _leaseFreed = new(0, 1);
+    private volatile bool _held;
     private long _published;
 
     private Duration LeaseTime => Duration.FromTimeSpan(options.Value.LeaseTime);
@@ -117,10 +119,21 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
+        if (ExecuteTask is { IsCompleted: false })
+        {
+            // Shutdown's time ran out with a drain still under way: freeing the lease now could let
+            // another relay trim the outbox head beside it. It expires by itself.
+            logger.LogWarning("Outbox relay still draining at shutdown; its lease is left to expire");
+            return;
+        }
+
         try
         {
             await store.ReleaseLeaseAsync(Outbox.RelayLease, _owner);
-            await store.PublishAsync(Outbox.LeaseFreedChannel, _owner);
+            if (_held)
+            {
+                await store.PublishAsync(Outbox.LeaseFreedChannel, _owner);
+            }
         }
         catch (Exception e)
         {
@@ -134,6 +147,7 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
     // after a pause longer than the lease), relaying stops so two relays do not publish side by side.
     private async Task RelayWhileHoldingLeaseAsync(CancellationToken stoppingToken)
     {
+        _held = true;
         using var draining = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var renewal = RenewLeaseAsync(draining);
         try
@@ -169,7 +183,7 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
                 }
                 catch (Exception) when (!draining.IsCancellationRequested)
                 {
-                    continue; // the store is away: the drain is failing too and will stop by itself
+                    continue; // the store is away: a drain fails by itself; if the lease lapses, the next renewal says so
                 }
 
                 if (!held)

@@ -144,7 +144,8 @@ public interface IStateStore
     /// <summary>
     /// Several completions in one step, each answered as <see cref="CompleteOnceAsync"/> alone would answer it,
     /// one after the other in order (a completion whose condition fails changes nothing and does not stop the
-    /// others): the deliveries that finish at one moment record in one round trip. At most
+    /// others): the deliveries that finish at one moment record in one round trip (on Redis one script,
+    /// atomic as a whole; the in-memory store takes them one after the other). At most
     /// <see cref="OnceCompletion.MaxPerStep"/> completions.
     /// </summary>
     Task<IReadOnlyList<bool>> CompleteManyOnceAsync(IReadOnlyList<OnceCompletion> completions);
