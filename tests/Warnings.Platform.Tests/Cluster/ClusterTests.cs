@@ -112,12 +112,14 @@ public sealed class ClusterTests : IAsyncLifetime
         await _backplane.DisposeAsync();
     }
 
-    // A block of consecutive ports that are free now (the processes bind them moments later).
+    // A block of consecutive ports that are free now (the processes bind them moments later), below
+    // Linux's ephemeral range (32768 and up by default): a port in that range can be taken meanwhile as
+    // the local end of any outgoing connection of the suite (a cluster node once failed to bind so).
     private static int FreePortBlock(int count)
     {
         for (int attempt = 0; attempt < 50; attempt++)
         {
-            int start = Random.Shared.Next(20_000, 40_000);
+            int start = Random.Shared.Next(20_000, 32_000 - count);
             var listeners = new List<TcpListener>();
             try
             {
