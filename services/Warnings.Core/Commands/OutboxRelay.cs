@@ -29,6 +29,13 @@ public sealed class OutboxOptions
 
     /// <summary>How long one publish may wait for the broker (connection and confirm) before the relay gives up and retries.</summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a relay that holds the lease may go without a drain that worked before it frees the
+    /// lease for another instance (its broker connection may be the broken one), then asks again
+    /// after two thirds of the lease.
+    /// </summary>
+    public TimeSpan YieldAfter { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>
@@ -48,7 +55,9 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
     private readonly string _owner = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
     private readonly SemaphoreSlim _nudged = new(0, 1);
     private readonly SemaphoreSlim _leaseFreed = new(0, 1);
-    private volatile bool _held;
+    private volatile bool _heldOnce;
+    private bool _holding;
+    private long _lastWorked;
     private long _published;
 
     private Duration LeaseTime => Duration.FromTimeSpan(options.Value.LeaseTime);
@@ -79,13 +88,27 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
 
                 if (await store.AcquireLeaseAsync(Outbox.RelayLease, _owner, LeaseTime))
                 {
+                    if (!_holding)
+                    {
+                        _holding = true;
+                        _lastWorked = Stopwatch.GetTimestamp(); // a new holder gets the whole YieldAfter
+                    }
+
                     await RelayWhileHoldingLeaseAsync(stoppingToken);
                 }
 
+                _holding = false;
                 backoff = TimeSpan.Zero;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                if (_holding && Stopwatch.GetElapsedTime(_lastWorked) >= options.Value.YieldAfter && await YieldLeaseAsync())
+                {
+                    logger.LogWarning("Outbox relay has not published for {Seconds:0} s ({Error}); its lease is freed for another instance", options.Value.YieldAfter.TotalSeconds, e.Message);
+                    await Task.Delay(options.Value.LeaseTime * 2 / 3, stoppingToken); // the others ask every third of it, and were told
+                    continue;
+                }
+
                 // Short and capped: the store or broker coming back should see the backlog move within a second.
                 backoff = TimeSpan.FromMilliseconds(Math.Clamp(backoff.TotalMilliseconds * 2, 100, MaxBackoff.TotalMilliseconds));
                 logger.LogWarning("Outbox relay could not publish ({Error}); retrying in {Backoff}. Nothing is lost: entries stay until published.", e.Message, backoff);
@@ -97,6 +120,23 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
             // would cost the store a step per commit per instance. A holder that stops says so; one
             // that died lets its lease expire, and asking every third of the lease finds it free then.
             await _leaseFreed.WaitAsync(options.Value.LeaseTime / 3, stoppingToken);
+        }
+    }
+
+    // A failed drain has ended (its publishes finished or failed, and the head that went out is
+    // trimmed), so freeing the lease cannot put two relays on the outbox head at once.
+    private async Task<bool> YieldLeaseAsync()
+    {
+        try
+        {
+            await store.ReleaseLeaseAsync(Outbox.RelayLease, _owner);
+            await store.PublishAsync(Outbox.LeaseFreedChannel, _owner);
+            _holding = false;
+            return true;
+        }
+        catch (Exception)
+        {
+            return false; // the store is away too: nobody can take the lease over now
         }
     }
 
@@ -130,7 +170,7 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
         try
         {
             await store.ReleaseLeaseAsync(Outbox.RelayLease, _owner);
-            if (_held)
+            if (_heldOnce)
             {
                 await store.PublishAsync(Outbox.LeaseFreedChannel, _owner);
             }
@@ -147,7 +187,7 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
     // after a pause longer than the lease), relaying stops so two relays do not publish side by side.
     private async Task RelayWhileHoldingLeaseAsync(CancellationToken stoppingToken)
     {
-        _held = true;
+        _heldOnce = true;
         using var draining = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var renewal = RenewLeaseAsync(draining);
         try
@@ -155,6 +195,7 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
             while (true)
             {
                 await DrainAsync(draining.Token);
+                _lastWorked = Stopwatch.GetTimestamp();
                 await _nudged.WaitAsync(options.Value.PollInterval, draining.Token);
             }
         }

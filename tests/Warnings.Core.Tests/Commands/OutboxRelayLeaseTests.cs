@@ -87,6 +87,35 @@ public sealed class OutboxRelayLeaseTests : IAsyncLifetime
         await second.StopAsync(CancellationToken.None);
     }
 
+    [Fact]
+    public async Task A_holder_that_cannot_publish_frees_its_lease_for_one_that_can()
+    {
+        var yielding = Options.Create(new OutboxOptions { LeaseTime = TimeSpan.FromMinutes(1), YieldAfter = TimeSpan.FromMilliseconds(300), PublishTimeout = TimeSpan.FromSeconds(1) });
+        var broken = new OutboxRelay(_store, BrokerUnreachable.Create(), new FakeClock(At), yielding, NullLogger<OutboxRelay>.Instance);
+        await broken.StartAsync(CancellationToken.None);
+        await Eventually.Until(() => _store.GetAsync(Outbox.RelayLease), holder => holder is not null, "the broken relay to hold the lease");
+        var healthy = Relay(_store);
+        await healthy.StartAsync(CancellationToken.None);
+
+        await CommitAsync(0);
+
+        // Within seconds although the lease is a minute: the broken holder freed it and said so.
+        await Eventually.Until(() => Task.FromResult(healthy.Published), n => n == 1, "the healthy relay to take over and publish", TimeSpan.FromSeconds(10));
+        Assert.Equal(0, broken.Published);
+        Assert.Empty(await _store.ListHeadAsync(Outbox.Pending, 10));
+        await healthy.StopAsync(CancellationToken.None);
+        await broken.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>A bus whose every call fails, as one instance's broker connection can while the others' work.</summary>
+    public class BrokerUnreachable : System.Reflection.DispatchProxy
+    {
+        public static IBus Create() => Create<IBus, BrokerUnreachable>();
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args) =>
+            throw new InvalidOperationException("test: this instance cannot reach the broker");
+    }
+
     private sealed class LeaseCounting(IStateStore inner) : ForwardingStateStore(inner)
     {
         private int _acquisitions;
