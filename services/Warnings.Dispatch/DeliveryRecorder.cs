@@ -4,6 +4,7 @@ using Warnings.Contracts.Delivery;
 using Warnings.Contracts.Time;
 using Warnings.Contracts.V1;
 using Warnings.Core.Concurrency;
+using Warnings.Core.Resilience;
 using Warnings.Core.Storage;
 
 namespace Warnings.Dispatch;
@@ -79,16 +80,17 @@ public sealed class DeliveryRecorder
                 return error is null ? completed : throw error;
             });
 
-    // A step that fails is taken again one completion at a time, so each keeps its own outcome: one
-    // that cannot land (a store error of its own) does not fail the deliveries batched with it. The
-    // ones that did land before the error find their record changed and merge again.
+    // A step the store refused is taken again one completion at a time, so each keeps its own
+    // outcome: one that cannot land (an error of its own) does not fail the deliveries batched with
+    // it; the ones that landed before the error find their record changed and merge again. A store
+    // that is away (a transient failure) fails the step whole: each delivery retries by itself.
     private async Task<IReadOnlyList<(bool Done, Exception? Error)>> CompleteAsync(IReadOnlyList<OnceCompletion> completions)
     {
         try
         {
             return [.. (await _store.CompleteManyOnceAsync(completions)).Select(done => (done, (Exception?)null))];
         }
-        catch (Exception) when (completions.Count > 1)
+        catch (Exception e) when (completions.Count > 1 && !TransientFailures.IsTransient(e))
         {
             var outcomes = new List<(bool, Exception?)>(completions.Count);
             foreach (var completion in completions)
@@ -97,9 +99,9 @@ public sealed class DeliveryRecorder
                 {
                     outcomes.Add(((await _store.CompleteManyOnceAsync([completion]))[0], null));
                 }
-                catch (Exception e)
+                catch (Exception alone)
                 {
-                    outcomes.Add((false, e));
+                    outcomes.Add((false, alone));
                 }
             }
 

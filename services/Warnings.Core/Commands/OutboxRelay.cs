@@ -55,7 +55,6 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
     private readonly string _owner = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
     private readonly SemaphoreSlim _nudged = new(0, 1);
     private readonly SemaphoreSlim _leaseFreed = new(0, 1);
-    private volatile bool _heldOnce;
     private bool _holding;
     private long _lastWorked;
     private long _published;
@@ -123,21 +122,32 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
         }
     }
 
-    // A failed drain has ended (its publishes finished or failed, and the head that went out is
-    // trimmed), so freeing the lease cannot put two relays on the outbox head at once.
+    // A failed drain has ended (its publishes finished, failed or were given up on, and the head
+    // that went out is trimmed), so freeing the lease cannot put two relays on the outbox head at
+    // once. A publish given up on may still reach the broker later: the next relay's copy carries
+    // the same message id, which consumers drop.
     private async Task<bool> YieldLeaseAsync()
     {
         try
         {
             await store.ReleaseLeaseAsync(Outbox.RelayLease, _owner);
-            await store.PublishAsync(Outbox.LeaseFreedChannel, _owner);
-            _holding = false;
-            return true;
         }
         catch (Exception)
         {
             return false; // the store is away too: nobody can take the lease over now
         }
+
+        _holding = false;
+        try
+        {
+            await store.PublishAsync(Outbox.LeaseFreedChannel, _owner);
+        }
+        catch (Exception)
+        {
+            // Unsaid, the others still find the lease free within a third of it.
+        }
+
+        return true;
     }
 
     // At most one wake-up waits: nudges during a drain ask for one more pass, not one pass each.
@@ -170,7 +180,7 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
         try
         {
             await store.ReleaseLeaseAsync(Outbox.RelayLease, _owner);
-            if (_heldOnce)
+            if (_holding) // read after the relay's loop ended: it held the lease when it stopped
             {
                 await store.PublishAsync(Outbox.LeaseFreedChannel, _owner);
             }
@@ -187,7 +197,6 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
     // after a pause longer than the lease), relaying stops so two relays do not publish side by side.
     private async Task RelayWhileHoldingLeaseAsync(CancellationToken stoppingToken)
     {
-        _heldOnce = true;
         using var draining = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var renewal = RenewLeaseAsync(draining);
         try
@@ -195,7 +204,6 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
             while (true)
             {
                 await DrainAsync(draining.Token);
-                _lastWorked = Stopwatch.GetTimestamp();
                 await _nudged.WaitAsync(options.Value.PollInterval, draining.Token);
             }
         }
@@ -247,6 +255,7 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
             PlatformTelemetry.RecordOutboxBacklog(batch.Count < BatchSize ? batch.Count : await store.ListLengthAsync(Outbox.Pending));
             if (batch.Count == 0)
             {
+                _lastWorked = Stopwatch.GetTimestamp();
                 return;
             }
 
@@ -266,6 +275,7 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
                             published[i] = true;
                         }
                     }));
+                _lastWorked = Stopwatch.GetTimestamp(); // a whole batch went out: this relay works
             }
             finally
             {
