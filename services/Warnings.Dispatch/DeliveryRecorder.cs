@@ -4,7 +4,6 @@ using Warnings.Contracts.Delivery;
 using Warnings.Contracts.Time;
 using Warnings.Contracts.V1;
 using Warnings.Core.Concurrency;
-using Warnings.Core.Resilience;
 using Warnings.Core.Storage;
 
 namespace Warnings.Dispatch;
@@ -25,13 +24,16 @@ public sealed class DeliveryRecorder
     // The channels of a warning finish at about the same moment, and so do those of warnings issued
     // together: their completions go to the store in one step, and the nudges waiting at one moment
     // go once per warning instead of once per channel.
-    private readonly GroupCommit<OnceCompletion, (bool Done, Exception? Error)> _completions;
+    private readonly GroupCommit<OnceCompletion, bool> _completions;
     private readonly GroupCommit<string, bool> _nudges;
 
     public DeliveryRecorder(IStateStore store)
     {
         _store = store;
-        _completions = new(CompleteAsync, OnceCompletion.MaxPerStep);
+        // A step the store refused is taken again one completion at a time (see GroupCommit): one that
+        // cannot land fails its own delivery only; those that landed before the error find their
+        // record changed and merge again.
+        _completions = new(store.CompleteManyOnceAsync, OnceCompletion.MaxPerStep, async completion => (await store.CompleteManyOnceAsync([completion]))[0]);
         _nudges = new(NudgeOnceEachAsync, maxBatch: 256);
     }
 
@@ -74,40 +76,7 @@ public sealed class DeliveryRecorder
     /// </summary>
     public Task<Seen> RecordDeliveredAsync(StoreKey done, string warningId, int version, string channel, int attempt, Instant at, Duration remember, Seen? seen = null) =>
         MergeAsync(warningId, version, channel, "delivered", attempt, at, null, seen,
-            async (conditions, writes) =>
-            {
-                var (completed, error) = await _completions.CommitAsync(new OnceCompletion(done, at.ToString(), remember, conditions, writes));
-                return error is null ? completed : throw error;
-            });
-
-    // A step the store refused is taken again one completion at a time, so each keeps its own
-    // outcome: one that cannot land (an error of its own) does not fail the deliveries batched with
-    // it; the ones that landed before the error find their record changed and merge again. A store
-    // that is away (a transient failure) fails the step whole: each delivery retries by itself.
-    private async Task<IReadOnlyList<(bool Done, Exception? Error)>> CompleteAsync(IReadOnlyList<OnceCompletion> completions)
-    {
-        try
-        {
-            return [.. (await _store.CompleteManyOnceAsync(completions)).Select(done => (done, (Exception?)null))];
-        }
-        catch (Exception e) when (completions.Count > 1 && !TransientFailures.IsTransient(e))
-        {
-            var outcomes = new List<(bool, Exception?)>(completions.Count);
-            foreach (var completion in completions)
-            {
-                try
-                {
-                    outcomes.Add(((await _store.CompleteManyOnceAsync([completion]))[0], null));
-                }
-                catch (Exception alone)
-                {
-                    outcomes.Add((false, alone));
-                }
-            }
-
-            return outcomes;
-        }
-    }
+            (conditions, writes) => _completions.CommitAsync(new OnceCompletion(done, at.ToString(), remember, conditions, writes)));
 
     /// <summary>
     /// A delivery record's stored JSON as this delivery last saw it (<c>Seen(null)</c>: there was none;

@@ -45,51 +45,28 @@ public sealed class ProjectionUpdater(Projector projector) :
 public sealed class Projector(ProjectionStore projections, IncidentRepository incidents, WarningRepository warnings)
 {
     private const int MaxBatch = 128;
-    private GroupCommit<string, Exception?>? _incidentRefreshes, _warningRefreshes;
+    // A failed group is taken again one id at a time (see GroupCommit), so one bad document (or one
+    // record that keeps changing) fails its own event and not the others waiting with it.
+    private GroupCommit<string, bool>? _incidentRefreshes, _warningRefreshes;
 
-    public async Task RefreshIncidentAsync(string incidentId) =>
-        Rethrow(await LazyInitializer.EnsureInitialized(ref _incidentRefreshes, () => new(ids => EachOwnOutcomeAsync(ids, RefreshIncidentsAsync, RefreshOneIncidentAsync), MaxBatch))
-            .CommitAsync(incidentId));
+    public Task RefreshIncidentAsync(string incidentId) =>
+        LazyInitializer.EnsureInitialized(ref _incidentRefreshes, () => Refreshes(RefreshIncidentsAsync, RefreshOneIncidentAsync)).CommitAsync(incidentId);
 
-    public async Task RefreshWarningAsync(string warningId) =>
-        Rethrow(await LazyInitializer.EnsureInitialized(ref _warningRefreshes, () => new(ids => EachOwnOutcomeAsync(ids, RefreshWarningsAsync, RefreshOneWarningAsync), MaxBatch))
-            .CommitAsync(warningId));
+    public Task RefreshWarningAsync(string warningId) =>
+        LazyInitializer.EnsureInitialized(ref _warningRefreshes, () => Refreshes(RefreshWarningsAsync, RefreshOneWarningAsync)).CommitAsync(warningId);
 
-    private static void Rethrow(Exception? failure)
-    {
-        if (failure is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
-        }
-    }
-
-    // The group in one go; if that fails, each id alone, so one bad document (or one record that keeps
-    // changing) fails its own event and not the others waiting with it.
-    private static async Task<IReadOnlyList<Exception?>> EachOwnOutcomeAsync(IReadOnlyList<string> ids, Func<IReadOnlyList<string>, Task> together, Func<string, Task> alone)
-    {
-        try
+    private static GroupCommit<string, bool> Refreshes(Func<IReadOnlyList<string>, Task> together, Func<string, Task> alone) => new(
+        async ids =>
         {
             await together(ids.Distinct().ToList());
-            return new Exception?[ids.Count];
-        }
-        catch (Exception) when (ids.Count > 1)
+            return new bool[ids.Count];
+        },
+        MaxBatch,
+        async id =>
         {
-            var outcomes = new Exception?[ids.Count];
-            for (int i = 0; i < ids.Count; i++)
-            {
-                try
-                {
-                    await alone(ids[i]);
-                }
-                catch (Exception e)
-                {
-                    outcomes[i] = e;
-                }
-            }
-
-            return outcomes;
-        }
-    }
+            await alone(id);
+            return true;
+        });
 
     private async Task RefreshIncidentsAsync(IReadOnlyList<string> incidentIds)
     {

@@ -11,8 +11,12 @@ namespace Warnings.Core.Concurrency;
 /// its item to be committed all the same): the store
 /// sees one round trip per batch instead of one per caller, and batches grow with the load by
 /// themselves (at a low rate each is one item, with no added wait).
+/// With <paramref name="alone"/>, a batch whose commit fails is taken again one item at a time, so
+/// one item that cannot be committed fails alone and not the items waiting with it; unless the
+/// failure is transient (the store or broker is away): then every item would fail the same way,
+/// and the batch fails whole.
 /// </summary>
-public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> commit, int maxBatch)
+public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> commit, int maxBatch, Func<TItem, Task<TResult>>? alone = null)
 {
     private readonly Channel<(TItem Item, TaskCompletionSource<TResult> Done)> _pending =
         Channel.CreateUnbounded<(TItem, TaskCompletionSource<TResult>)>(new UnboundedChannelOptions { SingleReader = true });
@@ -56,6 +60,20 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<
                 for (int i = 0; i < batch.Count; i++)
                 {
                     batch[i].Done.TrySetResult(results[i]);
+                }
+            }
+            catch (Exception e) when (alone is not null && batch.Count > 1 && !Resilience.TransientFailures.IsTransient(e))
+            {
+                foreach (var (item, done) in batch)
+                {
+                    try
+                    {
+                        done.TrySetResult(await alone(item));
+                    }
+                    catch (Exception itsOwn)
+                    {
+                        done.TrySetException(itsOwn);
+                    }
                 }
             }
             catch (Exception e)

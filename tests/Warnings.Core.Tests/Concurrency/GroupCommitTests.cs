@@ -66,4 +66,35 @@ public sealed class GroupCommitTests
         Assert.True(second.IsFaulted && third.IsFaulted);
         _ = first; // alone in its batch, or with the others: either way no caller gets another's result
     }
+
+    [Fact]
+    public async Task With_a_commit_alone_a_failed_batch_is_taken_again_one_item_at_a_time_unless_the_store_is_away()
+    {
+        var gate = new TaskCompletionSource();
+        bool away = false;
+        async Task<IReadOnlyList<int>> Together(IReadOnlyList<int> items)
+        {
+            await gate.Task; // the first batch holds the loop while the others queue up
+            return away ? throw new TimeoutException("the store is away")
+                : items.Contains(13) ? throw new InvalidOperationException("unlucky") : items.Select(i => i * 2).ToList();
+        }
+
+        var group = new GroupCommit<int, int>(Together, maxBatch: 8, alone: async i => (await Together([i]))[0]);
+
+        var first = group.CommitAsync(1);
+        var waiting = new[] { 2, 13, 3 }.Select(i => group.CommitAsync(i)).ToList();
+        gate.SetResult();
+
+        Assert.Equal(2, await first);
+        Assert.Equal(4, await waiting[0]);
+        Assert.Equal("unlucky", (await Assert.ThrowsAsync<InvalidOperationException>(() => waiting[1])).Message);
+        Assert.Equal(6, await waiting[2]);
+
+        away = true; // a transient failure: every item would fail the same way, so the batch fails whole
+        var both = new[] { group.CommitAsync(4), group.CommitAsync(5) };
+        foreach (var one in both)
+        {
+            await Assert.ThrowsAsync<TimeoutException>(() => one);
+        }
+    }
 }
