@@ -149,6 +149,7 @@ public sealed class PlatformLoad(PlatformChild platform, TestGateway gateway)
         {
             issued?.TryAdd(ids[i], Stopwatch.GetTimestamp());
             await Retrying.CallAsync(() => Officer.EmergencyPublishAsync(new WarningActionRequest { RequestId = $"load-p-{ids[i]}", WarningId = ids[i] }));
+            _answered[ids[i]] = Stopwatch.GetTimestamp();
         }, progress);
 
     // "Issued to the last of its ten gateways", per warning.
@@ -156,6 +157,18 @@ public sealed class PlatformLoad(PlatformChild platform, TestGateway gateway)
     {
         await Eventually.Until(() => Task.FromResult(issued.Keys.Count(id => LastReceipt(id) is not null)), n => n == issued.Count, "every channel of every warning", TimeSpan.FromMinutes(5));
         var latencies = new Latencies();
+        // WARNINGS_LOAD_TRACE=<file>: each warning's timeline (ms from the first issue: issued, answered
+        // after, first and last channel received), to see where a run's slow warnings waited.
+        if (Environment.GetEnvironmentVariable("WARNINGS_LOAD_TRACE") is { } trace)
+        {
+            long first = issued.Values.Min();
+            File.WriteAllLines(trace, issued.OrderBy(e => e.Value).Select(e =>
+            {
+                var ch = _receipts[e.Key].Values.Select(t => Stopwatch.GetElapsedTime(first, t).TotalMilliseconds).ToList();
+                return $"{Stopwatch.GetElapsedTime(first, e.Value).TotalMilliseconds:0} answered+{Stopwatch.GetElapsedTime(e.Value, _answered.GetValueOrDefault(e.Key)).TotalMilliseconds:0} firstch {ch.Min():0} lastch {ch.Max():0}";
+            }));
+        }
+
         foreach (var (id, at) in issued)
         {
             latencies.Add(Stopwatch.GetElapsedTime(at, (long)LastReceipt(id)!.Value).TotalMilliseconds);
@@ -165,6 +178,7 @@ public sealed class PlatformLoad(PlatformChild platform, TestGateway gateway)
     }
 
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, long>> _receipts = new();
+    private readonly ConcurrentDictionary<string, long> _answered = new();
     private int _receiptsSeen;
 
     private double? LastReceipt(string warningId)

@@ -45,14 +45,18 @@ public sealed class WarmUp(IEnumerable<IWarmUpStep> steps, ILogger<WarmUp> logge
         limit.CancelAfter(Limit);
         try
         {
+            var took = new List<string>();
             foreach (var step in steps)
             {
+                var stepStarted = Stopwatch.GetTimestamp();
                 try
                 {
                     for (int round = 0; round < Rounds && !limit.IsCancellationRequested; round++)
                     {
                         await step.RunAsync(limit.Token);
                     }
+
+                    took.Add($"{step.Name} {Stopwatch.GetElapsedTime(stepStarted).TotalMilliseconds:0} ms");
                 }
                 catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {
@@ -61,7 +65,7 @@ public sealed class WarmUp(IEnumerable<IWarmUpStep> steps, ILogger<WarmUp> logge
                 }
             }
 
-            logger.LogInformation("Warmed up in {Elapsed:0} ms", Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            logger.LogInformation("Warmed up in {Elapsed:0} ms ({Steps})", Stopwatch.GetElapsedTime(started).TotalMilliseconds, string.Join(", ", took));
         }
         finally
         {

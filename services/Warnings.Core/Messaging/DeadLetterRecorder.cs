@@ -66,17 +66,21 @@ public static class DeadLetterRecording
 
     public static void Register(IBusRegistrationConfigurator bus, IEnumerable<Assembly> consumerAssemblies)
     {
-        var handled = consumerAssemblies.Distinct()
+        foreach (var message in ConsumedMessageTypes(consumerAssemblies))
+        {
+            bus.AddConsumer(typeof(DeadLetterRecorder<>).MakeGenericType(message)).Endpoint(e => e.Name = Endpoint);
+        }
+    }
+
+    /// <summary>Every message type (not a fault) that a consumer in <paramref name="consumerAssemblies"/> handles.</summary>
+    public static IReadOnlyList<Type> ConsumedMessageTypes(IEnumerable<Assembly> consumerAssemblies) =>
+        [.. consumerAssemblies.Distinct()
             .SelectMany(a => a.GetTypes())
             .Where(t => t is { IsAbstract: false, IsInterface: false })
             .SelectMany(t => t.GetInterfaces())
             .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IConsumer<>))
             .Select(i => i.GetGenericArguments()[0])
             .Where(m => !m.IsGenericParameter && !(m.IsGenericType && m.GetGenericTypeDefinition() == typeof(Fault<>)))
-            .Distinct();
-        foreach (var message in handled)
-        {
-            bus.AddConsumer(typeof(DeadLetterRecorder<>).MakeGenericType(message)).Endpoint(e => e.Name = Endpoint);
-        }
-    }
+            .Distinct()
+            .OrderBy(m => m.FullName, StringComparer.Ordinal)];
 }

@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Warnings.Contracts.Events;
+using Warnings.Core.Hosting;
+using Warnings.Platform.Messaging;
+using Warnings.Testing;
+
+namespace Warnings.Platform.Tests.Hosting;
+
+/// <summary>
+/// The warm-up runs the bus's and the gateways' real paths before readiness, and reaches no one: its
+/// samples go to the instance's own endpoint only, and its gateway calls to a loopback listener of its own.
+/// </summary>
+public abstract class WarmUpPathsTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+    where TFixture : PlatformFixture
+{
+    protected TFixture Fixture => fixture;
+
+    private sealed class Consumes : IConsumeObserver
+    {
+        public ConcurrentQueue<(Uri? Input, Type Message)> Seen { get; } = new();
+
+        public Task PreConsume<T>(ConsumeContext<T> context)
+            where T : class
+        {
+            Seen.Enqueue((context.ReceiveContext.InputAddress, typeof(T)));
+            return Task.CompletedTask;
+        }
+
+        public Task PostConsume<T>(ConsumeContext<T> context)
+            where T : class => Task.CompletedTask;
+
+        public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception)
+            where T : class => Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task The_bus_warm_up_has_every_consumed_type_received_once_on_the_instances_own_endpoint_and_publishes_nothing()
+    {
+        var services = fixture.Platform.Services;
+        var endpoint = services.GetRequiredService<BusWarmUpEndpoint>();
+        var bus = services.GetRequiredService<IBus>();
+        var consumes = new Consumes();
+        await using var published = await BusRecorder.ConnectAsync(bus);
+        using var observing = bus.ConnectConsumeObserver(consumes);
+
+        // The start ran it already (readiness waits for it); once more, watched.
+        await services.GetServices<IWarmUpStep>().Single(s => s.Name == "bus").RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Contains(typeof(WarningPublished), endpoint.MessageTypes);
+        Assert.Contains(typeof(IncidentReported), endpoint.MessageTypes);
+        Assert.Equal(endpoint.MessageTypes.Select(t => t.FullName).Order(), consumes.Seen.Select(c => c.Message.FullName).Order());
+        Assert.All(consumes.Seen, c => Assert.EndsWith($"/{endpoint.Name}", c.Input!.AbsolutePath, StringComparison.Ordinal));
+        Assert.Empty(published.Received);
+    }
+
+    [Fact]
+    public async Task The_warm_up_ran_the_configured_gateways_clients_without_calling_a_gateway()
+    {
+        await using var gateway = await TestGateway.StartAsync();
+        var settings = new Dictionary<string, string?>();
+        foreach (string channel in new[] { "sms", "tv", "siren" })
+        {
+            settings[$"Dispatch:Gateways:{channel}:Url"] = $"{gateway.Url}/{channel}";
+            settings[$"Dispatch:Gateways:{channel}:Secret"] = $"secret-{channel}";
+        }
+
+        await using var platform = await TestPlatform.StartAsync(fixture.Backplane, settings: settings, modules: "dispatch");
+        await platform.Services.GetServices<IWarmUpStep>().Single(s => s.Name == "dispatch").RunAsync(CancellationToken.None);
+
+        Assert.Empty(gateway.Requests);
+    }
+}
+
+public sealed class EmbeddedWarmUpPathsTests(EmbeddedPlatformFixture fixture) : WarmUpPathsTests<EmbeddedPlatformFixture>(fixture);
+
+public sealed class RealWarmUpPathsTests(RealPlatformFixture fixture) : WarmUpPathsTests<RealPlatformFixture>(fixture)
+{
+    [Fact]
+    public async Task With_RabbitMQ_the_warm_up_queue_is_exclusive_to_the_instance_bound_to_no_event_and_gone_with_it()
+    {
+        string queue = Fixture.Platform.Services.GetRequiredService<BusWarmUpEndpoint>().Name;
+        string vhost = Fixture.Backplane.VirtualHost!;
+
+        string queues = await RabbitMqCtl.RunAsync("list_queues", "-p", vhost, "-q", "name", "durable", "auto_delete", "exclusive");
+        Assert.Contains($"{queue}\tfalse\ttrue\ttrue", queues);
+        string bindings = await RabbitMqCtl.RunAsync("list_bindings", "-p", vhost, "-q", "source_name", "destination_name");
+        Assert.DoesNotContain(bindings.Split('\n'), b => b.StartsWith("Warnings.Contracts.Events", StringComparison.Ordinal) && b.EndsWith($"\t{queue}", StringComparison.Ordinal));
+
+        // A second instance has a queue of its own, deleted when it stops.
+        var second = await TestPlatform.StartAsync(Fixture.Backplane, modules: "dispatch");
+        string secondQueue = second.Services.GetRequiredService<BusWarmUpEndpoint>().Name;
+        await second.DisposeAsync();
+        Assert.NotEqual(queue, secondQueue);
+        await Eventually.Until(() => RabbitMqCtl.RunAsync("list_queues", "-p", vhost, "-q", "name"), q => !q.Contains(secondQueue, StringComparison.Ordinal), "the stopped instance's warm-up queue deleted");
+    }
+}
