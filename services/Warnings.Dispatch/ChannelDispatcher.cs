@@ -112,14 +112,17 @@ public sealed class GatewayDirectory(DispatchOptions options, IHttpClientFactory
     /// <summary>Whether <paramref name="channel"/> goes to an HTTP gateway (else to the log).</summary>
     public bool IsHttp(string channel) => options.Gateways.TryGetValue(channel, out var gateway) && !string.IsNullOrWhiteSpace(gateway.Url);
 
-    /// <summary>The channel's HTTP client (its handler, pool and pipeline) with the gateway's code, sending to <paramref name="sink"/> instead: a warm-up's.</summary>
-    public IChannelGateway Rehearsal(string channel, bool withRetries, Uri sink) =>
-        new HttpGateway(clients.CreateClient(ClientName(channel, withRetries)), sink, RehearsalSecret, clock);
+    /// <summary>
+    /// The fan-out's single-try client of <paramref name="channel"/> with the gateway's code, sending to
+    /// <paramref name="sink"/> instead, signed with a key of no gateway's: a warm-up's.
+    /// </summary>
+    public IChannelGateway Rehearsal(string channel, Uri sink) =>
+        new HttpGateway(clients.CreateClient(ClientName(channel, withRetries: false)), sink, RehearsalSecret, clock);
 
     private static readonly byte[] RehearsalSecret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
 
     public IChannelGateway For(string channel, bool withRetries = true) =>
-        options.Gateways.TryGetValue(channel, out var gateway) && !string.IsNullOrWhiteSpace(gateway.Url)
-            ? new HttpGateway(clients.CreateClient(ClientName(channel, withRetries)), new Uri(gateway.Url), Warnings.Core.Http.WebhookSignature.SecretBytes(gateway.Secret), clock)
+        IsHttp(channel) && options.Gateways[channel] is { Url: { } url, Secret: var secret }
+            ? new HttpGateway(clients.CreateClient(ClientName(channel, withRetries)), new Uri(url), Warnings.Core.Http.WebhookSignature.SecretBytes(secret), clock)
             : logging;
 }

@@ -9,14 +9,19 @@ namespace Warnings.Dispatch;
 
 /// <summary>
 /// Dispatch's hot path short of the bus and the gateways: the event as the bus (de)serialises it, every
-/// channel's rendering, and each HTTP gateway's calls, made with the channel's own clients (the fan-out's
-/// single try side by side, and the channel queue's with retries) to a loopback listener of the warm-up's
-/// own instead of the gateway (<see cref="LoopbackHttpSink"/>): the first warnings after a start no longer
-/// compile the HTTP client's path, the signing and the body's JSON while the calls behind them wait.
+/// channel's rendering, and each HTTP gateway's call as the fan-out makes it (the channel's own
+/// single-try client, its connection pool, the signature, the JSON body) sent to a loopback listener
+/// of the warm-up's own (<see cref="LoopbackHttpSink"/>) instead of the gateway, twice (a new
+/// connection, then a kept-alive one). Without it the first warnings after a start compiled that
+/// path while the calls behind them waited. The channel queue's client (with retries and a circuit
+/// breaker) is left alone: its breaker must count only the gateway's answers.
 /// </summary>
 public sealed class DispatchWarmUp(GatewayDirectory gateways, CellAreas cellAreas, IClock clock) : IWarmUpStep
 {
     public string Name => "dispatch";
+
+    /// <summary>Requests the last round's listener answered (for tests: the HTTP path did run).</summary>
+    public int LastRoundRequests { get; private set; }
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -31,10 +36,12 @@ public sealed class DispatchWarmUp(GatewayDirectory gateways, CellAreas cellArea
         }
 
         await using var sink = new LoopbackHttpSink();
-        foreach (bool withRetries in new[] { false, true })
+        for (int call = 0; call < 2; call++)
         {
             await Task.WhenAll(http.Select(channel =>
-                gateways.Rehearsal(channel, withRetries, sink.Url).DeliverAsync(rendered[channel], ChannelDeliverer.KeyOf(received.Version, channel), cancellationToken)));
+                gateways.Rehearsal(channel, sink.Url).DeliverAsync(rendered[channel], ChannelDeliverer.KeyOf(received.Version, channel), cancellationToken)));
         }
+
+        LastRoundRequests = sink.Requests;
     }
 }

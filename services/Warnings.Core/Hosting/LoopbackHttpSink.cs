@@ -5,9 +5,11 @@ using System.Text;
 namespace Warnings.Core.Hosting;
 
 /// <summary>
-/// An HTTP/1.1 listener on a loopback port of its own that answers every request <c>202 Accepted</c>
-/// and keeps nothing: what a warm-up step sends its real HTTP clients to (the whole client path,
-/// handler and connection pool included, without calling anyone). Lives for one warm-up round.
+/// A plaintext HTTP/1.1 listener on a loopback port of its own that answers every request with a
+/// body of known length (<c>Content-Length</c>) <c>202 Accepted</c> and keeps nothing: what a warm-up
+/// step sends its real HTTP clients to (their handler, connection pool, request and response paths,
+/// short of TLS), without calling anyone. A request it cannot frame (a chunked body) closes its
+/// connection unanswered. Lives for one warm-up round.
 /// </summary>
 public sealed class LoopbackHttpSink : IAsyncDisposable
 {
@@ -29,6 +31,15 @@ public sealed class LoopbackHttpSink : IAsyncDisposable
 
     public Uri Url { get; }
 
+    /// <summary>Connections accepted so far.</summary>
+    public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Requests answered so far.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    private int _connections;
+    private int _requests;
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -44,7 +55,9 @@ public sealed class LoopbackHttpSink : IAsyncDisposable
         {
             while (true)
             {
-                connections.Add(AnswerAsync(await _listener.AcceptTcpClientAsync(_stop.Token)));
+                var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                Interlocked.Increment(ref _connections);
+                connections.Add(AnswerAsync(client));
             }
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
@@ -77,7 +90,13 @@ public sealed class LoopbackHttpSink : IAsyncDisposable
                     filled += read;
                 }
 
-                long remaining = ContentLength(buffer.AsSpan(0, end)) - (filled - end - HeaderEnd.Length);
+                if (Header(buffer.AsSpan(0, end), "Transfer-Encoding") is not null)
+                {
+                    return; // a body this listener cannot frame: close rather than misread it as the next request
+                }
+
+                long length = long.TryParse(Header(buffer.AsSpan(0, end), "Content-Length"), out long declared) ? declared : 0;
+                long remaining = length - (filled - end - HeaderEnd.Length);
                 while (remaining > 0)
                 {
                     int read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), _stop.Token);
@@ -90,6 +109,7 @@ public sealed class LoopbackHttpSink : IAsyncDisposable
                 }
 
                 await stream.WriteAsync(Accepted, _stop.Token);
+                Interlocked.Increment(ref _requests);
             }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or ObjectDisposedException)
@@ -98,18 +118,17 @@ public sealed class LoopbackHttpSink : IAsyncDisposable
         }
     }
 
-    private static long ContentLength(ReadOnlySpan<byte> headers)
+    private static string? Header(ReadOnlySpan<byte> headers, string name)
     {
         foreach (var line in Encoding.ASCII.GetString(headers).Split("\r\n"))
         {
             int colon = line.IndexOf(':');
-            if (colon > 0 && line.AsSpan(0, colon).Trim().Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
-                && long.TryParse(line.AsSpan(colon + 1).Trim(), out long length))
+            if (colon > 0 && line.AsSpan(0, colon).Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
             {
-                return length;
+                return line[(colon + 1)..].Trim();
             }
         }
 
-        return 0;
+        return null;
     }
 }

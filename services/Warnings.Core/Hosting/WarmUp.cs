@@ -11,7 +11,8 @@ namespace Warnings.Core.Hosting;
 /// One piece of a module's hot path run once before the instance says it is ready, so that the first
 /// warnings after a start do not pay for compiling it (the JIT's first, unoptimised pass, and the
 /// lazily built parts: scripts, clients, keys). A step must have no effect anyone can see: no
-/// message on the bus, no call to a gateway, nothing stored that outlives a few seconds.
+/// message any module's consumer or another process receives, no call to a gateway, nothing stored
+/// that outlives a few seconds.
 /// </summary>
 public interface IWarmUpStep
 {
@@ -49,14 +50,15 @@ public sealed class WarmUp(IEnumerable<IWarmUpStep> steps, ILogger<WarmUp> logge
             foreach (var step in steps)
             {
                 var stepStarted = Stopwatch.GetTimestamp();
+                int rounds = 0;
                 try
                 {
-                    for (int round = 0; round < Rounds && !limit.IsCancellationRequested; round++)
+                    for (; rounds < Rounds && !limit.IsCancellationRequested; rounds++)
                     {
                         await step.RunAsync(limit.Token);
                     }
 
-                    took.Add($"{step.Name} {Stopwatch.GetElapsedTime(stepStarted).TotalMilliseconds:0} ms");
+                    took.Add($"{step.Name} {Stopwatch.GetElapsedTime(stepStarted).TotalMilliseconds:0} ms{(rounds < Rounds ? $" ({rounds} of {Rounds} rounds)" : "")}");
                 }
                 catch (Exception e) when (!stoppingToken.IsCancellationRequested)
                 {

@@ -38,25 +38,40 @@ public sealed class BusWarmUp(IBus bus, BusWarmUpEndpoint endpoint, IClock clock
             await ((Task)PublishSendEndpointOf.MakeGenericMethod(type).Invoke(bus, [])!).WaitAsync(cancellationToken);
         }
 
-        // Every type side by side, as the modules' endpoints receive them; then wait for each.
+        // Every type side by side, as the modules' endpoints receive them; then wait for each, a
+        // bounded time (a sample that never arrives fails the step, not the whole warm-up's time).
         var send = await bus.GetSendEndpoint(address);
         var now = clock.GetCurrentInstant();
+        using var round = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        round.CancelAfter(ArrivalTimeout);
         var arrivals = new List<Task>(endpoint.MessageTypes.Count);
-        foreach (var type in endpoint.MessageTypes)
+        try
         {
-            var id = NewId.NextGuid();
-            arrivals.Add(endpoint.ArrivalOf(id, cancellationToken));
-            await send.Send(BusWarmUpEndpoint.Sample(type, now), type, context => context.MessageId = id, cancellationToken);
-        }
+            foreach (var type in endpoint.MessageTypes)
+            {
+                var id = NewId.NextGuid();
+                arrivals.Add(endpoint.ArrivalOf(id, round.Token));
+                await send.Send(BusWarmUpEndpoint.Sample(type, now), type, context => context.MessageId = id, round.Token);
+            }
 
-        await Task.WhenAll(arrivals);
+            await Task.WhenAll(arrivals);
+        }
+        finally
+        {
+            await round.CancelAsync(); // no arrival left waiting after the round
+        }
     }
+
+    private static readonly TimeSpan ArrivalTimeout = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>
 /// This instance's warm-up endpoint: a queue of its own (a name no other instance uses; with RabbitMQ
-/// exclusive, auto-deleted with the connection and bound to no exchange, so only a send to it reaches
-/// it), a consumer per message type that only notes the arrival, and the samples sent there.
+/// non-durable, auto-deleted, and exclusive to the instance's connection as MassTransit makes such a
+/// queue, like the bus's own reply endpoint; bound to no event exchange, so only a send to it reaches
+/// it), a consumer per message type that only notes the arrival, and the samples sent there. A sample
+/// that fails is dropped: no fault is published (it would be a dead letter operators see) and no
+/// error queue is kept.
 /// </summary>
 public sealed class BusWarmUpEndpoint(IReadOnlyList<Type> messageTypes)
 {
@@ -85,11 +100,13 @@ public sealed class BusWarmUpEndpoint(IReadOnlyList<Type> messageTypes)
         bus.ReceiveEndpoint(Name, endpoint =>
         {
             endpoint.ConfigureConsumeTopology = false;
+            endpoint.PublishFaults = false;
+            endpoint.DiscardFaultedMessages();
+            endpoint.DiscardSkippedMessages();
             if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
             {
                 rabbit.AutoDelete = true;
                 rabbit.Durable = false;
-                rabbit.Exclusive = true;
             }
 
             middleware(endpoint);

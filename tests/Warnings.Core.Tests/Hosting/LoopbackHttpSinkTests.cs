@@ -6,11 +6,13 @@ namespace Warnings.Core.Tests.Hosting;
 
 public class LoopbackHttpSinkTests
 {
+    private static HttpClient Client() => new(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 1 });
+
     [Fact]
     public async Task Answers_every_request_202_on_one_kept_alive_connection_whatever_its_body_and_is_gone_once_disposed()
     {
         Uri url;
-        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 });
+        using var client = Client();
         await using (var sink = new LoopbackHttpSink())
         {
             url = sink.Url;
@@ -26,8 +28,23 @@ public class LoopbackHttpSinkTests
 
             using var get = await client.GetAsync(url);
             Assert.Equal(HttpStatusCode.Accepted, get.StatusCode);
+            Assert.Equal((1, 4), (sink.Connections, sink.Requests));
         }
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => new HttpClient().GetAsync(url));
+        using var after = Client();
+        await Assert.ThrowsAsync<HttpRequestException>(() => after.GetAsync(url));
+    }
+
+    [Fact]
+    public async Task A_chunked_body_it_cannot_frame_closes_the_connection_unanswered()
+    {
+        using var client = Client();
+        await using var sink = new LoopbackHttpSink();
+        using var content = new StreamContent(new MemoryStream(new byte[100]));
+        using var request = new HttpRequestMessage(HttpMethod.Post, sink.Url) { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => client.SendAsync(request));
+        Assert.Equal(0, sink.Requests);
     }
 }

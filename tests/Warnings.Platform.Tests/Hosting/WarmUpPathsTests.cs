@@ -50,8 +50,11 @@ public abstract class WarmUpPathsTests<TFixture>(TFixture fixture) : IClassFixtu
 
         Assert.Contains(typeof(WarningPublished), endpoint.MessageTypes);
         Assert.Contains(typeof(IncidentReported), endpoint.MessageTypes);
-        Assert.Equal(endpoint.MessageTypes.Select(t => t.FullName).Order(), consumes.Seen.Select(c => c.Message.FullName).Order());
-        Assert.All(consumes.Seen, c => Assert.EndsWith($"/{endpoint.Name}", c.Input!.AbsolutePath, StringComparison.Ordinal));
+        // Every type arrived on the warm-up endpoint (a start's round cut short by its time limit may add
+        // a late copy there), and nothing was consumed anywhere else.
+        var here = consumes.Seen.Where(c => c.Input!.AbsolutePath.EndsWith($"/{endpoint.Name}", StringComparison.Ordinal)).ToList();
+        Assert.Equal(endpoint.MessageTypes.Select(t => t.FullName).Order(), here.Select(c => c.Message.FullName).Distinct().Order());
+        Assert.Equal(here.Count, consumes.Seen.Count);
         Assert.Empty(published.Received);
     }
 
@@ -67,8 +70,10 @@ public abstract class WarmUpPathsTests<TFixture>(TFixture fixture) : IClassFixtu
         }
 
         await using var platform = await TestPlatform.StartAsync(fixture.Backplane, settings: settings, modules: "dispatch");
-        await platform.Services.GetServices<IWarmUpStep>().Single(s => s.Name == "dispatch").RunAsync(CancellationToken.None);
+        var step = platform.Services.GetServices<IWarmUpStep>().OfType<Warnings.Dispatch.DispatchWarmUp>().Single();
+        await step.RunAsync(CancellationToken.None);
 
+        Assert.Equal(2 * 3, step.LastRoundRequests); // each configured channel's call, twice, to the warm-up's own listener
         Assert.Empty(gateway.Requests);
     }
 }
@@ -84,7 +89,7 @@ public sealed class RealWarmUpPathsTests(RealPlatformFixture fixture) : WarmUpPa
         string vhost = Fixture.Backplane.VirtualHost!;
 
         string queues = await RabbitMqCtl.RunAsync("list_queues", "-p", vhost, "-q", "name", "durable", "auto_delete", "exclusive");
-        Assert.Contains($"{queue}\tfalse\ttrue\ttrue", queues);
+        Assert.Contains($"{queue}\tfalse\ttrue\ttrue", queues); // not durable, auto-deleted, the instance's connection's alone
         string bindings = await RabbitMqCtl.RunAsync("list_bindings", "-p", vhost, "-q", "source_name", "destination_name");
         Assert.DoesNotContain(bindings.Split('\n'), b => b.StartsWith("Warnings.Contracts.Events", StringComparison.Ordinal) && b.EndsWith($"\t{queue}", StringComparison.Ordinal));
 
