@@ -108,8 +108,8 @@ public sealed class LoopbackHttpSink : IAsyncDisposable
                     remaining -= read;
                 }
 
+                Interlocked.Increment(ref _requests); // before the answer: a caller that has it sees it counted
                 await stream.WriteAsync(Accepted, _stop.Token);
-                Interlocked.Increment(ref _requests);
             }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or SocketException or ObjectDisposedException)
