@@ -14,7 +14,7 @@ namespace Warnings.Dispatch;
 /// of the warm-up's own (<see cref="LoopbackHttpSink"/>) instead of the gateway, twice (a new
 /// connection, then a kept-alive one). Without it the first warnings after a start compiled that
 /// path while the calls behind them waited. The channel queue's client (with retries and a circuit
-/// breaker) is left alone: its breaker must count only the gateway's answers.
+/// breaker) is only built: its breaker must count only the gateway's answers.
 /// </summary>
 public sealed class DispatchWarmUp(GatewayDirectory gateways, CellAreas cellAreas, IClock clock) : IWarmUpStep
 {
@@ -29,6 +29,11 @@ public sealed class DispatchWarmUp(GatewayDirectory gateways, CellAreas cellArea
         var published = new WarningPublished(WarmUpSample.Warning(clock.GetCurrentInstant(), names));
         var received = JsonSerializer.Deserialize<WarningPublished>(JsonSerializer.Serialize(published, SystemTextJsonMessageSerializer.Options), SystemTextJsonMessageSerializer.Options)!;
         var rendered = names.ToDictionary(channel => channel, channel => ChannelRenderer.Render(channel, received.Version, "", cellAreas.ByDistrict));
+        foreach (string channel in names)
+        {
+            gateways.For(channel); // the channel queue's client and its resilience pipeline built, no call made
+        }
+
         var http = names.Where(gateways.IsHttp).ToList();
         if (http.Count == 0)
         {
