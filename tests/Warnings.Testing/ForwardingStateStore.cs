@@ -46,7 +46,7 @@ public abstract class ForwardingStateStore(IStateStore inner) : IStateStore
 
     public virtual Task<IReadOnlyList<string>> ListRangeAsync(StoreKey key, long start, int count) => inner.ListRangeAsync(key, start, count);
 
-    public virtual Task ListRemoveHeadAsync(StoreKey key, int count) => inner.ListRemoveHeadAsync(key, count);
+    public virtual Task<bool> ListRemoveHeadAsync(StoreKey key, IReadOnlyList<string> head) => inner.ListRemoveHeadAsync(key, head);
 
     public virtual Task<long> ListLengthAsync(StoreKey key) => inner.ListLengthAsync(key);
 

@@ -261,6 +261,7 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
 
             var entries = batch.Select(json => (Json: json, Entry: JsonSerializer.Deserialize<OutboxMessage>(json, PlatformJson.Options)!)).ToList();
             var published = new bool[entries.Count];
+            bool removed = true;
             try
             {
                 // Pipelined: each aggregate's events go out one after another in outbox order, and
@@ -282,11 +283,21 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
                 // Remove exactly the head that reached the bus, so a failure mid-batch does not
                 // publish it twice; the rest stays, in order, for the retry (an entry past a failed
                 // one that did go out goes out again with its message id, which consumers drop).
+                // Only if the outbox still starts with it: a relay that lost its lease while it
+                // published (paused, or cut off from the store) may find that the next holder relayed
+                // and removed the same entries, and a removal by count would then take entries
+                // nobody had published.
                 int head = Array.IndexOf(published, false) is var firstMissing and >= 0 ? firstMissing : published.Length;
                 if (head > 0)
                 {
-                    await store.ListRemoveHeadAsync(Outbox.Pending, head);
+                    removed = await store.ListRemoveHeadAsync(Outbox.Pending, batch.Take(head).ToList());
                 }
+            }
+
+            if (!removed)
+            {
+                logger.LogWarning("Outbox relay found its published entries already removed (another relay took over); it stops this drain and removes nothing");
+                return;
             }
         }
     }

@@ -100,8 +100,16 @@ public interface IStateStore
     /// </summary>
     Task<IReadOnlyList<string>> ListRangeAsync(StoreKey key, long start, int count);
 
-    /// <summary>Removes <paramref name="count"/> items from the head of the list (after they were handled).</summary>
-    Task ListRemoveHeadAsync(StoreKey key, int count);
+    /// <summary>
+    /// Removes <paramref name="head"/> from the head of the list at <paramref name="key"/> (after its
+    /// items were handled) if the list still starts with it, in one atomic step; answers whether it
+    /// did. A worker whose head another worker already removed (the outbox relay that lost its lease
+    /// while it published, and found the next holder had relayed and trimmed the same entries) removes
+    /// nothing: a removal by count alone would take away items nobody had handled yet. The list's items
+    /// are unique (each carries its own id) and only ever appended and removed from the head, so the
+    /// head is recognised by its first and its last item.
+    /// </summary>
+    Task<bool> ListRemoveHeadAsync(StoreKey key, IReadOnlyList<string> head);
 
     /// <summary>The number of items in the list at <paramref name="key"/>.</summary>
     Task<long> ListLengthAsync(StoreKey key);

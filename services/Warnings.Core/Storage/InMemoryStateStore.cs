@@ -161,13 +161,23 @@ public sealed partial class InMemoryStateStore(IOptions<StoreOptions> options, I
         }
     }
 
-    public Task ListRemoveHeadAsync(StoreKey key, int count)
+    public Task<bool> ListRemoveHeadAsync(StoreKey key, IReadOnlyList<string> head)
     {
         lock (_gate)
         {
-            var list = ListAt(key, create: false);
-            list?.RemoveRange(0, Math.Min(count, list.Count));
-            return Task.CompletedTask;
+            if (head.Count == 0)
+            {
+                return Task.FromResult(true);
+            }
+
+            // Recognised as the Redis store recognises it: by its first and last items.
+            if (ListAt(key, create: false) is not { } list || list.Count < head.Count || list[0] != head[0] || list[head.Count - 1] != head[^1])
+            {
+                return Task.FromResult(false);
+            }
+
+            list.RemoveRange(0, head.Count);
+            return Task.FromResult(true);
         }
     }
 

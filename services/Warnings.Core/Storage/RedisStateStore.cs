@@ -278,6 +278,14 @@ public sealed partial class RedisStateStore(IConnectionMultiplexer redis, IOptio
         return 0
         """;
 
+    // The head goes only if the list still starts with it (its first and last items where they were).
+    private const string RemoveHeadScript = """
+        local n = tonumber(ARGV[1])
+        if redis.call('LINDEX', KEYS[1], 0) ~= ARGV[2] or redis.call('LINDEX', KEYS[1], n - 1) ~= ARGV[3] then return 0 end
+        redis.call('LTRIM', KEYS[1], n, -1)
+        return 1
+        """;
+
     private const string ReleaseLeaseScript = """
         if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
         return 0
@@ -288,7 +296,8 @@ public sealed partial class RedisStateStore(IConnectionMultiplexer redis, IOptio
     public async Task<IReadOnlyList<string>> ListRangeAsync(StoreKey key, long start, int count) =>
         count <= 0 || start < 0 ? [] : (await Db.ListRangeAsync(Render(key), start, start + count - 1)).Select(v => v.ToString()).ToList();
 
-    public Task ListRemoveHeadAsync(StoreKey key, int count) => Db.ListTrimAsync(Render(key), count, -1);
+    public async Task<bool> ListRemoveHeadAsync(StoreKey key, IReadOnlyList<string> head) =>
+        head.Count == 0 || (long)await Db.ScriptEvaluateAsync(RemoveHeadScript, [Render(key)], [head.Count, head[0], head[^1]]) == 1;
 
     public Task<long> ListLengthAsync(StoreKey key) => Db.ListLengthAsync(Render(key));
 

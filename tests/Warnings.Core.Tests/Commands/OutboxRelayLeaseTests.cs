@@ -40,11 +40,7 @@ public sealed class OutboxRelayLeaseTests : IAsyncLifetime
     private OutboxRelay Relay(IStateStore store) => new(store, _harness.Bus, new FakeClock(At), LongLease, NullLogger<OutboxRelay>.Instance);
 
     // A command's commit and its nudge, as Commands makes them.
-    private async Task CommitAsync(int number)
-    {
-        Assert.True(await _store.CommitAsync([], [Outbox.Enqueue(new ProbeSent($"p{number}", At, "test"), Guid.NewGuid(), At)]));
-        await _store.PublishAsync(Outbox.NudgeChannel, "");
-    }
+    private Task CommitAsync(int number) => CommitAsync(_store, number);
 
     [Fact]
     public async Task The_holder_relays_every_commit_and_the_others_do_not_ask_for_the_lease_at_each_nudge()
@@ -105,6 +101,81 @@ public sealed class OutboxRelayLeaseTests : IAsyncLifetime
         Assert.Empty(await _store.ListHeadAsync(Outbox.Pending, 10));
         await healthy.StopAsync(CancellationToken.None);
         await broken.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task A_relay_that_lost_its_lease_while_publishing_leaves_what_the_next_holder_has_not_relayed()
+    {
+        // A holder paused in the middle of its publishes (a stop-the-world pause, a frozen VM, cut off
+        // from the store) past its lease; the next holder relays the same entries, removes them and
+        // stops; new entries are committed; then the paused relay's publishes finish. Removing "the
+        // first two" then would have dropped the new entries unpublished.
+        var clock = new FakeClock(At);
+        var store = new InMemoryStateStore(Options.Create(new StoreOptions()), clock);
+        var patient = Options.Create(new OutboxOptions { LeaseTime = TimeSpan.FromMinutes(1), PublishTimeout = TimeSpan.FromMinutes(1) });
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (gatedBus, publishes) = GatedBus.Create(_harness.Bus, gate.Task);
+        await CommitAsync(store, 0);
+        await CommitAsync(store, 1);
+        var paused = new OutboxRelay(store, gatedBus, clock, patient, NullLogger<OutboxRelay>.Instance);
+        await paused.StartAsync(CancellationToken.None);
+        await Eventually.Until(() => Task.FromResult(publishes.Waiting), n => n >= 1, "the first relay to be held publishing its batch of both");
+
+        clock.Advance(Duration.FromMinutes(2)); // its lease lapses in the store
+        var next = new OutboxRelay(store, _harness.Bus, clock, patient, NullLogger<OutboxRelay>.Instance);
+        await next.StartAsync(CancellationToken.None);
+        await Eventually.Until(() => Task.FromResult(next.Published), n => n == 2, "the next holder to relay the same two entries");
+        await Eventually.Until(() => store.ListLengthAsync(Outbox.Pending), n => n == 0, "the next holder to remove them");
+        await next.StopAsync(CancellationToken.None);
+        await CommitAsync(store, 2);
+        await CommitAsync(store, 3);
+
+        gate.SetResult();
+
+        await Eventually.Until(() => Task.FromResult(paused.Published), n => n == 4, "the paused relay to relay the new entries too (the first two again, dropped by their message ids)");
+        Assert.Equal(0, await store.ListLengthAsync(Outbox.Pending));
+        foreach (var probe in new[] { "p2", "p3" })
+        {
+            Assert.True(await _harness.Published.Any<ProbeSent>(p => p.Context.Message.ProbeId == probe), $"{probe} published");
+        }
+
+        await paused.StopAsync(CancellationToken.None);
+    }
+
+    private static async Task CommitAsync(IStateStore store, int number)
+    {
+        Assert.True(await store.CommitAsync([], [Outbox.Enqueue(new ProbeSent($"p{number}", At, "test"), Guid.NewGuid(), At)]));
+        await store.PublishAsync(Outbox.NudgeChannel, "");
+    }
+
+    /// <summary>A bus whose publishes wait for a gate before they go to the real bus.</summary>
+    public class GatedBus : System.Reflection.DispatchProxy
+    {
+        private IBus _inner = null!;
+        private Task _gate = null!;
+        private int _waiting;
+
+        /// <summary>How many publishes have reached the gate.</summary>
+        public int Waiting => Volatile.Read(ref _waiting);
+
+        public static (IBus Bus, GatedBus Gate) Create(IBus inner, Task gate)
+        {
+            var bus = Create<IBus, GatedBus>();
+            var proxy = (GatedBus)(object)bus;
+            proxy._inner = inner;
+            proxy._gate = gate;
+            return (bus, proxy);
+        }
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args) =>
+            targetMethod!.Name == nameof(IBus.Publish) ? PublishAfterGateAsync(targetMethod, args) : targetMethod.Invoke(_inner, args);
+
+        private async Task PublishAfterGateAsync(System.Reflection.MethodInfo publish, object?[]? args)
+        {
+            Interlocked.Increment(ref _waiting);
+            await _gate;
+            await (Task)publish.Invoke(_inner, args)!;
+        }
     }
 
     /// <summary>A bus whose every call fails, as one instance's broker connection can while the others' work.</summary>

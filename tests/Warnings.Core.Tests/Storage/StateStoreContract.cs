@@ -295,12 +295,32 @@ public abstract class StateStoreContract
         Assert.False(await Store.CommitAsync([new StoreCondition(state, null)], [StoreWrite.Append(queue, "lost")]));
         await Store.CommitAsync([], [StoreWrite.Append(queue, "c")]);
 
-        Assert.Equal(["a", "b"], await Store.ListHeadAsync(queue, 2));
-        await Store.ListRemoveHeadAsync(queue, 2);
+        var head = await Store.ListHeadAsync(queue, 2);
+        Assert.Equal(["a", "b"], head);
+        Assert.True(await Store.ListRemoveHeadAsync(queue, head));
         Assert.Equal(["c"], await Store.ListHeadAsync(queue, 10));
         Assert.Equal(1, await Store.ListLengthAsync(queue));
-        await Store.ListRemoveHeadAsync(queue, 5);
+        Assert.True(await Store.ListRemoveHeadAsync(queue, ["c"]));
         Assert.Empty(await Store.ListHeadAsync(queue, 10));
+        Assert.True(await Store.ListRemoveHeadAsync(queue, []));
+    }
+
+    [Fact]
+    public async Task A_head_removed_by_another_worker_is_not_removed_again_from_what_follows()
+    {
+        // Two relays read the same head; one handles and removes it, more is appended; the other's
+        // removal comes late and must not take the new items nobody has handled.
+        var queue = NewKey("queue");
+        await Store.CommitAsync([], new[] { "e1", "e2", "e3" }.Select(v => StoreWrite.Append(queue, v)).ToList());
+        var readByBoth = await Store.ListHeadAsync(queue, 10);
+        Assert.True(await Store.ListRemoveHeadAsync(queue, readByBoth));
+        await Store.CommitAsync([], new[] { "e4", "e5", "e6", "e7" }.Select(v => StoreWrite.Append(queue, v)).ToList());
+
+        Assert.False(await Store.ListRemoveHeadAsync(queue, readByBoth));
+        Assert.False(await Store.ListRemoveHeadAsync(queue, ["e4", "e9"])); // the first matches, the last does not
+        Assert.False(await Store.ListRemoveHeadAsync(queue, ["e4", "e5", "e6", "e7", "e8"])); // longer than the list
+        Assert.Equal(["e4", "e5", "e6", "e7"], await Store.ListHeadAsync(queue, 10));
+        Assert.False(await Store.ListRemoveHeadAsync(NewKey("none"), ["e4"]));
     }
 
     [Fact]
