@@ -76,7 +76,9 @@ public sealed class PlatformChild : IAsyncDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
-        start.Environment["DOTNET_gcServer"] = "0";
+        // The garbage collector the platform is deployed with (its runtimeconfig: server GC, which
+        // adapts its heaps to the load), not one of the tool's choosing; DOTNET_gcServer=0 in the
+        // tool's environment reaches the child, to compare.
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
             start.Environment[key] = value;
