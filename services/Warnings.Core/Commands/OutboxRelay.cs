@@ -203,7 +203,11 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
         {
             while (true)
             {
-                await DrainAsync(draining.Token);
+                if (!await DrainAsync(draining.Token) && !await store.AcquireLeaseAsync(Outbox.RelayLease, _owner, LeaseTime))
+                {
+                    await draining.CancelAsync(); // another relay holds the lease: stop now, not at the next renewal
+                }
+
                 await _nudged.WaitAsync(options.Value.PollInterval, draining.Token);
             }
         }
@@ -247,7 +251,8 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
         }
     }
 
-    private async Task DrainAsync(CancellationToken cancellationToken)
+    // False when the outbox head this relay published had changed under it (another relay removed it).
+    private async Task<bool> DrainAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -256,7 +261,7 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
             if (batch.Count == 0)
             {
                 _lastWorked = Stopwatch.GetTimestamp();
-                return;
+                return true;
             }
 
             var entries = batch.Select(json => (Json: json, Entry: JsonSerializer.Deserialize<OutboxMessage>(json, PlatformJson.Options)!)).ToList();
@@ -296,10 +301,12 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
 
             if (!removed)
             {
-                logger.LogWarning("Outbox relay found its published entries already removed (another relay took over); it stops this drain and removes nothing");
-                return;
+                logger.LogWarning("The outbox head changed under this relay (another relay removed it); it removes nothing and checks its lease");
+                return false;
             }
         }
+
+        return true;
     }
 
     private async Task PublishAsync(string json, OutboxMessage entry, CancellationToken cancellationToken)

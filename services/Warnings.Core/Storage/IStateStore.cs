@@ -105,9 +105,10 @@ public interface IStateStore
     /// items were handled) if the list still starts with it, in one atomic step; answers whether it
     /// did. A worker whose head another worker already removed (the outbox relay that lost its lease
     /// while it published, and found the next holder had relayed and trimmed the same entries) removes
-    /// nothing: a removal by count alone would take away items nobody had handled yet. The list's items
-    /// are unique (each carries its own id) and only ever appended and removed from the head, so the
-    /// head is recognised by its first and its last item.
+    /// nothing: a removal by count alone would take away items nobody had handled yet. The head is
+    /// recognised by its first and its last item, which is enough only for a list whose items are
+    /// unique and only ever appended and removed from the head: the caller's to keep (the outbox's
+    /// entries each carry their own message id); the store does not check it.
     /// </summary>
     Task<bool> ListRemoveHeadAsync(StoreKey key, IReadOnlyList<string> head);
 

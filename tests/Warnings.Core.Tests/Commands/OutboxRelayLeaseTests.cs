@@ -118,28 +118,36 @@ public sealed class OutboxRelayLeaseTests : IAsyncLifetime
         await CommitAsync(store, 0);
         await CommitAsync(store, 1);
         var paused = new OutboxRelay(store, gatedBus, clock, patient, NullLogger<OutboxRelay>.Instance);
-        await paused.StartAsync(CancellationToken.None);
-        await Eventually.Until(() => Task.FromResult(publishes.Waiting), n => n >= 1, "the first relay to be held publishing its batch of both");
-
-        clock.Advance(Duration.FromMinutes(2)); // its lease lapses in the store
         var next = new OutboxRelay(store, _harness.Bus, clock, patient, NullLogger<OutboxRelay>.Instance);
-        await next.StartAsync(CancellationToken.None);
-        await Eventually.Until(() => Task.FromResult(next.Published), n => n == 2, "the next holder to relay the same two entries");
-        await Eventually.Until(() => store.ListLengthAsync(Outbox.Pending), n => n == 0, "the next holder to remove them");
-        await next.StopAsync(CancellationToken.None);
-        await CommitAsync(store, 2);
-        await CommitAsync(store, 3);
-
-        gate.SetResult();
-
-        await Eventually.Until(() => Task.FromResult(paused.Published), n => n == 4, "the paused relay to relay the new entries too (the first two again, dropped by their message ids)");
-        Assert.Equal(0, await store.ListLengthAsync(Outbox.Pending));
-        foreach (var probe in new[] { "p2", "p3" })
+        try
         {
-            Assert.True(await _harness.Published.Any<ProbeSent>(p => p.Context.Message.ProbeId == probe), $"{probe} published");
-        }
+            await paused.StartAsync(CancellationToken.None);
+            await Eventually.Until(() => Task.FromResult(publishes.Waiting), n => n >= 1, "the first relay to be held publishing its batch of both");
 
-        await paused.StopAsync(CancellationToken.None);
+            clock.Advance(Duration.FromMinutes(2)); // its lease lapses in the store
+            await next.StartAsync(CancellationToken.None);
+            await Eventually.Until(() => Task.FromResult(next.Published), n => n == 2, "the next holder to relay the same two entries");
+            await Eventually.Until(() => store.ListLengthAsync(Outbox.Pending), n => n == 0, "the next holder to remove them");
+            await next.StopAsync(CancellationToken.None);
+            await CommitAsync(store, 2);
+            await CommitAsync(store, 3);
+
+            gate.SetResult();
+
+            // The lease is free again (the next holder stopped), so the paused relay takes it back and relays what is there.
+            await Eventually.Until(() => Task.FromResult(paused.Published), n => n == 4, "the paused relay to relay the new entries too (the first two again, dropped by their message ids)", TimeSpan.FromSeconds(15));
+            Assert.Equal(0, await store.ListLengthAsync(Outbox.Pending));
+            foreach (var probe in new[] { "p2", "p3" })
+            {
+                Assert.True(await _harness.Published.Any<ProbeSent>(p => p.Context.Message.ProbeId == probe), $"{probe} published");
+            }
+        }
+        finally
+        {
+            gate.TrySetResult();
+            await next.StopAsync(CancellationToken.None);
+            await paused.StopAsync(CancellationToken.None);
+        }
     }
 
     private static async Task CommitAsync(IStateStore store, int number)

@@ -318,6 +318,7 @@ public abstract class StateStoreContract
 
         Assert.False(await Store.ListRemoveHeadAsync(queue, readByBoth));
         Assert.False(await Store.ListRemoveHeadAsync(queue, ["e4", "e9"])); // the first matches, the last does not
+        Assert.False(await Store.ListRemoveHeadAsync(queue, ["e3", "e5"])); // the last matches, the first does not
         Assert.False(await Store.ListRemoveHeadAsync(queue, ["e4", "e5", "e6", "e7", "e8"])); // longer than the list
         Assert.Equal(["e4", "e5", "e6", "e7"], await Store.ListHeadAsync(queue, 10));
         Assert.False(await Store.ListRemoveHeadAsync(NewKey("none"), ["e4"]));
