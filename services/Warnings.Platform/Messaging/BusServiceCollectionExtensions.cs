@@ -20,7 +20,7 @@ public static class BusServiceCollectionExtensions
     {
         var transport = options.EffectiveTransport;
         var consumerAssemblies = modules.Select(m => m.GetType().Assembly).Append(typeof(BusServiceCollectionExtensions).Assembly).ToList();
-        var warmUp = new BusWarmUpEndpoint(DeadLetterRecording.ConsumedMessageTypes(consumerAssemblies));
+        var warmUp = new BusWarmUpEndpoint(DeadLetterRecording.ConsumedMessageTypes(consumerAssemblies), EventMessageTypes.All);
         services.AddSingleton(warmUp);
         services.AddSingleton<Core.Hosting.IWarmUpStep, BusWarmUp>();
         services.AddMassTransit(bus =>

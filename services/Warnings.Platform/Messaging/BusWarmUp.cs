@@ -10,9 +10,9 @@ using Warnings.Core.Json;
 namespace Warnings.Platform.Messaging;
 
 /// <summary>
-/// The bus's paths, for every message type the modules consume, run before the instance says it is
-/// ready: each type's publish endpoint made (what the outbox relay's first publish of a type made:
-/// its send transport on the exchange, declared again), and a sample of each type sent and received
+/// The bus's paths run before the instance says it is ready: the publish endpoint of every type the
+/// relay may publish made (what the relay's first publish of a type made: its send transport on the
+/// exchange, declared again), and a sample of each type this instance consumes sent and received
 /// through the same middleware as the modules' endpoints (deserialisation, consume contexts, the
 /// retry filters, the consumer's scope). Without it a fresh instance's first warnings waited ~1 s
 /// while those were built and compiled on the first messages, the calls behind them queueing
@@ -33,7 +33,7 @@ public sealed class BusWarmUp(IBus bus, BusWarmUpEndpoint endpoint, IClock clock
             return; // a bus configured without the endpoint
         }
 
-        foreach (var type in endpoint.MessageTypes)
+        foreach (var type in endpoint.PublishedTypes)
         {
             await ((Task)PublishSendEndpointOf.MakeGenericMethod(type).Invoke(bus, [])!).WaitAsync(cancellationToken);
         }
@@ -73,11 +73,21 @@ public sealed class BusWarmUp(IBus bus, BusWarmUpEndpoint endpoint, IClock clock
 /// that fails is dropped: no fault is published (it would be a dead letter operators see) and no
 /// error queue is kept.
 /// </summary>
-public sealed class BusWarmUpEndpoint(IReadOnlyList<Type> messageTypes)
+public sealed class BusWarmUpEndpoint(IReadOnlyList<Type> messageTypes, IReadOnlyList<Type> publishedTypes)
 {
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _expected = new();
 
+    /// <summary>The types this instance's modules consume: a sample of each goes through the endpoint.</summary>
     public IReadOnlyList<Type> MessageTypes { get; } = messageTypes;
+
+    /// <summary>
+    /// The types this instance's outbox relay may publish, whose publish endpoints are made: every
+    /// event of the contracts (<see cref="Core.Messaging.EventMessageTypes"/>), whichever modules this
+    /// instance runs, because the relay that holds the lease publishes every module's events (an
+    /// instance running only the list would otherwise relay its first warning through endpoints
+    /// built on that publish).
+    /// </summary>
+    public IReadOnlyList<Type> PublishedTypes { get; } = publishedTypes;
 
     public string Name { get; } = $"warm-up-{Guid.NewGuid():N}";
 

@@ -50,6 +50,8 @@ public abstract class WarmUpPathsTests<TFixture>(TFixture fixture) : IClassFixtu
 
         Assert.Contains(typeof(WarningPublished), endpoint.MessageTypes);
         Assert.Contains(typeof(IncidentReported), endpoint.MessageTypes);
+        // Whatever a module consumes is an event some relay publishes: its publish endpoint is made too.
+        Assert.Empty(endpoint.MessageTypes.Where(t => t.Namespace == typeof(WarningPublished).Namespace).Except(endpoint.PublishedTypes));
         // Every type arrived on the warm-up endpoint (a start's round cut short by its time limit may add
         // a late copy there), and nothing was consumed anywhere else.
         var here = consumes.Seen.Where(c => c.Input!.AbsolutePath.EndsWith($"/{endpoint.Name}", StringComparison.Ordinal)).ToList();
@@ -95,7 +97,13 @@ public sealed class RealWarmUpPathsTests(RealPlatformFixture fixture) : WarmUpPa
 
         // A second instance has a queue of its own, deleted when it stops.
         var second = await TestPlatform.StartAsync(Fixture.Backplane, modules: "dispatch");
-        string secondQueue = second.Services.GetRequiredService<BusWarmUpEndpoint>().Name;
+        var secondEndpoint = second.Services.GetRequiredService<BusWarmUpEndpoint>();
+        string secondQueue = secondEndpoint.Name;
+        // It consumes only what dispatch does, yet may hold the relay's lease and publish every module's events.
+        Assert.DoesNotContain(typeof(IncidentReported), secondEndpoint.MessageTypes);
+        Assert.Contains(typeof(IncidentReported), secondEndpoint.PublishedTypes);
+        Assert.Contains(typeof(PublicationListChanged), secondEndpoint.PublishedTypes);
+        Assert.Equal(Fixture.Platform.Services.GetRequiredService<BusWarmUpEndpoint>().PublishedTypes, secondEndpoint.PublishedTypes);
         await second.DisposeAsync();
         Assert.NotEqual(queue, secondQueue);
         await Eventually.Until(() => RabbitMqCtl.RunAsync("list_queues", "-p", vhost, "-q", "name"), q => !q.Contains(secondQueue, StringComparison.Ordinal), "the stopped instance's warm-up queue deleted");
