@@ -35,6 +35,17 @@ public static class ChildProcesses
         return Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
     }
 
+    /// <summary>Sends <paramref name="signal"/> (a kill(1) name: STOP, CONT) to <paramref name="pid"/>.</summary>
+    public static async Task SignalAsync(int pid, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+        await kill!.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {pid} failed ({kill.ExitCode})");
+        }
+    }
+
     /// <summary>SIGKILL (no shutdown hooks, no flush) and waits until the process is gone.</summary>
     public static async Task KillHardAsync(int pid)
     {

@@ -108,6 +108,28 @@ public sealed class PlatformProcess : IAsyncDisposable
         return at;
     }
 
+    /// <summary>
+    /// SIGSTOP, then SIGCONT after <paramref name="pause"/>: a frozen process (a paused VM, a long
+    /// stop-the-world pause) that comes back with its leases lapsed and its connections as the
+    /// broker and Redis left them. The Stopwatch timestamp of the stop.
+    /// </summary>
+    public async Task<long> FreezeAsync(TimeSpan pause)
+    {
+        int pid = _process!.Id;
+        long at = Stopwatch.GetTimestamp();
+        await ChildProcesses.SignalAsync(pid, "STOP");
+        try
+        {
+            await Task.Delay(pause);
+        }
+        finally
+        {
+            await ChildProcesses.SignalAsync(pid, "CONT");
+        }
+
+        return at;
+    }
+
     /// <summary>The API key of each role, from the development keys file the platform wrote on its first start.</summary>
     public IReadOnlyDictionary<string, string> ApiKeys()
     {

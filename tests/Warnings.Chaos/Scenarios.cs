@@ -39,6 +39,15 @@ public sealed class ScenarioContext(PlatformProcess platform, IChaosInfrastructu
         log($"platform ready again after {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
     }
 
+    public async Task FreezePlatformAsync(TimeSpan pause)
+    {
+        _faults.Add(await platform.FreezeAsync(pause));
+        log($"platform SIGSTOPped for {pause.TotalSeconds:0} s, then SIGCONTed");
+        await Eventually.Until(platform.ReadyAsync, ready => ready, "the platform ready again after the freeze", TimeSpan.FromSeconds(60));
+        _recoveries.Add(Stopwatch.GetTimestamp());
+        log("platform ready again");
+    }
+
     public async Task KillRedisAsync()
     {
         _faults.Add(Stopwatch.GetTimestamp());
@@ -98,6 +107,11 @@ public static class Scenarios
             await c.WaitForDeliveryAfterAsync(c.Recoveries[^1], TimeSpan.FromSeconds(60));
             await c.KillPlatformAsync();
             await c.RestartPlatformAsync();
+        }),
+        new("platform-freeze", "SIGSTOP the platform for 10 s under load (its relay lease and claims lapse), then SIGCONT", async c =>
+        {
+            await ScenarioContext.KeepLoadAsync(MidLoad);
+            await c.FreezePlatformAsync(TimeSpan.FromSeconds(10));
         }),
         new("broker-restart", "SIGKILL the RabbitMQ node for 30 s under load, then start it", c => BrokerDownAsync(c, TimeSpan.FromSeconds(30))),
         new("redis-5s", "SIGKILL Redis for 5 s under load, then start it (AOF keeps the data)", c => RedisDownAsync(c, TimeSpan.FromSeconds(5))),
