@@ -111,7 +111,7 @@ public sealed class ChaosRunner(IChaosInfrastructure infrastructure, string plat
         }
 
         var requests = gateway.Requests;
-        var (duplicates, inFlight) = GatewayLedger.Duplicates(requests, context.PlatformKills);
+        var (duplicates, inFlight) = GatewayLedger.Duplicates(requests, context.PlatformStops);
         notes.AddRange(GatewayLedger.DescribeDuplicates(requests, context.Faults, scenarioStart));
         notes.AddRange(load.Calls.Refusals.Select(r => $"refused {r.Value}x: {r.Key}"));
         if (!platform.IsRunning)

@@ -115,6 +115,11 @@ public sealed class PlatformProcess : IAsyncDisposable
     /// </summary>
     public async Task<long> FreezeAsync(TimeSpan pause)
     {
+        if (!IsRunning)
+        {
+            throw new InvalidOperationException("The platform is not running: nothing to freeze.");
+        }
+
         int pid = _process!.Id;
         long at = Stopwatch.GetTimestamp();
         await ChildProcesses.SignalAsync(pid, "STOP");

@@ -9,11 +9,12 @@ public sealed record ChaosScenario(string Name, string Description, Func<Scenari
 /// <summary>What a fault can do to the running scenario; records every platform kill and every recovery.</summary>
 public sealed class ScenarioContext(PlatformProcess platform, IChaosInfrastructure infrastructure, TestGateway gateway, Action<string> log)
 {
-    private readonly List<long> _platformKills = [];
+    private readonly List<long> _platformStops = [];
     private readonly List<long> _recoveries = [];
     private readonly List<long> _faults = [];
 
-    public IReadOnlyList<long> PlatformKills => _platformKills;
+    /// <summary>When the platform was stopped mid-work (SIGKILL, or SIGSTOP for a freeze): a POST just before may never have been recorded.</summary>
+    public IReadOnlyList<long> PlatformStops => _platformStops;
 
     /// <summary>When anything was killed: the platform, Redis or the broker.</summary>
     public IReadOnlyList<long> Faults => _faults;
@@ -27,8 +28,8 @@ public sealed class ScenarioContext(PlatformProcess platform, IChaosInfrastructu
 
     public async Task KillPlatformAsync()
     {
-        _platformKills.Add(await platform.KillAsync());
-        _faults.Add(_platformKills[^1]);
+        _platformStops.Add(await platform.KillAsync());
+        _faults.Add(_platformStops[^1]);
         log("platform SIGKILLed");
     }
 
@@ -41,7 +42,8 @@ public sealed class ScenarioContext(PlatformProcess platform, IChaosInfrastructu
 
     public async Task FreezePlatformAsync(TimeSpan pause)
     {
-        _faults.Add(await platform.FreezeAsync(pause));
+        _platformStops.Add(await platform.FreezeAsync(pause));
+        _faults.Add(_platformStops[^1]);
         log($"platform SIGSTOPped for {pause.TotalSeconds:0} s, then SIGCONTed");
         await Eventually.Until(platform.ReadyAsync, ready => ready, "the platform ready again after the freeze", TimeSpan.FromSeconds(60));
         _recoveries.Add(Stopwatch.GetTimestamp());
@@ -108,7 +110,7 @@ public static class Scenarios
             await c.KillPlatformAsync();
             await c.RestartPlatformAsync();
         }),
-        new("platform-freeze", "SIGSTOP the platform for 10 s under load (its relay lease and claims lapse), then SIGCONT", async c =>
+        new("platform-freeze", "SIGSTOP the platform for 10 s under load (its 3 s relay lease lapses, its 30 s delivery claims do not), then SIGCONT", async c =>
         {
             await ScenarioContext.KeepLoadAsync(MidLoad);
             await c.FreezePlatformAsync(TimeSpan.FromSeconds(10));

@@ -14,16 +14,19 @@ public static class EventMessageTypes
 {
     public static IReadOnlyList<Type> All { get; } = Of(typeof(WarningPublished).Assembly, typeof(WarningPublished).Namespace!);
 
-    /// <summary>The types of namespace <paramref name="ns"/> in <paramref name="contracts"/> that no other type there has as a member.</summary>
+    /// <summary>The public records of namespace <paramref name="ns"/> in <paramref name="contracts"/> that no other record there has as a member.</summary>
     public static IReadOnlyList<Type> Of(Assembly contracts, string ns)
     {
-        var types = contracts.GetTypes().Where(t => t.Namespace == ns && t is { IsClass: true, IsAbstract: false, IsNested: false }).ToList();
+        var types = contracts.GetTypes().Where(t => t.Namespace == ns && t is { IsPublic: true, IsClass: true, IsAbstract: false } && IsRecord(t)).ToList();
         var parts = types
             .SelectMany(t => t.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => p.PropertyType))
             .SelectMany(Unwrapped)
             .ToHashSet();
         return [.. types.Where(t => !parts.Contains(t)).OrderBy(t => t.FullName, StringComparer.Ordinal)];
     }
+
+    // The compiler gives a record class a clone method no other class can declare.
+    private static bool IsRecord(Type type) => type.GetMethod("<Clone>$") is not null;
 
     // A member's type and, for a collection or nullable, what it holds (IReadOnlyList<GeoPolygon>).
     private static IEnumerable<Type> Unwrapped(Type type) =>
