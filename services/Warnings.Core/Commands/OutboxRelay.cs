@@ -55,6 +55,8 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
     private readonly string _owner = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
     private readonly SemaphoreSlim _nudged = new(0, 1);
     private readonly SemaphoreSlim _leaseFreed = new(0, 1);
+    private readonly Lock _confirming = new();
+    private Instant _leaseConfirmedAt; // when the latest acquisition or renewal that succeeded was asked for
     private bool _holding;
     private long _lastWorked;
     private long _published;
@@ -85,7 +87,7 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
                     subscribed = true;
                 }
 
-                if (await store.AcquireLeaseAsync(Outbox.RelayLease, _owner, LeaseTime))
+                if (await AcquireLeaseAsync())
                 {
                     if (!_holding)
                     {
@@ -203,7 +205,7 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
         {
             while (true)
             {
-                if (!await DrainAsync(draining.Token) && !await store.AcquireLeaseAsync(Outbox.RelayLease, _owner, LeaseTime))
+                if (!await DrainAsync(draining.Token) && !await AcquireLeaseAsync())
                 {
                     await draining.CancelAsync(); // another relay holds the lease: stop now, not at the next renewal
                 }
@@ -232,7 +234,7 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
                 bool held;
                 try
                 {
-                    held = await store.AcquireLeaseAsync(Outbox.RelayLease, _owner, LeaseTime);
+                    held = await AcquireLeaseAsync();
                 }
                 catch (Exception) when (!draining.IsCancellationRequested)
                 {
@@ -251,11 +253,49 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
         }
     }
 
-    // False when the outbox head this relay published had changed under it (another relay removed it).
+    // Asks for (or renews) the lease; when granted, it was held from the moment it was asked for.
+    private async Task<bool> AcquireLeaseAsync()
+    {
+        var asked = clock.GetCurrentInstant();
+        if (!await store.AcquireLeaseAsync(Outbox.RelayLease, _owner, LeaseTime))
+        {
+            return false;
+        }
+
+        lock (_confirming)
+        {
+            _leaseConfirmedAt = Instant.Max(_leaseConfirmedAt, asked);
+        }
+
+        return true;
+    }
+
+    // The renewal confirms the lease every third of it. Longer than half of it without a confirmation
+    // means this relay was paused or cut off from the store, and the lease may have gone to another
+    // relay before the renewal (woken with it) could say so: the next batch waits for the answer.
+    private bool LeaseMayHaveLapsed
+    {
+        get
+        {
+            lock (_confirming)
+            {
+                return clock.GetCurrentInstant() - _leaseConfirmedAt > LeaseTime / 2;
+            }
+        }
+    }
+
+    // False when this relay may have lost its lease: the outbox head it published had changed under
+    // it (another relay removed it), or its lease, unconfirmed for too long, was not granted again.
     private async Task<bool> DrainAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
+            if (LeaseMayHaveLapsed && !await AcquireLeaseAsync())
+            {
+                logger.LogWarning("The outbox relay's lease went unconfirmed for more than half its time and is held by another relay now; it publishes nothing more");
+                return false;
+            }
+
             var batch = await store.ListHeadAsync(Outbox.Pending, BatchSize);
             PlatformTelemetry.RecordOutboxBacklog(batch.Count < BatchSize ? batch.Count : await store.ListLengthAsync(Outbox.Pending));
             if (batch.Count == 0)
@@ -315,8 +355,14 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
         if (type is null)
         {
             // Unknown to this build (e.g. an older relay during a rolling upgrade): park it, never drop it.
-            logger.LogError("Outbox entry {MessageId} has unknown type {Type}; moved to outbox:dead", entry.MessageId, entry.MessageType);
-            await store.CommitAsync([], [StoreWrite.Append(Outbox.Dead, json)]);
+            // Once per message id: a relay that parked it and died before removing it, or two relays
+            // beside each other for a moment, would otherwise park it again.
+            var parked = Outbox.ParkedMarker(entry.MessageId);
+            if (await store.CommitAsync([new StoreCondition(parked, null)], [new StoreWrite(parked, entry.MessageType), StoreWrite.Append(Outbox.Dead, json)]))
+            {
+                logger.LogError("Outbox entry {MessageId} has unknown type {Type}; moved to outbox:dead", entry.MessageId, entry.MessageType);
+            }
+
             return;
         }
 

@@ -150,6 +150,61 @@ public sealed class OutboxRelayLeaseTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_relay_paused_past_its_lease_asks_for_it_before_its_next_batch_and_leaves_that_batch_to_the_holder()
+    {
+        // Paused past its lease between its publishes and its next batch; another relay took the
+        // lease but had not relayed yet, so the paused relay's removal of its own head works. Going
+        // on to the next batch before its renewal runs would publish beside the new holder.
+        var clock = new FakeClock(At);
+        var store = new InMemoryStateStore(Options.Create(new StoreOptions()), clock);
+        var counting = new LeaseCounting(store);
+        var patient = Options.Create(new OutboxOptions { LeaseTime = TimeSpan.FromMinutes(1), PublishTimeout = TimeSpan.FromMinutes(1) });
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (gatedBus, publishes) = GatedBus.Create(_harness.Bus, gate.Task);
+        await CommitAsync(store, 0);
+        await CommitAsync(store, 1);
+        var paused = new OutboxRelay(counting, gatedBus, clock, patient, NullLogger<OutboxRelay>.Instance);
+        try
+        {
+            await paused.StartAsync(CancellationToken.None);
+            await Eventually.Until(() => Task.FromResult(publishes.Waiting), n => n >= 1, "the relay to be held publishing its batch of both");
+
+            clock.Advance(Duration.FromMinutes(2)); // its lease lapses in the store
+            Assert.True(await store.AcquireLeaseAsync(Outbox.RelayLease, "the-next-holder", Duration.FromMinutes(1)));
+            await CommitAsync(store, 2);
+            await CommitAsync(store, 3);
+            gate.SetResult();
+
+            await Eventually.Until(() => Task.FromResult((counting.Refusals, paused.Published)), seen => seen.Refusals >= 1 || seen.Published > 2,
+                "the paused relay to be refused the lease before its next batch (or to publish that batch)");
+            Assert.Equal(2, paused.Published);
+            Assert.Equal(2, await store.ListLengthAsync(Outbox.Pending)); // its own head removed; p2 and p3 left to the holder
+        }
+        finally
+        {
+            gate.TrySetResult();
+            await paused.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task An_entry_of_a_type_this_build_does_not_know_is_parked_once_and_does_not_hold_up_the_rest()
+    {
+        // The same entry twice, as after a relay that parked it died before removing it: parked once.
+        var unknown = System.Text.Json.JsonSerializer.Serialize(
+            new OutboxMessage(Guid.NewGuid(), "Warnings.Contracts.Events.FromANewerBuild, Warnings.Contracts", "{}", At), Json.PlatformJson.Options);
+        Assert.True(await _store.CommitAsync([], [StoreWrite.Append(Outbox.Pending, unknown), StoreWrite.Append(Outbox.Pending, unknown)]));
+        await CommitAsync(0);
+        var relay = Relay(_store);
+        await relay.StartAsync(CancellationToken.None);
+
+        await Eventually.Until(() => Task.FromResult(relay.Published), n => n == 1, "the known entry behind the unknown one to be published");
+        await Eventually.Until(() => _store.ListLengthAsync(Outbox.Pending), n => n == 0, "the outbox to be emptied");
+        Assert.Equal([unknown], await _store.ListHeadAsync(Outbox.Dead, 10));
+        await relay.StopAsync(CancellationToken.None);
+    }
+
     private static async Task CommitAsync(IStateStore store, int number)
     {
         Assert.True(await store.CommitAsync([], [Outbox.Enqueue(new ProbeSent($"p{number}", At, "test"), Guid.NewGuid(), At)]));
@@ -197,14 +252,23 @@ public sealed class OutboxRelayLeaseTests : IAsyncLifetime
 
     private sealed class LeaseCounting(IStateStore inner) : ForwardingStateStore(inner)
     {
-        private int _acquisitions;
+        private int _acquisitions, _refusals;
 
         public int Acquisitions => Volatile.Read(ref _acquisitions);
 
-        public override Task<bool> AcquireLeaseAsync(StoreKey key, string owner, Duration ttl)
+        /// <summary>How many of the acquisitions were refused (the lease was another's).</summary>
+        public int Refusals => Volatile.Read(ref _refusals);
+
+        public override async Task<bool> AcquireLeaseAsync(StoreKey key, string owner, Duration ttl)
         {
             Interlocked.Increment(ref _acquisitions);
-            return base.AcquireLeaseAsync(key, owner, ttl);
+            bool held = await base.AcquireLeaseAsync(key, owner, ttl);
+            if (!held)
+            {
+                Interlocked.Increment(ref _refusals);
+            }
+
+            return held;
         }
     }
 }
