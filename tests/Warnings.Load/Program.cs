@@ -16,12 +16,19 @@ int secondsArg = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse)
 // --settle N: seconds of warnings at the first rate before the measured dispatch steps (steady state).
 int settleArg = args.SkipWhile(a => a != "--settle").Skip(1).Select(int.Parse).DefaultIfEmpty(-1).First();
 int ingestSecondsArg = args.SkipWhile(a => a != "--ingest-seconds").Skip(1).Select(int.Parse).FirstOrDefault();
-// --only ingest|dispatch|list|feed|warm: one platform step alone (with --seconds), e.g. to profile it.
+// --only ingest|dispatch|list|feed|warm: one platform step alone (with --seconds), e.g. to profile it;
+// several, comma-separated, run in that order (ingest,warm: a warm start after a history of reports).
 string? only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
 // --platform-dll PATH: run that build of the platform (e.g. `infra/dev.sh publish`'s ReadyToRun bundle, app/Warnings.Platform.dll).
 if (args.SkipWhile(a => a != "--platform-dll").Skip(1).FirstOrDefault() is { } platformDll)
 {
     PlatformChild.Dll = Path.GetFullPath(platformDll);
+}
+// --published: run the build that is deployed (`infra/dev.sh publish`, ReadyToRun), published first
+// into .data/publish/load (its own obj/bin, so it is incremental and leaves the development build alone).
+else if (args.Contains("--published"))
+{
+    PlatformChild.Dll = await PublishedPlatform.PublishAsync();
 }
 // --durability always: the platform runs with Redis:Durability=Always (fsync on every write), to
 // measure its cost; the server is set back to everysec at the end.
@@ -153,14 +160,18 @@ await using (var gateway = await TestGateway.StartAsync())
     if (only is not null)
     {
         Console.WriteLine($"load process {Environment.ProcessId}, platform process {platform.ProcessId}: {only} alone for {settings.Duration.TotalSeconds:0} s");
-        await Run(async p => figures.AddRange(only switch
+        // Several steps in order, e.g. "ingest,warm": a warm start after a history of reports.
+        foreach (string step in only.Split(','))
         {
-            "ingest" => await IngestLoad.RunAsync(platform, backplane, settings.IngestDuration, settings.Concurrency, f => p("platform: incident ingest", f)),
-            "list" => [await PlatformLoad.ListPropagationAsync(editor, platform, settings.Edits, f => p("platform: list propagation", f))],
-            "feed" => [await load.FeedAsync(settings.Subscribers, settings.FeedWarnings, p)],
-            "warm" => [await WarmStart(p)],
-            _ => await load.DispatchAsync(settings.Rates, settings.Duration, settings.Burst, settings.Settle, p),
-        }));
+            await Run(async p => figures.AddRange(step switch
+            {
+                "ingest" => await IngestLoad.RunAsync(platform, backplane, settings.IngestDuration, settings.Concurrency, f => p("platform: incident ingest", f)),
+                "list" => [await PlatformLoad.ListPropagationAsync(editor, platform, settings.Edits, f => p("platform: list propagation", f))],
+                "feed" => [await load.FeedAsync(settings.Subscribers, settings.FeedWarnings, p)],
+                "warm" => [await WarmStart(p)],
+                _ => await load.DispatchAsync(settings.Rates, settings.Duration, settings.Burst, settings.Settle, p),
+            }));
+        }
         Console.WriteLine(new Report("", only, 0, figures, [], []).ToText());
         return;
     }
