@@ -49,7 +49,8 @@ public sealed class ChaosRunner(IChaosInfrastructure infrastructure, string plat
     {
         var notes = new List<string>();
         await using var gateway = await TestGateway.StartAsync();
-        string logPath = Path.Combine(infrastructure.DataDirectory, "logs", $"{scenario.Name}-{run}-{keyPrefix}.log");
+        string LogPath(string? instance) => Path.Combine(infrastructure.DataDirectory, "logs", $"{scenario.Name}-{run}-{keyPrefix}{(instance is null ? "" : $"-{instance}")}.log");
+        string logPath = LogPath(null);
         await using var platform = new PlatformProcess(platformDll, infrastructure, vhost, keyPrefix, gateway.Url, logPath);
         log($"{scenario.Name} #{run}: vhost {vhost}, key prefix {keyPrefix}, platform log {logPath}");
         long scenarioStart = await platform.StartAsync();
@@ -73,7 +74,9 @@ public sealed class ChaosRunner(IChaosInfrastructure infrastructure, string plat
         var load = new LoadDriver(As($"ApiKey {keys[Roles.DutyOfficer]}"), As($"Bearer {municipalJwt}"), As($"ApiKey {keys[Roles.DistrictReporter]}"), rates);
         var operatorInvoker = As($"ApiKey {keys[Roles.Operator]}");
 
-        var context = new ScenarioContext(platform, infrastructure, gateway, m => log($"{scenario.Name} #{run}: {m}"));
+        // Disposed before the platform: an instance the scenario started beside it and did not stop is SIGKILLed.
+        await using var context = new ScenarioContext(platform, instance => new PlatformProcess(platformDll, infrastructure, vhost, keyPrefix, gateway.Url, LogPath(instance), instance),
+            infrastructure, gateway, m => log($"{scenario.Name} #{run}: {m}"));
         using var stopLoad = new CancellationTokenSource();
         var loadRun = load.RunAsync(stopLoad.Token, grace: TimeSpan.FromSeconds(20));
         try

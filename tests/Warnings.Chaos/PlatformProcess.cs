@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Warnings.Testing;
 
 namespace Warnings.Chaos;
@@ -19,10 +20,16 @@ public sealed class PlatformProcess : IAsyncDisposable
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(2) };
     private Process? _process;
 
-    public PlatformProcess(string dll, IChaosInfrastructure infrastructure, string virtualHost, string keyPrefix, string gatewayUrl, string logPath)
+    /// <param name="instance">
+    /// Null for the platform the load calls; a short suffix ("b") for another instance of the same
+    /// platform beside it: same vhost, key prefix, gateways and keys, its own ports, log and instance name.
+    /// </param>
+    public PlatformProcess(string dll, IChaosInfrastructure infrastructure, string virtualHost, string keyPrefix, string gatewayUrl, string logPath, string? instance = null)
     {
         _dll = dll;
         LogPath = logPath;
+        KeyPrefix = keyPrefix;
+        Name = instance is null ? "platform" : $"platform-{instance}";
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
         DevKeysFile = Path.Combine(infrastructure.DataDirectory, "dev-api-keys.json");
         int grpcPort = ChildProcesses.FreePort();
@@ -30,7 +37,7 @@ public sealed class PlatformProcess : IAsyncDisposable
         GrpcAddress = $"http://127.0.0.1:{grpcPort}";
         _environment = new Dictionary<string, string?>
         {
-            ["Platform__InstanceName"] = $"chaos-{keyPrefix}",
+            ["Platform__InstanceName"] = instance is null ? $"chaos-{keyPrefix}" : $"chaos-{keyPrefix}-{instance}",
             ["Platform__GrpcUrl"] = GrpcAddress,
             ["Platform__HttpUrl"] = $"http://127.0.0.1:{_httpPort}",
             ["Bus__Transport"] = "RabbitMq",
@@ -59,6 +66,11 @@ public sealed class PlatformProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>How the harness's log calls this instance: "platform", or "platform-b" for another one beside it.</summary>
+    public string Name { get; }
+
+    public string KeyPrefix { get; }
+
     public string GrpcAddress { get; }
 
     public string LogPath { get; }
@@ -66,6 +78,9 @@ public sealed class PlatformProcess : IAsyncDisposable
     public string DevKeysFile { get; }
 
     public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>The process id while it runs: the platform's relay puts it in its lease's owner string.</summary>
+    public int? Pid => _process is { HasExited: false } process ? process.Id : null;
 
     /// <summary>Starts the process; the Stopwatch timestamp at which /readyz first answered 200.</summary>
     public async Task<long> StartAsync()
@@ -133,6 +148,60 @@ public sealed class PlatformProcess : IAsyncDisposable
         }
 
         return at;
+    }
+
+    /// <summary>
+    /// SIGTERM, as an orchestrator stops an instance: the host finishes its work, frees its relay lease
+    /// and exits. Its exit code, or null when it had not exited within <paramref name="patience"/> and was SIGKILLed.
+    /// </summary>
+    public async Task<int?> StopAsync(TimeSpan patience)
+    {
+        if (_process is null)
+        {
+            return null;
+        }
+
+        var process = _process;
+        _process = null;
+        using (process)
+        {
+            if (!process.HasExited)
+            {
+                await ChildProcesses.SignalAsync(process.Id, "TERM");
+            }
+
+            using var timeout = new CancellationTokenSource(patience);
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+                return process.ExitCode;
+            }
+            catch (OperationCanceledException)
+            {
+                await ChildProcesses.KillHardAsync(process.Id);
+                await process.WaitForExitAsync();
+                return null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// How many outbox events this instance's relay has published since it started (the
+    /// <c>warnings.outbox.published</c> counter on its <c>/metrics</c>); null when it does not answer.
+    /// </summary>
+    public async Task<long?> RelayedEventsAsync()
+    {
+        try
+        {
+            string metrics = await _http.GetStringAsync($"http://127.0.0.1:{_httpPort}/metrics");
+            // One series per label set; absent until the first publish.
+            return Regex.Matches(metrics, @"^warnings_outbox_published_total(?:\{[^}]*\})? ([0-9.e+]+)", RegexOptions.Multiline)
+                .Sum(m => (long)double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The API key of each role, from the development keys file the platform wrote on its first start.</summary>

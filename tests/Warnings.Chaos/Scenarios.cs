@@ -6,14 +6,23 @@ namespace Warnings.Chaos;
 /// <summary>A named fault injected into a running scenario (between warm-up and the final load).</summary>
 public sealed record ChaosScenario(string Name, string Description, Func<ScenarioContext, Task> InjectAsync);
 
-/// <summary>What a fault can do to the running scenario; records every platform kill and every recovery.</summary>
-public sealed class ScenarioContext(PlatformProcess platform, IChaosInfrastructure infrastructure, TestGateway gateway, Action<string> log)
+/// <summary>
+/// What a fault can do to the running scenario; records every platform kill and every recovery.
+/// Other instances of the platform it starts (<paramref name="anotherInstance"/> makes one, named by a
+/// suffix) are SIGKILLed when it is disposed, if the scenario did not stop them itself.
+/// </summary>
+public sealed class ScenarioContext(PlatformProcess platform, Func<string, PlatformProcess> anotherInstance, IChaosInfrastructure infrastructure, TestGateway gateway, Action<string> log)
+    : IAsyncDisposable
 {
+    private readonly List<PlatformProcess> _otherInstances = [];
     private readonly List<long> _platformStops = [];
     private readonly List<long> _recoveries = [];
     private readonly List<long> _faults = [];
 
-    /// <summary>When the platform was stopped mid-work (SIGKILL, or SIGSTOP for a freeze): a POST just before may never have been recorded.</summary>
+    /// <summary>
+    /// When the platform, or another instance of it, was stopped mid-work (SIGKILL, or SIGSTOP for a
+    /// freeze): a POST just before may never have been recorded.
+    /// </summary>
     public IReadOnlyList<long> PlatformStops => _platformStops;
 
     /// <summary>When anything was killed: the platform, Redis or the broker.</summary>
@@ -23,6 +32,11 @@ public sealed class ScenarioContext(PlatformProcess platform, IChaosInfrastructu
     public IReadOnlyList<long> Recoveries => _recoveries;
 
     public Action<string> Log => log;
+
+    /// <summary>The instance the load calls.</summary>
+    public PlatformProcess Platform => platform;
+
+    public int RedisPort => infrastructure.RedisPort;
 
     public static Task KeepLoadAsync(TimeSpan duration) => Task.Delay(duration);
 
@@ -40,14 +54,42 @@ public sealed class ScenarioContext(PlatformProcess platform, IChaosInfrastructu
         log($"platform ready again after {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s");
     }
 
-    public async Task FreezePlatformAsync(TimeSpan pause)
+    public Task FreezePlatformAsync(TimeSpan pause) => FreezeAsync(platform, pause);
+
+    /// <summary>SIGSTOP <paramref name="instance"/> for <paramref name="pause"/>, SIGCONT, and wait until it is ready again.</summary>
+    public async Task FreezeAsync(PlatformProcess instance, TimeSpan pause)
     {
-        _platformStops.Add(await platform.FreezeAsync(pause));
+        _platformStops.Add(await instance.FreezeAsync(pause));
         _faults.Add(_platformStops[^1]);
-        log($"platform SIGSTOPped for {pause.TotalSeconds:0} s, then SIGCONTed");
-        await Eventually.Until(platform.ReadyAsync, ready => ready, "the platform ready again after the freeze", TimeSpan.FromSeconds(60));
+        log($"{instance.Name} SIGSTOPped for {pause.TotalSeconds:0} s, then SIGCONTed");
+        await Eventually.Until(instance.ReadyAsync, ready => ready, $"{instance.Name} ready again after the freeze", TimeSpan.FromSeconds(60));
         _recoveries.Add(Stopwatch.GetTimestamp());
-        log("platform ready again");
+        log($"{instance.Name} ready again");
+    }
+
+    /// <summary>
+    /// Starts another instance of the same platform beside the one the load calls (same vhost, key
+    /// prefix, gateways and keys; every module, its relay too) and waits for its /readyz.
+    /// </summary>
+    public async Task<PlatformProcess> StartAnotherInstanceAsync(string suffix)
+    {
+        var instance = anotherInstance(suffix);
+        _otherInstances.Add(instance);
+        long started = Stopwatch.GetTimestamp();
+        await instance.StartAsync();
+        log($"{instance.Name} (pid {instance.Pid}) ready after {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s; log {instance.LogPath}");
+        return instance;
+    }
+
+    /// <summary>Stops another instance gracefully (SIGTERM; SIGKILL if it has not exited within a minute).</summary>
+    public async Task StopInstanceAsync(PlatformProcess instance)
+    {
+        long asked = Stopwatch.GetTimestamp();
+        // Longer than the host's own 45 s shutdown timeout: a graceful stop that runs out of it still exits by itself.
+        int? exitCode = await instance.StopAsync(TimeSpan.FromSeconds(60));
+        log(exitCode is { } code
+            ? $"{instance.Name} stopped (SIGTERM) after {Stopwatch.GetElapsedTime(asked).TotalSeconds:0.0} s, exit code {code}"
+            : $"{instance.Name} had not exited a minute after SIGTERM: SIGKILLed");
     }
 
     public async Task KillRedisAsync()
@@ -74,6 +116,14 @@ public sealed class ScenarioContext(PlatformProcess platform, IChaosInfrastructu
     {
         _recoveries.Add(await infrastructure.RestartRabbitMqAsync());
         log("rabbitmq accepting connections again");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var instance in _otherInstances)
+        {
+            await instance.DisposeAsync();
+        }
     }
 
     /// <summary>
@@ -115,6 +165,8 @@ public static class Scenarios
             await ScenarioContext.KeepLoadAsync(MidLoad);
             await c.FreezePlatformAsync(TimeSpan.FromSeconds(10));
         }),
+        new("relay-takeover", "start a second instance of the platform; SIGSTOP whichever holds the relay lease for 10 s under load (the other takes it over), SIGCONT, more load, SIGTERM the second",
+            c => RelayTakeover.InjectAsync(c, MidLoad)),
         new("broker-restart", "SIGKILL the RabbitMQ node for 30 s under load, then start it", c => BrokerDownAsync(c, TimeSpan.FromSeconds(30))),
         new("redis-5s", "SIGKILL Redis for 5 s under load, then start it (AOF keeps the data)", c => RedisDownAsync(c, TimeSpan.FromSeconds(5))),
         new("redis-60s", "SIGKILL Redis for 60 s under load, then start it (AOF keeps the data)", c => RedisDownAsync(c, TimeSpan.FromSeconds(60))),
