@@ -115,6 +115,7 @@ public sealed class ChaosRunner(IChaosInfrastructure infrastructure, string plat
 
         var requests = gateway.Requests;
         var (duplicates, inFlight) = GatewayLedger.Duplicates(requests, context.PlatformStops);
+        notes.AddRange(context.Notes);
         notes.AddRange(GatewayLedger.DescribeDuplicates(requests, context.Faults, scenarioStart));
         notes.AddRange(load.Calls.Refusals.Select(r => $"refused {r.Value}x: {r.Key}"));
         if (!platform.IsRunning)

@@ -16,6 +16,7 @@ public sealed class ScenarioContext(PlatformProcess platform, Func<string, Platf
 {
     private readonly List<PlatformProcess> _otherInstances = [];
     private readonly List<long> _platformStops = [];
+    private readonly List<string> _notes = [];
     private readonly List<long> _recoveries = [];
     private readonly List<long> _faults = [];
 
@@ -32,6 +33,15 @@ public sealed class ScenarioContext(PlatformProcess platform, Func<string, Platf
     public IReadOnlyList<long> Recoveries => _recoveries;
 
     public Action<string> Log => log;
+
+    /// <summary>What the scenario found worth showing in the results table's notes (not a loss by itself).</summary>
+    public IReadOnlyList<string> Notes => _notes;
+
+    public void Note(string note)
+    {
+        _notes.Add(note);
+        log(note);
+    }
 
     /// <summary>The instance the load calls.</summary>
     public PlatformProcess Platform => platform;

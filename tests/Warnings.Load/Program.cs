@@ -17,8 +17,29 @@ int secondsArg = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse)
 int settleArg = args.SkipWhile(a => a != "--settle").Skip(1).Select(int.Parse).DefaultIfEmpty(-1).First();
 int ingestSecondsArg = args.SkipWhile(a => a != "--ingest-seconds").Skip(1).Select(int.Parse).FirstOrDefault();
 // --only ingest|dispatch|list|feed|warm: one platform step alone (with --seconds), e.g. to profile it;
-// several, comma-separated, run in that order (ingest,warm: a warm start after a history of reports).
+// several, comma-separated, run in that order (ingest,warm: a warm start after a history of reports;
+// warm replaces the platform, so it comes last).
 string? only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+string[] onlySteps = only?.Split(',') ?? [];
+string[] knownSteps = ["ingest", "dispatch", "list", "feed", "warm"];
+if (onlySteps.FirstOrDefault(step => !knownSteps.Contains(step)) is { } unknownStep)
+{
+    Console.Error.WriteLine($"--only: unknown step '{unknownStep}'; the steps are {string.Join(", ", knownSteps)}");
+    return 2;
+}
+
+if (Array.IndexOf(onlySteps, "warm") is >= 0 and var warmAt && warmAt != onlySteps.Length - 1)
+{
+    Console.Error.WriteLine("--only: warm replaces the platform with a fresh process, so it must be the last step");
+    return 2;
+}
+
+if (args.Contains("--published") && args.Contains("--platform-dll"))
+{
+    Console.Error.WriteLine("--published and --platform-dll both name the platform to run: give one");
+    return 2;
+}
+
 // --platform-dll PATH: run that build of the platform (e.g. `infra/dev.sh publish`'s ReadyToRun bundle, app/Warnings.Platform.dll).
 if (args.SkipWhile(a => a != "--platform-dll").Skip(1).FirstOrDefault() is { } platformDll)
 {
@@ -161,7 +182,7 @@ await using (var gateway = await TestGateway.StartAsync())
     {
         Console.WriteLine($"load process {Environment.ProcessId}, platform process {platform.ProcessId}: {only} alone for {settings.Duration.TotalSeconds:0} s");
         // Several steps in order, e.g. "ingest,warm": a warm start after a history of reports.
-        foreach (string step in only.Split(','))
+        foreach (string step in onlySteps)
         {
             await Run(async p => figures.AddRange(step switch
             {
@@ -169,11 +190,13 @@ await using (var gateway = await TestGateway.StartAsync())
                 "list" => [await PlatformLoad.ListPropagationAsync(editor, platform, settings.Edits, f => p("platform: list propagation", f))],
                 "feed" => [await load.FeedAsync(settings.Subscribers, settings.FeedWarnings, p)],
                 "warm" => [await WarmStart(p)],
-                _ => await load.DispatchAsync(settings.Rates, settings.Duration, settings.Burst, settings.Settle, p),
+                "dispatch" => await load.DispatchAsync(settings.Rates, settings.Duration, settings.Burst, settings.Settle, p),
+                _ => throw new InvalidOperationException($"unknown step {step}"), // refused above
             }));
         }
+
         Console.WriteLine(new Report("", only, 0, figures, [], []).ToText());
-        return;
+        return 0;
     }
 
     await Run(async p => figures.AddRange(await Limits.RabbitMqAsync(backplane, settings.Duration, settings.Concurrency, 200, f => p("limit: RabbitMQ", f))));
@@ -188,6 +211,7 @@ await using (var gateway = await TestGateway.StartAsync())
 
 var report = Report.Build(figures, idleRss, settings, wall.Elapsed, quick);
 Console.WriteLine(json ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : report.ToText());
+return 0;
 
 public sealed record LoadSettings(TimeSpan Duration, TimeSpan IngestDuration, int Concurrency, double[] Rates, int Burst, TimeSpan Settle, int Edits, int Subscribers, int FeedWarnings, int WarmStartWarnings);
 

@@ -21,6 +21,7 @@ public static class Outbox
 {
     public static readonly StoreKey Pending = new("outbox", "pending");
     public static readonly StoreKey Dead = new("outbox", "dead");
+
     /// <summary>Says that the entry with this message id was parked in <see cref="Dead"/>, so it is parked once.</summary>
     public static StoreKey ParkedMarker(Guid messageId) => new("outbox-parked", messageId.ToString("N"));
 

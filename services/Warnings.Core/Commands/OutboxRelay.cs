@@ -11,33 +11,6 @@ using Warnings.Core.Telemetry;
 
 namespace Warnings.Core.Commands;
 
-/// <summary>Bound from the <c>Outbox</c> section.</summary>
-public sealed class OutboxOptions
-{
-    /// <summary>Whether this instance relays (default true). Any instance may; a lease makes it one at a time.</summary>
-    public bool RelayEnabled { get; set; } = true;
-
-    /// <summary>How often the relay looks for work it was not nudged about.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// How long the relay lease lasts without renewal: after a relaying instance dies, another (or
-    /// its own replacement) takes over within 4/3 of this time. The holder renews it every third of
-    /// it; the others ask for it every third of it.
-    /// </summary>
-    public TimeSpan LeaseTime { get; set; } = TimeSpan.FromSeconds(3);
-
-    /// <summary>How long one publish may wait for the broker (connection and confirm) before the relay gives up and retries.</summary>
-    public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(5);
-
-    /// <summary>
-    /// How long a relay that holds the lease may go without a drain that worked before it frees the
-    /// lease for another instance (its broker connection may be the broken one), then asks again
-    /// after two thirds of the lease.
-    /// </summary>
-    public TimeSpan YieldAfter { get; set; } = TimeSpan.FromSeconds(10);
-}
-
 /// <summary>
 /// Publishes the outbox to the bus, in order per aggregate (<see cref="OutboxOrder"/>), one relay at a time across all instances (a short
 /// lease in the store, renewed for as long as it is held, so a dead relay's successor starts within seconds).
@@ -52,16 +25,12 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
     private const int BatchSize = 100;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(1);
 
-    private readonly string _owner = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+    private readonly RelayLease _lease = new(store, clock, Duration.FromTimeSpan(options.Value.LeaseTime));
     private readonly SemaphoreSlim _nudged = new(0, 1);
     private readonly SemaphoreSlim _leaseFreed = new(0, 1);
-    private readonly Lock _confirming = new();
-    private Instant _leaseConfirmedAt; // when the latest acquisition or renewal that succeeded was asked for
     private bool _holding;
     private long _lastWorked;
     private long _published;
-
-    private Duration LeaseTime => Duration.FromTimeSpan(options.Value.LeaseTime);
 
     /// <summary>How many events this relay has published (for tests and diagnostics).</summary>
     public long Published => Interlocked.Read(ref _published);
@@ -87,7 +56,7 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
                     subscribed = true;
                 }
 
-                if (await AcquireLeaseAsync())
+                if (await _lease.AcquireAsync())
                 {
                     if (!_holding)
                     {
@@ -132,7 +101,7 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
     {
         try
         {
-            await store.ReleaseLeaseAsync(Outbox.RelayLease, _owner);
+            await _lease.ReleaseAsync();
         }
         catch (Exception)
         {
@@ -142,7 +111,7 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
         _holding = false;
         try
         {
-            await store.PublishAsync(Outbox.LeaseFreedChannel, _owner);
+            await store.PublishAsync(Outbox.LeaseFreedChannel, _lease.Owner);
         }
         catch (Exception)
         {
@@ -181,10 +150,10 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
 
         try
         {
-            await store.ReleaseLeaseAsync(Outbox.RelayLease, _owner);
+            await _lease.ReleaseAsync();
             if (_holding) // read after the relay's loop ended: it held the lease when it stopped
             {
-                await store.PublishAsync(Outbox.LeaseFreedChannel, _owner);
+                await store.PublishAsync(Outbox.LeaseFreedChannel, _lease.Owner);
             }
         }
         catch (Exception e)
@@ -200,12 +169,13 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
     private async Task RelayWhileHoldingLeaseAsync(CancellationToken stoppingToken)
     {
         using var draining = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var renewal = RenewLeaseAsync(draining);
+        var renewal = _lease.RenewWhileHeldAsync(draining);
         try
         {
             while (true)
             {
-                if (!await DrainAsync(draining.Token) && !await AcquireLeaseAsync())
+                var drained = await DrainAsync(draining.Token);
+                if (drained == DrainEnd.LeaseRefused || (drained == DrainEnd.HeadChanged && !await _lease.AcquireAsync()))
                 {
                     await draining.CancelAsync(); // another relay holds the lease: stop now, not at the next renewal
                 }
@@ -224,76 +194,26 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
         }
     }
 
-    private async Task RenewLeaseAsync(CancellationTokenSource draining)
+    private enum DrainEnd
     {
-        try
-        {
-            while (!draining.IsCancellationRequested)
-            {
-                await Task.Delay(options.Value.LeaseTime / 3, draining.Token);
-                bool held;
-                try
-                {
-                    held = await AcquireLeaseAsync();
-                }
-                catch (Exception) when (!draining.IsCancellationRequested)
-                {
-                    continue; // the store is away: a drain fails by itself; if the lease lapses, the next renewal says so
-                }
+        /// <summary>The outbox is empty, or draining was cancelled.</summary>
+        Drained,
 
-                if (!held)
-                {
-                    await draining.CancelAsync();
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // draining ended
-        }
+        /// <summary>The head this relay published had changed under it (another relay removed it): it may have lost its lease.</summary>
+        HeadChanged,
+
+        /// <summary>Its lease, unconfirmed for too long, was asked for again before a batch and refused.</summary>
+        LeaseRefused,
     }
 
-    // Asks for (or renews) the lease; when granted, it was held from the moment it was asked for.
-    private async Task<bool> AcquireLeaseAsync()
-    {
-        var asked = clock.GetCurrentInstant();
-        if (!await store.AcquireLeaseAsync(Outbox.RelayLease, _owner, LeaseTime))
-        {
-            return false;
-        }
-
-        lock (_confirming)
-        {
-            _leaseConfirmedAt = Instant.Max(_leaseConfirmedAt, asked);
-        }
-
-        return true;
-    }
-
-    // The renewal confirms the lease every third of it. Longer than half of it without a confirmation
-    // means this relay was paused or cut off from the store, and the lease may have gone to another
-    // relay before the renewal (woken with it) could say so: the next batch waits for the answer.
-    private bool LeaseMayHaveLapsed
-    {
-        get
-        {
-            lock (_confirming)
-            {
-                return clock.GetCurrentInstant() - _leaseConfirmedAt > LeaseTime / 2;
-            }
-        }
-    }
-
-    // False when this relay may have lost its lease: the outbox head it published had changed under
-    // it (another relay removed it), or its lease, unconfirmed for too long, was not granted again.
-    private async Task<bool> DrainAsync(CancellationToken cancellationToken)
+    private async Task<DrainEnd> DrainAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            if (LeaseMayHaveLapsed && !await AcquireLeaseAsync())
+            if (_lease.MayHaveLapsed && !await _lease.AcquireAsync())
             {
-                logger.LogWarning("The outbox relay's lease went unconfirmed for more than half its time and is held by another relay now; it publishes nothing more");
-                return false;
+                logger.LogWarning("The outbox relay's lease went unconfirmed for more than half its time and another relay holds it now; this one stops relaying until it holds the lease again");
+                return DrainEnd.LeaseRefused;
             }
 
             var batch = await store.ListHeadAsync(Outbox.Pending, BatchSize);
@@ -301,7 +221,7 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
             if (batch.Count == 0)
             {
                 _lastWorked = Stopwatch.GetTimestamp();
-                return true;
+                return DrainEnd.Drained;
             }
 
             var entries = batch.Select(json => (Json: json, Entry: JsonSerializer.Deserialize<OutboxMessage>(json, PlatformJson.Options)!)).ToList();
@@ -342,11 +262,11 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
             if (!removed)
             {
                 logger.LogWarning("The outbox head changed under this relay (another relay removed it); it removes nothing and checks its lease");
-                return false;
+                return DrainEnd.HeadChanged;
             }
         }
 
-        return true;
+        return DrainEnd.Drained;
     }
 
     private async Task PublishAsync(string json, OutboxMessage entry, CancellationToken cancellationToken)
@@ -356,13 +276,20 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
         {
             // Unknown to this build (e.g. an older relay during a rolling upgrade): park it, never drop it.
             // Once per message id: a relay that parked it and died before removing it, or two relays
-            // beside each other for a moment, would otherwise park it again.
-            var parked = Outbox.ParkedMarker(entry.MessageId);
-            if (await store.CommitAsync([new StoreCondition(parked, null)], [new StoreWrite(parked, entry.MessageType), StoreWrite.Append(Outbox.Dead, json)]))
+            // beside each other for a moment, would otherwise park it again. An entry without an id
+            // (never written so by this platform) is parked every time rather than share one marker.
+            if (entry.MessageId == Guid.Empty)
             {
-                logger.LogError("Outbox entry {MessageId} has unknown type {Type}; moved to outbox:dead", entry.MessageId, entry.MessageType);
+                await store.CommitAsync([], [StoreWrite.Append(Outbox.Dead, json)]);
+            }
+            else if (!await store.CommitAsync([new StoreCondition(Outbox.ParkedMarker(entry.MessageId), null)],
+                         [new StoreWrite(Outbox.ParkedMarker(entry.MessageId), entry.MessageType), StoreWrite.Append(Outbox.Dead, json)]))
+            {
+                logger.LogWarning("Outbox entry {MessageId} of unknown type {Type} was parked in outbox:dead before; not parked again", entry.MessageId, entry.MessageType);
+                return;
             }
 
+            logger.LogError("Outbox entry {MessageId} has unknown type {Type}; moved to outbox:dead", entry.MessageId, entry.MessageType);
             return;
         }
 

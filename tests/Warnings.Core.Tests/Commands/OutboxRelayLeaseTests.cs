@@ -189,6 +189,35 @@ public sealed class OutboxRelayLeaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_holder_asks_for_its_lease_before_a_batch_only_when_its_grant_is_old_or_the_clock_went_back()
+    {
+        var clock = new FakeClock(At);
+        var store = new InMemoryStateStore(Options.Create(new StoreOptions()), clock);
+        var counting = new LeaseCounting(store);
+        var holder = new OutboxRelay(counting, _harness.Bus, clock, LongLease, NullLogger<OutboxRelay>.Instance);
+        await holder.StartAsync(CancellationToken.None);
+        try
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                await CommitAsync(store, i);
+                await Eventually.Until(() => Task.FromResult(holder.Published), n => n == i + 1, $"commit {i} relayed");
+            }
+
+            Assert.Equal(1, counting.Acquisitions); // at its start: a batch under a fresh grant costs no request
+
+            clock.Reset(At - Duration.FromSeconds(10)); // the clock stepped back: how old the grant is cannot be told
+            await CommitAsync(store, 20);
+            await Eventually.Until(() => Task.FromResult(holder.Published), n => n == 21, "the commit after the step relayed");
+            Assert.Equal(2, counting.Acquisitions); // asked once more, granted (it is still its own), relays on
+        }
+        finally
+        {
+            await holder.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task An_entry_of_a_type_this_build_does_not_know_is_parked_once_and_does_not_hold_up_the_rest()
     {
         // The same entry twice, as after a relay that parked it died before removing it: parked once.
