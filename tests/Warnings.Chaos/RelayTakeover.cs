@@ -28,7 +28,7 @@ public static class RelayTakeover
     // What OutboxRelay logs when it finds it lost its lease (a renewal refused; its fenced removal
     // refused; a lapsed lease not granted again before a batch). Counted per instance for the log only:
     // which of them fires depends on where the pause caught the relay.
-    private static readonly string[] LeaseLossWarnings = ["lost its lease", "outbox head changed", "publishes nothing more"];
+    private static readonly string[] LeaseLossWarnings = ["lost its lease", "outbox head changed", "stops relaying until it holds the lease again"];
 
     // What it logs when a store or broker call failed instead: a resumed process's Redis client first
     // fails the commands the pause timed out and reconnects, which can end the drain before the checks
