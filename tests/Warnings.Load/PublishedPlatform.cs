@@ -15,8 +15,8 @@ public static class PublishedPlatform
         string repository = Path.GetDirectoryName(Path.GetDirectoryName(script))!;
         string folder = Path.Combine(repository, ".data", "publish", "load");
         Console.Error.WriteLine($"publishing the platform (infra/dev.sh publish {folder}) ...");
-        var (exitCode, output, error) = await DevSh.RunAsync(["publish", folder],
-            new Dictionary<string, string?> { ["WARNINGS_PUBLISH_BUILD_DIR"] = Path.Combine(repository, ".data", "publish-build") });
+        // Its build folders are infra/dev.sh's own (.data/publish-build), apart from the development build's.
+        var (exitCode, output, error) = await DevSh.RunAsync(["publish", folder]);
         if (exitCode != 0)
         {
             throw new InvalidOperationException($"infra/dev.sh publish failed ({exitCode}): {error} {output}");

@@ -278,12 +278,12 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
             // Once per message id: a relay that parked it and died before removing it, or two relays
             // beside each other for a moment, would otherwise park it again. An entry without an id
             // (never written so by this platform) is parked every time rather than share one marker.
+            var parked = Outbox.ParkedMarker(entry.MessageId);
             if (entry.MessageId == Guid.Empty)
             {
                 await store.CommitAsync([], [StoreWrite.Append(Outbox.Dead, json)]);
             }
-            else if (!await store.CommitAsync([new StoreCondition(Outbox.ParkedMarker(entry.MessageId), null)],
-                         [new StoreWrite(Outbox.ParkedMarker(entry.MessageId), entry.MessageType), StoreWrite.Append(Outbox.Dead, json)]))
+            else if (!await store.CommitAsync([new StoreCondition(parked, null)], [new StoreWrite(parked, entry.MessageType), StoreWrite.Append(Outbox.Dead, json)]))
             {
                 logger.LogWarning("Outbox entry {MessageId} of unknown type {Type} was parked in outbox:dead before; not parked again", entry.MessageId, entry.MessageType);
                 return;

@@ -110,21 +110,11 @@ public sealed class OutboxRelayLeaseTests : IAsyncLifetime
         // from the store) past its lease; the next holder relays the same entries, removes them and
         // stops; new entries are committed; then the paused relay's publishes finish. Removing "the
         // first two" then would have dropped the new entries unpublished.
-        var clock = new FakeClock(At);
-        var store = new InMemoryStateStore(Options.Create(new StoreOptions()), clock);
-        var patient = Options.Create(new OutboxOptions { LeaseTime = TimeSpan.FromMinutes(1), PublishTimeout = TimeSpan.FromMinutes(1) });
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var (gatedBus, publishes) = GatedBus.Create(_harness.Bus, gate.Task);
-        await CommitAsync(store, 0);
-        await CommitAsync(store, 1);
-        var paused = new OutboxRelay(store, gatedBus, clock, patient, NullLogger<OutboxRelay>.Instance);
-        var next = new OutboxRelay(store, _harness.Bus, clock, patient, NullLogger<OutboxRelay>.Instance);
+        await using var paused = await PausedRelay.StartAsync(_harness.Bus);
+        var (store, clock) = (paused.Store, paused.Clock);
+        var next = new OutboxRelay(store, _harness.Bus, clock, PausedRelay.Patient, NullLogger<OutboxRelay>.Instance);
         try
         {
-            await paused.StartAsync(CancellationToken.None);
-            await Eventually.Until(() => Task.FromResult(publishes.Waiting), n => n >= 1, "the first relay to be held publishing its batch of both");
-
-            clock.Advance(Duration.FromMinutes(2)); // its lease lapses in the store
             await next.StartAsync(CancellationToken.None);
             await Eventually.Until(() => Task.FromResult(next.Published), n => n == 2, "the next holder to relay the same two entries");
             await Eventually.Until(() => store.ListLengthAsync(Outbox.Pending), n => n == 0, "the next holder to remove them");
@@ -132,10 +122,10 @@ public sealed class OutboxRelayLeaseTests : IAsyncLifetime
             await CommitAsync(store, 2);
             await CommitAsync(store, 3);
 
-            gate.SetResult();
+            paused.Gate.SetResult();
 
             // The lease is free again (the next holder stopped), so the paused relay takes it back and relays what is there.
-            await Eventually.Until(() => Task.FromResult(paused.Published), n => n == 4, "the paused relay to relay the new entries too (the first two again, dropped by their message ids)", TimeSpan.FromSeconds(15));
+            await Eventually.Until(() => Task.FromResult(paused.Relay.Published), n => n == 4, "the paused relay to relay the new entries too (the first two again, dropped by their message ids)", TimeSpan.FromSeconds(15));
             Assert.Equal(0, await store.ListLengthAsync(Outbox.Pending));
             foreach (var probe in new[] { "p2", "p3" })
             {
@@ -144,9 +134,7 @@ public sealed class OutboxRelayLeaseTests : IAsyncLifetime
         }
         finally
         {
-            gate.TrySetResult();
             await next.StopAsync(CancellationToken.None);
-            await paused.StopAsync(CancellationToken.None);
         }
     }
 
@@ -156,36 +144,18 @@ public sealed class OutboxRelayLeaseTests : IAsyncLifetime
         // Paused past its lease between its publishes and its next batch; another relay took the
         // lease but had not relayed yet, so the paused relay's removal of its own head works. Going
         // on to the next batch before its renewal runs would publish beside the new holder.
-        var clock = new FakeClock(At);
-        var store = new InMemoryStateStore(Options.Create(new StoreOptions()), clock);
-        var counting = new LeaseCounting(store);
-        var patient = Options.Create(new OutboxOptions { LeaseTime = TimeSpan.FromMinutes(1), PublishTimeout = TimeSpan.FromMinutes(1) });
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var (gatedBus, publishes) = GatedBus.Create(_harness.Bus, gate.Task);
-        await CommitAsync(store, 0);
-        await CommitAsync(store, 1);
-        var paused = new OutboxRelay(counting, gatedBus, clock, patient, NullLogger<OutboxRelay>.Instance);
-        try
-        {
-            await paused.StartAsync(CancellationToken.None);
-            await Eventually.Until(() => Task.FromResult(publishes.Waiting), n => n >= 1, "the relay to be held publishing its batch of both");
+        LeaseCounting counting = null!;
+        await using var paused = await PausedRelay.StartAsync(_harness.Bus, store => counting = new LeaseCounting(store));
+        var store = paused.Store;
+        Assert.True(await store.AcquireLeaseAsync(Outbox.RelayLease, "the-next-holder", Duration.FromMinutes(1)));
+        await CommitAsync(store, 2);
+        await CommitAsync(store, 3);
+        paused.Gate.SetResult();
 
-            clock.Advance(Duration.FromMinutes(2)); // its lease lapses in the store
-            Assert.True(await store.AcquireLeaseAsync(Outbox.RelayLease, "the-next-holder", Duration.FromMinutes(1)));
-            await CommitAsync(store, 2);
-            await CommitAsync(store, 3);
-            gate.SetResult();
-
-            await Eventually.Until(() => Task.FromResult((counting.Refusals, paused.Published)), seen => seen.Refusals >= 1 || seen.Published > 2,
-                "the paused relay to be refused the lease before its next batch (or to publish that batch)");
-            Assert.Equal(2, paused.Published);
-            Assert.Equal(2, await store.ListLengthAsync(Outbox.Pending)); // its own head removed; p2 and p3 left to the holder
-        }
-        finally
-        {
-            gate.TrySetResult();
-            await paused.StopAsync(CancellationToken.None);
-        }
+        await Eventually.Until(() => Task.FromResult((counting.Refusals, paused.Relay.Published)), seen => seen.Refusals >= 1 || seen.Published > 2,
+            "the paused relay to be refused the lease before its next batch (or to publish that batch)");
+        Assert.Equal(2, paused.Relay.Published);
+        Assert.Equal(2, await store.ListLengthAsync(Outbox.Pending)); // its own head removed; p2 and p3 left to the holder
     }
 
     [Fact]
@@ -277,6 +247,55 @@ public sealed class OutboxRelayLeaseTests : IAsyncLifetime
 
         protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args) =>
             throw new InvalidOperationException("test: this instance cannot reach the broker");
+    }
+
+    /// <summary>
+    /// A relay (on a store of its own, with a fake clock) held in the middle of publishing its first
+    /// batch, p0 and p1, while its lease lapses in the store: the clock is two leases on when started.
+    /// </summary>
+    private sealed class PausedRelay : IAsyncDisposable
+    {
+        public static readonly IOptions<OutboxOptions> Patient = Options.Create(new OutboxOptions { LeaseTime = TimeSpan.FromMinutes(1), PublishTimeout = TimeSpan.FromMinutes(1) });
+
+        public FakeClock Clock { get; } = new(At);
+
+        public InMemoryStateStore Store { get; }
+
+        /// <summary>Set to let its publishes go on.</summary>
+        public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public OutboxRelay Relay { get; private set; } = null!;
+
+        private PausedRelay() => Store = new InMemoryStateStore(Options.Create(new StoreOptions()), Clock);
+
+        /// <param name="storeSeen">What the relay sees of the store (e.g. a counting wrapper).</param>
+        public static async Task<PausedRelay> StartAsync(IBus bus, Func<IStateStore, IStateStore>? storeSeen = null)
+        {
+            var paused = new PausedRelay();
+            var (gatedBus, publishes) = GatedBus.Create(bus, paused.Gate.Task);
+            await CommitAsync(paused.Store, 0);
+            await CommitAsync(paused.Store, 1);
+            paused.Relay = new OutboxRelay(storeSeen?.Invoke(paused.Store) ?? paused.Store, gatedBus, paused.Clock, Patient, NullLogger<OutboxRelay>.Instance);
+            try
+            {
+                await paused.Relay.StartAsync(CancellationToken.None);
+                await Eventually.Until(() => Task.FromResult(publishes.Waiting), n => n >= 1, "the relay to be held publishing its batch of both");
+            }
+            catch
+            {
+                await paused.DisposeAsync();
+                throw;
+            }
+
+            paused.Clock.Advance(Duration.FromMinutes(2)); // its lease lapses in the store
+            return paused;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Gate.TrySetResult();
+            await Relay.StopAsync(CancellationToken.None);
+        }
     }
 
     private sealed class LeaseCounting(IStateStore inner) : ForwardingStateStore(inner)
