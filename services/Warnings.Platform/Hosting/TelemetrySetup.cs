@@ -14,7 +14,9 @@ namespace Warnings.Platform.Hosting;
 /// metrics, ASP.NET Core request durations, runtime) on <c>/metrics</c> for Prometheus. With
 /// <c>Telemetry:OtlpEndpoint</c> or the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> both are also
 /// exported over OTLP, as service <c>OTEL_SERVICE_NAME</c> (default warnings-platform); an export
-/// that fails is logged (<see cref="TelemetryErrors"/>).
+/// that fails is logged (<see cref="TelemetryErrors"/>). Traces are recorded only when something
+/// takes them (OTLP, or <c>Telemetry:Tracing=true</c> for an exporter added in process): recording
+/// spans nobody exports cost ~3 % of the platform's CPU per warning (docs/performance.md, tenth round).
 /// </summary>
 public static class TelemetrySetup
 {
@@ -33,10 +35,13 @@ public static class TelemetrySetup
         };
         string serviceName = configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : "warnings-platform";
         bool redis = !string.IsNullOrWhiteSpace(configuration["Redis:Configuration"]);
+        bool traced = export || configuration.GetValue<bool>("Telemetry:Tracing");
         services.AddHostedService<TelemetryErrors>();
-        services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService(serviceName, serviceInstanceId: serviceInstance))
-            .WithTracing(tracing =>
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName, serviceInstanceId: serviceInstance));
+        if (traced)
+        {
+            telemetry.WithTracing(tracing =>
             {
                 tracing.AddSource(PlatformTelemetry.Name, DiagnosticHeaders.DefaultListenerName)
                     .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments("/metrics") && !http.Request.Path.StartsWithSegments("/healthz"))
@@ -50,18 +55,20 @@ public static class TelemetrySetup
                 {
                     tracing.AddOtlpExporter(otlp);
                 }
-            })
-            .WithMetrics(metrics =>
-            {
-                metrics.AddMeter(PlatformTelemetry.Name, InstrumentationOptions.MeterName)
-                    .AddAspNetCoreInstrumentation()
-                    .AddRuntimeInstrumentation()
-                    .AddPrometheusExporter();
-                if (export)
-                {
-                    metrics.AddOtlpExporter(otlp);
-                }
             });
+        }
+
+        telemetry.WithMetrics(metrics =>
+        {
+            metrics.AddMeter(PlatformTelemetry.Name, InstrumentationOptions.MeterName)
+                .AddAspNetCoreInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddPrometheusExporter();
+            if (export)
+            {
+                metrics.AddOtlpExporter(otlp);
+            }
+        });
         return services;
     }
 

@@ -33,7 +33,8 @@ public sealed class TelemetryTests : IAsyncLifetime
     {
         _backplane = await Backplane.CreateRealAsync();
         _gateway = await TestGateway.StartAsync();
-        var settings = new Dictionary<string, string?>();
+        // No OTLP collector here: the test's in-process exporter takes the spans.
+        var settings = new Dictionary<string, string?> { ["Telemetry:Tracing"] = "true" };
         foreach (var channel in new[] { "sms", "website" })
         {
             settings[$"Dispatch:Gateways:{channel}:Url"] = $"{_gateway.Url}/{channel}";
