@@ -41,7 +41,12 @@ public sealed record Report(string Machine, string Mode, double Seconds, IReadOn
         var targets = new List<Target>
         {
             new("issue -> all channels p99 at 200 warnings/s", "<= 50 ms", at200.P99Ms!.Value, "ms", at200.P99Ms <= 50),
+            // The issue's ratio forms of the same two targets ("the ratios matter, not absolute
+            // times"): against the broker measured in the same run, so a slow moment of the machine
+            // moves both sides. Shown beside the absolute ones, not instead of them.
+            new("same, as a ratio to RabbitMQ publish -> consume p99", "<= 20x", ratios[0].Value, "x", ratios[0].Value <= 20),
             new("highest sustained rate to all 10 channels", ">= 400/s", sustained.PerSecond!.Value, "/s", sustained.PerSecond >= 400),
+            new("same, deliveries/s as a share of RabbitMQ confirmed publishes/s", ">= 0.40", ratios[1].Value, "", ratios[1].Value >= 0.4),
             new("durable incident reports end to end", ">= 5,000/s", endToEnd.PerSecond!.Value, "/s", endToEnd.PerSecond >= 5000),
             new("incident report accepted p99", "<= 20 ms", ingest.P99Ms!.Value, "ms", ingest.P99Ms <= 20),
             new("list edit enforced by another instance p99", "<= 50 ms", list.P99Ms!.Value, "ms", list.P99Ms <= 50),
