@@ -17,7 +17,8 @@ namespace Warnings.Core.Storage;
 public class ProtoDocuments<TDocument>(IStateStore store, string area, Func<TDocument, Instant?>? dueAt = null)
     where TDocument : class, IMessage<TDocument>, new()
 {
-    private readonly ParsedDocuments<TDocument> _parsed = new();
+    private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default);
+    private static readonly MessageParser<TDocument> Parser = new(() => new TDocument());
     private readonly StoreKey _index = new($"{area}-index", "all");
 
     /// <summary>The store the documents live in, for what a derived collection keeps beside them.</summary>
@@ -27,7 +28,7 @@ public class ProtoDocuments<TDocument>(IStateStore store, string area, Func<TDoc
 
     /// <summary>The document as stored (for the commit's condition) and parsed, or null.</summary>
     public async Task<(string Json, TDocument Document)?> LoadAsync(string id) =>
-        await store.GetAsync(Key(id)) is { } json ? (json, _parsed.Parse(id, json)) : null;
+        await store.GetAsync(Key(id)) is { } json ? (json, Parser.ParseJson(json)) : null;
 
     /// <summary>Every document, in creation order (for a rebuild: it grows with the platform's whole history).</summary>
     public async Task<IReadOnlyList<TDocument>> AllAsync()
@@ -58,17 +59,17 @@ public class ProtoDocuments<TDocument>(IStateStore store, string area, Func<TDoc
 
     /// <summary>The documents with these ids, in that order (null where there is none), in one round trip.</summary>
     public async Task<IReadOnlyList<TDocument?>> LoadManyAsync(IReadOnlyList<string> ids) =>
-        (await store.GetManyAsync(ids.Select(Key).ToList())).Select((json, i) => json is null ? null : _parsed.Parse(ids[i], json)).ToList();
+        (await store.GetManyAsync(ids.Select(Key).ToList())).Select(json => json is null ? null : Parser.ParseJson(json)).ToList();
 
     private const int WindowSize = 500;
 
     /// <summary>Commit parts that create <paramref name="document"/> under a new id and list it.</summary>
     public (IReadOnlyList<StoreCondition> Conditions, IReadOnlyList<StoreWrite> Writes) Create(string id, TDocument document) =>
-        ([new StoreCondition(Key(id), null)], [new StoreWrite(Key(id), _parsed.Format(id, document)), StoreWrite.Append(_index, id), .. Due(id, document)]);
+        ([new StoreCondition(Key(id), null)], [new StoreWrite(Key(id), Json.Format(document)), StoreWrite.Append(_index, id), .. Due(id, document)]);
 
     /// <summary>Commit parts that replace the document read as <paramref name="readJson"/>, if it is still that.</summary>
     public (IReadOnlyList<StoreCondition> Conditions, IReadOnlyList<StoreWrite> Writes) Replace(string id, string readJson, TDocument document) =>
-        ([new StoreCondition(Key(id), readJson)], [new StoreWrite(Key(id), _parsed.Format(id, document)), .. Due(id, document)]);
+        ([new StoreCondition(Key(id), readJson)], [new StoreWrite(Key(id), Json.Format(document)), .. Due(id, document)]);
 
     private StoreKey Schedule => new($"{area}-due", "all");
 
