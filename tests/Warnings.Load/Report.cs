@@ -89,7 +89,7 @@ public sealed record Report(string Machine, string Mode, double Seconds, IReadOn
             text.AppendLine("|---|---|--:|---|");
             foreach (var t in Targets)
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"| {t.Name} | {t.Goal} | {N(t.Measured)} {t.Unit} | {(t.Met ? "yes" : "no")} |");
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {t.Name} | {t.Goal} | {N(t.Measured, t.Measured < 10 ? "0.00" : "#,0.0")} {t.Unit} | {(t.Met ? "yes" : "no")} |");
             }
         }
 

@@ -61,6 +61,7 @@ public static class SettingsHelp
         text.AppendLine($"  {"Redis:Durability",-48} {"EverySecond|Always",-10} EverySecond");
         text.AppendLine($"  {"Store:KeyPrefix",-48} {"text",-10} wrn");
         text.AppendLine($"  {"Telemetry:OtlpEndpoint",-48} {"text",-10} (none) or OTEL_EXPORTER_OTLP_ENDPOINT");
+        text.AppendLine($"  {"Telemetry:Tracing",-48} {"bool",-10} false (spans are recorded with OTLP, or with this for an in-process exporter)");
         text.AppendLine($"  {"Platform:SecretsDirectory",-48} {"text",-10} /run/secrets when it exists");
         foreach (var (section, type) in Sections)
         {

@@ -17,6 +17,7 @@ namespace Warnings.Platform.Hosting;
 /// that fails is logged (<see cref="TelemetryErrors"/>). Traces are recorded only when something
 /// takes them (OTLP, or <c>Telemetry:Tracing=true</c> for an exporter added in process): recording
 /// spans nobody exports cost ~3 % of the platform's CPU per warning (docs/performance.md, tenth round).
+/// Every instance or none: one that records nothing may pass trace context on as not sampled.
 /// </summary>
 public static class TelemetrySetup
 {

@@ -14,16 +14,18 @@ namespace Warnings.Platform.Tests.Telemetry;
 public sealed class TracingSwitchTests
 {
     [Theory]
-    [InlineData(null, null, false)]
-    [InlineData("true", null, true)]
-    [InlineData("false", null, false)]
-    [InlineData(null, "http://127.0.0.1:4317", true)]
-    public void A_tracer_provider_exists_only_when_traces_are_taken(string? tracing, string? otlp, bool expected)
+    [InlineData(null, null, null, false)]
+    [InlineData("true", null, null, true)]
+    [InlineData("false", null, null, false)]
+    [InlineData(null, "http://127.0.0.1:4317", null, true)]
+    [InlineData(null, null, "http://127.0.0.1:4317", true)] // the standard variable, as the environment gives it
+    public void A_tracer_provider_exists_only_when_traces_are_taken(string? tracing, string? otlp, string? standardOtlp, bool expected)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Telemetry:Tracing"] = tracing,
             ["Telemetry:OtlpEndpoint"] = otlp,
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = standardOtlp,
         }).Build();
         var services = new ServiceCollection().AddLogging();
         services.AddPlatformTelemetry(configuration, "test");
