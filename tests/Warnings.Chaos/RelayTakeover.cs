@@ -101,9 +101,7 @@ public sealed class RelayLeaseReader(ConnectionMultiplexer redis, string keyPref
     /// <summary>Which of <paramref name="instances"/> holds the lease (by the pid in the owner string), or null.</summary>
     public async Task<PlatformProcess?> HolderAsync(IEnumerable<PlatformProcess> instances)
     {
-        // The machine name may itself contain '-'; the guid ("N" format) does not, so the pid is the second field from the end.
-        return await OwnerAsync() is { } owner && owner.Split('-') is { Length: >= 3 } fields
-            && int.TryParse(fields[^2], NumberStyles.None, CultureInfo.InvariantCulture, out int pid)
+        return await OwnerAsync() is { } owner && Outbox.RelayOwnerProcessId(owner) is { } pid
             ? instances.FirstOrDefault(i => i.Pid == pid)
             : null;
     }

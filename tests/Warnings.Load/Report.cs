@@ -27,10 +27,12 @@ public sealed record Report(string Machine, string Mode, double Seconds, IReadOn
         var list = F("list edit");
         var feed = F("one warning ->");
         var warm = F("first ");
+        var latencyToBroker = new Ratio("issue -> all channels p99 at 200/s vs RabbitMQ publish -> consume p99 at 200/s", at200.P99Ms!.Value, rabbitPaced.P99Ms!.Value, "ms");
+        var deliveriesToBroker = new Ratio("deliveries/s at the highest sustained rate (x10 channels) vs RabbitMQ confirmed publishes/s", sustained.PerSecond!.Value * 10, rabbitConfirm.PerSecond!.Value, "/s");
         var ratios = new List<Ratio>
         {
-            new("issue -> all channels p99 at 200/s vs RabbitMQ publish -> consume p99 at 200/s", at200.P99Ms!.Value, rabbitPaced.P99Ms!.Value, "ms"),
-            new("deliveries/s at the highest sustained rate (x10 channels) vs RabbitMQ confirmed publishes/s", sustained.PerSecond!.Value * 10, rabbitConfirm.PerSecond!.Value, "/s"),
+            latencyToBroker,
+            deliveriesToBroker,
             new("incident reports accepted/s vs gRPC no-op calls/s", ingest.PerSecond!.Value, noop.PerSecond!.Value, "/s"),
             new("incident reports end to end/s vs gRPC no-op calls/s", endToEnd.PerSecond!.Value, noop.PerSecond!.Value, "/s"),
             new("incident report p99 vs gRPC no-op p99", ingest.P99Ms!.Value, noop.P99Ms!.Value, "ms"),
@@ -44,9 +46,9 @@ public sealed record Report(string Machine, string Mode, double Seconds, IReadOn
             // The issue's ratio forms of the same two targets ("the ratios matter, not absolute
             // times"): against the broker measured in the same run, so a slow moment of the machine
             // moves both sides. Shown beside the absolute ones, not instead of them.
-            new("same, as a ratio to RabbitMQ publish -> consume p99", "<= 20x", ratios[0].Value, "x", ratios[0].Value <= 20),
+            new("same, as a ratio to RabbitMQ publish -> consume p99", "<= 20x", latencyToBroker.Value, "x", latencyToBroker.Value <= 20),
             new("highest sustained rate to all 10 channels", ">= 400/s", sustained.PerSecond!.Value, "/s", sustained.PerSecond >= 400),
-            new("same, deliveries/s as a share of RabbitMQ confirmed publishes/s", ">= 0.40", ratios[1].Value, "", ratios[1].Value >= 0.4),
+            new("same, deliveries/s as a share of RabbitMQ confirmed publishes/s", ">= 0.40", deliveriesToBroker.Value, "", deliveriesToBroker.Value >= 0.4),
             new("durable incident reports end to end", ">= 5,000/s", endToEnd.PerSecond!.Value, "/s", endToEnd.PerSecond >= 5000),
             new("incident report accepted p99", "<= 20 ms", ingest.P99Ms!.Value, "ms", ingest.P99Ms <= 20),
             new("list edit enforced by another instance p99", "<= 50 ms", list.P99Ms!.Value, "ms", list.P99Ms <= 50),

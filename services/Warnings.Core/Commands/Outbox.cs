@@ -26,6 +26,18 @@ public static class Outbox
     public static StoreKey ParkedMarker(Guid messageId) => new("outbox-parked", messageId.ToString("N"));
 
     public static readonly StoreKey RelayLease = new("outbox", "relay-lease");
+
+    /// <summary>A relay's name in <see cref="RelayLease"/>: machine, process id and a random part (one per relay).</summary>
+    public static string NewRelayOwner() => $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+
+    /// <summary>
+    /// The process id in a name <see cref="NewRelayOwner"/> made, or null (the machine name may itself
+    /// contain '-'; the random part does not, so the id is the second field from the end).
+    /// </summary>
+    public static int? RelayOwnerProcessId(string owner) =>
+        owner.Split('-') is { Length: >= 3 } fields && int.TryParse(fields[^2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid)
+            ? pid
+            : null;
     public const string NudgeChannel = "outbox";
 
     /// <summary>Where a relay that stops says its lease is free, so another takes over at once.</summary>

@@ -14,8 +14,8 @@ internal sealed class RelayLease(IStateStore store, IClock clock, Duration lease
     private readonly Lock _granting = new();
     private Instant? _grantedAt; // when the latest answered request that was granted was asked for; null after a refusal
 
-    /// <summary>Who holds it, in the store: machine, process id and a random part (one per relay).</summary>
-    public string Owner { get; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+    /// <summary>Who holds it, in the store (<see cref="Outbox.NewRelayOwner"/>).</summary>
+    public string Owner { get; } = Outbox.NewRelayOwner();
 
     /// <summary>Asks for (or renews) the lease; when granted, it is held from the moment it was asked for.</summary>
     public async Task<bool> AcquireAsync()
