@@ -83,7 +83,7 @@ public sealed class WarningFanOut(ChannelDeliverer deliverer, ChannelTrouble tro
             if (!attempt.IsCompleted)
             {
                 // Still at the gateway: it keeps going, and keeps its claim; the channel's queue takes over from here.
-                trouble.HandOff(channel, $"no answer within {options.HandOffAfter.TotalMilliseconds:0} ms");
+                trouble.Slow(channel, $"no answer within {options.HandOffAfter.TotalMilliseconds:0} ms");
                 handOff.Add((channel, 1));
                 continue;
             }
@@ -99,8 +99,13 @@ public sealed class WarningFanOut(ChannelDeliverer deliverer, ChannelTrouble tro
                     // Another copy is at the gateway: the channel's queue waits for it and drops this one once it is delivered.
                     handOff.Add((channel, 0));
                     break;
-                case DeliveryOutcome.Delivered when route == ChannelRoute.Probe:
-                    trouble.Recovered(channel, probe);
+                case DeliveryOutcome.Delivered:
+                    trouble.ReachedInTime(channel);
+                    if (route == ChannelRoute.Probe)
+                    {
+                        trouble.Recovered(channel, probe);
+                    }
+
                     break;
             }
         }

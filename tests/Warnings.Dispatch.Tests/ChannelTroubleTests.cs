@@ -63,6 +63,48 @@ public sealed class ChannelTroubleTests
     }
 
     [Fact]
+    public void A_channel_not_yet_reached_in_time_is_not_put_in_trouble_for_being_slow_only_for_failing()
+    {
+        // A fresh instance's first tries pay their connections and the code's first compilation.
+        var trouble = NewTrouble();
+
+        trouble.Slow("sms", "no answer within 1000 ms");
+        _clock.Advance(Duration.FromSeconds(5));
+        trouble.Slow("sms", "no answer within 1000 ms");
+
+        Assert.Equal(ChannelRoute.Direct, trouble.RouteFor("sms", out _));
+        trouble.HandOff("tv", "HTTP 503");
+        Assert.Equal(ChannelRoute.HandOff, trouble.RouteFor("tv", out _));
+    }
+
+    [Fact]
+    public void A_channel_slow_from_the_start_gets_its_window_once_the_grace_is_over()
+    {
+        var trouble = NewTrouble();
+        trouble.Slow("siren", "no answer within 1000 ms");
+        _clock.Advance(Duration.FromSeconds(ChannelTrouble.ColdGraceHandOffs) - Duration.FromMilliseconds(1));
+        trouble.Slow("siren", "no answer within 1000 ms");
+        Assert.Equal(ChannelRoute.Direct, trouble.RouteFor("siren", out _));
+
+        _clock.Advance(Duration.FromMilliseconds(1));
+        trouble.Slow("siren", "no answer within 1000 ms");
+
+        Assert.Equal(ChannelRoute.HandOff, trouble.RouteFor("siren", out _));
+    }
+
+    [Fact]
+    public void Once_reached_in_time_a_slow_try_puts_the_channel_in_trouble_at_once()
+    {
+        var trouble = NewTrouble();
+        trouble.ReachedInTime("radio");
+
+        trouble.Slow("radio", "no answer within 1000 ms");
+
+        Assert.Equal(ChannelRoute.HandOff, trouble.RouteFor("radio", out _));
+        Assert.Equal(ChannelRoute.Direct, trouble.RouteFor("tv", out _));
+    }
+
+    [Fact]
     public void A_version_concerns_its_approved_channels_and_an_expiry_only_those_that_show_it_until_it_ends()
     {
         var version = Warnings.Core.Hosting.WarmUpSample.Warning(_clock.GetCurrentInstant(), ["sms", "website", "tv"]) with { WarningId = "w-1", Version = 3, Kind = "Alert" };

@@ -195,7 +195,7 @@ await using (var gateway = await TestGateway.StartAsync())
             }));
         }
 
-        Console.WriteLine(new Report("", only, 0, figures, [], []).ToText());
+        Console.WriteLine(Report.OfSteps(only, figures, PlatformChild.Dll, wall.Elapsed).ToText());
         return 0;
     }
 
@@ -209,7 +209,7 @@ await using (var gateway = await TestGateway.StartAsync())
     await Run(async p => figures.Add(await WarmStart(p)));
 }
 
-var report = Report.Build(figures, idleRss, settings, wall.Elapsed, quick);
+var report = Report.Build(figures, idleRss, settings, PlatformChild.Dll, wall.Elapsed, quick);
 Console.WriteLine(json ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : report.ToText());
 return 0;
 

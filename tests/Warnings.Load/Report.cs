@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
@@ -11,9 +12,25 @@ public sealed record Ratio(string Name, double Platform, double Limit, string Un
 public sealed record Target(string Name, string Goal, double Measured, string Unit, bool Met);
 
 /// <summary>The figures, the platform/limit ratios and the targets (issue 22), as markdown tables ready to paste, or JSON.</summary>
-public sealed record Report(string Machine, string Mode, double Seconds, IReadOnlyList<Figure> Figures, IReadOnlyList<Ratio> Ratios, IReadOnlyList<Target> Targets)
+public sealed record Report(string Machine, string Platform, string Mode, double Seconds, IReadOnlyList<Figure> Figures, IReadOnlyList<Ratio> Ratios, IReadOnlyList<Target> Targets)
 {
-    public static Report Build(IReadOnlyList<Figure> figures, long idleRss, LoadSettings settings, TimeSpan elapsed, bool quick)
+    /// <summary>This machine, as the header names it.</summary>
+    public static string ThisMachine => $"{Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0:0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+
+    /// <summary>
+    /// The platform build that ran: its file and its version, which carries the commit it was built
+    /// from (the SDK adds it; uncommitted changes are not marked) unless it was built outside a git
+    /// checkout. With <c>--platform-dll</c> the tool and the platform can come from different
+    /// commits; a run's figures belong to this one.
+    /// </summary>
+    public static string PlatformBuild(string dll) =>
+        $"{dll} ({FileVersionInfo.GetVersionInfo(dll).ProductVersion ?? "no version"})";
+
+    /// <summary>The report of <c>--only</c> steps: their figures alone, no ratios or targets (the limits did not run).</summary>
+    public static Report OfSteps(string steps, IReadOnlyList<Figure> figures, string platformDll, TimeSpan elapsed) =>
+        new(ThisMachine, PlatformBuild(platformDll), steps, Math.Round(elapsed.TotalSeconds, 1), figures, [], []);
+
+    public static Report Build(IReadOnlyList<Figure> figures, long idleRss, LoadSettings settings, string platformDll, TimeSpan elapsed, bool quick)
     {
         Figure F(string startsWith) => figures.First(f => f.Name.StartsWith(startsWith, StringComparison.Ordinal));
         var rabbitPaced = F("RabbitMQ publish -> consume");
@@ -56,8 +73,7 @@ public sealed record Report(string Machine, string Mode, double Seconds, IReadOn
             new("first 100 warnings after start p99 vs steady", "<= 2x", warm.P99Ms!.Value / at50.P99Ms!.Value, "x", warm.P99Ms <= 2 * at50.P99Ms),
             new("platform process resident memory idle", "< 250 MB", idleRss / 1048576.0, "MB", idleRss < 250L * 1048576),
         };
-        string machine = $"{Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0:0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}";
-        return new Report(machine, quick ? "quick" : "full", Math.Round(elapsed.TotalSeconds, 1), figures, ratios, targets);
+        return new Report(ThisMachine, PlatformBuild(platformDll), quick ? "quick" : "full", Math.Round(elapsed.TotalSeconds, 1), figures, ratios, targets);
     }
 
     /// <summary>Markdown: readable on a terminal, pasted as is into docs/performance.md.</summary>
@@ -65,6 +81,7 @@ public sealed record Report(string Machine, string Mode, double Seconds, IReadOn
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"Warnings load run ({Mode}, {Seconds:0} s) on {Machine}, load average {LoadAverage()}, {Retrying.Count} calls retried after UNAVAILABLE");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Platform build: {Platform}");
         text.AppendLine();
         text.AppendLine("| | figure | per s | p50 ms | p99 ms | platform CPU ms/op | note |");
         text.AppendLine("|---|---|--:|--:|--:|--:|---|");

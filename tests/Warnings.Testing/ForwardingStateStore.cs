@@ -52,7 +52,7 @@ public abstract class ForwardingStateStore(IStateStore inner) : IStateStore
 
     public virtual Task<bool> AcquireLeaseAsync(StoreKey key, string owner, Duration ttl) => inner.AcquireLeaseAsync(key, owner, ttl);
 
-    public virtual Task ReleaseLeaseAsync(StoreKey key, string owner) => inner.ReleaseLeaseAsync(key, owner);
+    public virtual Task<bool> ReleaseLeaseAsync(StoreKey key, string owner) => inner.ReleaseLeaseAsync(key, owner);
 
     public virtual Task<OnceClaim> ClaimOnceAsync(StoreKey done, string owner, Duration lease, StoreKey? alsoRead = null) => inner.ClaimOnceAsync(done, owner, lease, alsoRead);
 

@@ -72,9 +72,17 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                if (_holding && Stopwatch.GetElapsedTime(_lastWorked) >= options.Value.YieldAfter && await YieldLeaseAsync())
+                if (_holding && Stopwatch.GetElapsedTime(_lastWorked) >= options.Value.YieldAfter && await YieldLeaseAsync() is { } freed)
                 {
-                    logger.LogWarning("Outbox relay has not published for {Seconds:0} s ({Error}); its lease is freed for another instance", options.Value.YieldAfter.TotalSeconds, e.Message);
+                    // Not freed: this instance was paused or cut off past the lease, which lapsed or
+                    // went to another instance meanwhile; saying "freed" then sent readers of the log
+                    // looking for a hand-over that never happened.
+                    logger.LogWarning(
+                        freed
+                            ? "Outbox relay has not published for {Seconds:0} s ({Error}); its lease is freed for another instance"
+                            : "Outbox relay has not published for {Seconds:0} s ({Error}); its lease had already lapsed or passed to another instance",
+                        options.Value.YieldAfter.TotalSeconds,
+                        e.Message);
                     await Task.Delay(options.Value.LeaseTime * 2 / 3, stoppingToken); // the others ask every third of it, and were told
                     continue;
                 }
@@ -97,18 +105,27 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
     // that went out is trimmed), so freeing the lease cannot put two relays on the outbox head at
     // once. A publish given up on may still reach the broker later: the next relay's copy carries
     // the same message id, which consumers drop.
-    private async Task<bool> YieldLeaseAsync()
+    //
+    // True when this instance gave the lease up, false when it no longer held it, null when the
+    // store is away too (nobody can take the lease over now).
+    private async Task<bool?> YieldLeaseAsync()
     {
+        bool freed;
         try
         {
-            await _lease.ReleaseAsync();
+            freed = await _lease.ReleaseAsync();
         }
         catch (Exception)
         {
-            return false; // the store is away too: nobody can take the lease over now
+            return null;
         }
 
         _holding = false;
+        if (!freed)
+        {
+            return false; // nothing to announce: whoever holds it now took it without being told
+        }
+
         try
         {
             await store.PublishAsync(Outbox.LeaseFreedChannel, _lease.Owner);

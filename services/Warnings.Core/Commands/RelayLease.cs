@@ -56,7 +56,7 @@ internal sealed class RelayLease(IStateStore store, IClock clock, Duration lease
         }
     }
 
-    public Task ReleaseAsync() => store.ReleaseLeaseAsync(Outbox.RelayLease, Owner);
+    public Task<bool> ReleaseAsync() => store.ReleaseLeaseAsync(Outbox.RelayLease, Owner);
 
     /// <summary>Renews the lease every third of its time until <paramref name="draining"/> ends; cancels it when the lease is refused.</summary>
     public async Task RenewWhileHeldAsync(CancellationTokenSource draining)

@@ -121,8 +121,8 @@ public interface IStateStore
     /// </summary>
     Task<bool> AcquireLeaseAsync(StoreKey key, string owner, Duration ttl);
 
-    /// <summary>Gives a lease up if <paramref name="owner"/> holds it.</summary>
-    Task ReleaseLeaseAsync(StoreKey key, string owner);
+    /// <summary>Gives a lease up if <paramref name="owner"/> holds it: true when it did, false when the lease had lapsed or passed to another owner.</summary>
+    Task<bool> ReleaseLeaseAsync(StoreKey key, string owner);
 
     /// <summary>
     /// Claims a task that must happen once (e.g. one gateway call per warning, version and channel):

@@ -268,16 +268,17 @@ public sealed partial class InMemoryStateStore(IOptions<StoreOptions> options, I
 
     private static StoreKey ClaimOf(StoreKey done) => new($"{done.Area}-claim", done.Id);
 
-    public Task ReleaseLeaseAsync(StoreKey key, string owner)
+    public Task<bool> ReleaseLeaseAsync(StoreKey key, string owner)
     {
         lock (_gate)
         {
-            if (Live(key) is { Value: string holder } && holder == owner)
+            bool held = Live(key) is { Value: string holder } && holder == owner;
+            if (held)
             {
                 _entries.Remove(key.Render(_prefix));
             }
 
-            return Task.CompletedTask;
+            return Task.FromResult(held);
         }
     }
 

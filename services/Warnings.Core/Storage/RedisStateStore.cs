@@ -304,7 +304,7 @@ public sealed partial class RedisStateStore(IConnectionMultiplexer redis, IOptio
     public async Task<bool> AcquireLeaseAsync(StoreKey key, string owner, Duration ttl) =>
         (long)await Db.ScriptEvaluateAsync(AcquireLeaseScript, [Render(key)], [owner, (long)ttl.TotalMilliseconds]) == 1;
 
-    public Task ReleaseLeaseAsync(StoreKey key, string owner) => Db.ScriptEvaluateAsync(ReleaseLeaseScript, [Render(key)], [owner]);
+    public async Task<bool> ReleaseLeaseAsync(StoreKey key, string owner) => (long)await Db.ScriptEvaluateAsync(ReleaseLeaseScript, [Render(key)], [owner]) == 1;
 
     // Fire and forget, as the interface says a nudge is: no reply to wait for, one continuation fewer
     // on every command and delivery (a lost nudge only delays a listener to its next poll).

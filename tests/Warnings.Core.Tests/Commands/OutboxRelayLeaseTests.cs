@@ -104,6 +104,35 @@ public sealed class OutboxRelayLeaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_holder_that_cannot_publish_and_lost_its_lease_meanwhile_says_so_and_announces_no_hand_over()
+    {
+        // Paused mid-publish past its lease (a frozen process, a stop-the-world pause) while another
+        // instance took the lease; then the publish fails. YieldAfter zero: the first failure yields.
+        var yielding = Options.Create(new OutboxOptions { LeaseTime = TimeSpan.FromMinutes(1), YieldAfter = TimeSpan.Zero, PublishTimeout = TimeSpan.FromSeconds(30) });
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var (bus, publishes) = GatedBus.Create(BrokerUnreachable.Create(), gate.Task);
+        var log = new RecordingLogger<OutboxRelay>();
+        var broken = new OutboxRelay(_store, bus, new FakeClock(At), yielding, log);
+        var announced = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        await _store.SubscribeAsync(Outbox.LeaseFreedChannel, announced.Enqueue);
+        await broken.StartAsync(CancellationToken.None);
+        string owner = (await Eventually.Until(() => _store.GetAsync(Outbox.RelayLease), holder => holder is not null, "the relay to hold the lease"))!;
+        await CommitAsync(0);
+        await Eventually.Until(() => Task.FromResult(publishes.Waiting), n => n == 1, "the relay to be publishing");
+
+        Assert.True(await _store.ReleaseLeaseAsync(Outbox.RelayLease, owner));
+        Assert.True(await _store.AcquireLeaseAsync(Outbox.RelayLease, "another-instance", Duration.FromMinutes(1)));
+        gate.SetResult();
+
+        await Eventually.Until(() => Task.FromResult(string.Join(" | ", log.Messages)), logged => logged.Contains("its lease had already lapsed or passed to another instance", StringComparison.Ordinal), "the relay to say the lease was no longer its own");
+        Assert.DoesNotContain(log.Messages, l => l.Contains("its lease is freed", StringComparison.Ordinal));
+        Assert.Equal("another-instance", await _store.GetAsync(Outbox.RelayLease));
+        await broken.StopAsync(CancellationToken.None);
+        Assert.Empty(announced);
+        Assert.Equal("another-instance", await _store.GetAsync(Outbox.RelayLease));
+    }
+
+    [Fact]
     public async Task A_relay_that_lost_its_lease_while_publishing_leaves_what_the_next_holder_has_not_relayed()
     {
         // A holder paused in the middle of its publishes (a stop-the-world pause, a frozen VM, cut off

@@ -368,9 +368,10 @@ public abstract class StateStoreContract
         Assert.True(await Store.AcquireLeaseAsync(lease, "a", Duration.FromMinutes(1)));
         Assert.True(await Store.AcquireLeaseAsync(lease, "a", Duration.FromMinutes(1)));
         Assert.False(await Store.AcquireLeaseAsync(lease, "b", Duration.FromMinutes(1)));
-        await Store.ReleaseLeaseAsync(lease, "b");
+        Assert.False(await Store.ReleaseLeaseAsync(lease, "b")); // not b's to give up
         Assert.False(await Store.AcquireLeaseAsync(lease, "b", Duration.FromMinutes(1)));
-        await Store.ReleaseLeaseAsync(lease, "a");
+        Assert.True(await Store.ReleaseLeaseAsync(lease, "a"));
+        Assert.False(await Store.ReleaseLeaseAsync(lease, "a")); // already given up
         Assert.True(await Store.AcquireLeaseAsync(lease, "b", Duration.FromMilliseconds(300)));
 
         PassTime(Duration.FromMilliseconds(301));

@@ -119,8 +119,9 @@ public sealed class DispatchTests : IAsyncLifetime
     public async Task A_gateway_slower_than_the_hand_off_is_called_once_per_version_while_another_channel_delivers()
     {
         _gateway.SlowDown("radio", TimeSpan.FromSeconds(1.5));
-        // The first is handed to radio's queue while its call is still under way; the second goes
-        // straight to the queue (radio is in trouble now); sms delivers both without waiting for radio.
+        // The first is handed to radio's queue while its call is still under way; so is the second
+        // (tried first unless radio is in trouble by then: this fresh instance has not reached radio in
+        // time yet, so its slowness counts only after the grace); sms delivers both without waiting for radio.
         var first = await PublishRedTyphoonAsync("sms", "radio");
         var second = await PublishRedTyphoonAsync("sms", "radio");
 
