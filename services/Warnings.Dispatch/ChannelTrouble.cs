@@ -18,26 +18,29 @@ public enum ChannelRoute
 /// exactly one delivery probes the channel directly (the others keep handing off meanwhile): if the
 /// probe is delivered the channel is direct again, if it fails or is slow a new window starts. So a
 /// broken gateway costs the fan-out one attempt per window, not one per warning.
-/// <para>A slow try of a channel this process has not yet reached in time is not held against the
-/// channel (<see cref="Slow"/>): the first tries of a fresh instance pay their connections' set-up and
-/// the code's first compilation, and an instance started under load (a fail-over, a deploy) put every
-/// channel in trouble from its own start-up. That grace ends at the channel's first answer in time, or
-/// <see cref="ColdGraceHandOffs"/> hand-off delays after its first slow try, whichever comes first, so
-/// a gateway that hangs from the start gets its window after that.</para>
+/// <para>One grace per process (<see cref="Slow"/>): a fresh instance's first tries pay their
+/// connections' set-up and the code's first compilation, and an instance started under load (a
+/// fail-over, a deploy) put every channel in trouble from its own start-up. So for
+/// <see cref="StartupGraceHandOffs"/> hand-off delays from this process's first slow try, a slow try of
+/// a channel it has not yet reached in time, that has had no window and no failure here, opens no
+/// window (its delivery is still handed off). During that period a gateway that hangs from the start
+/// holds each fan-out for <see cref="DispatchOptions.HandOffAfter"/>, not once per window; then it gets
+/// its window as any other.</para>
 /// </summary>
 public sealed class ChannelTrouble(DispatchOptions options, IClock clock, ILogger<ChannelTrouble> logger)
 {
-    /// <summary>How long, in <see cref="DispatchOptions.HandOffAfter"/>s, a channel not yet reached in time is spared a window for being slow.</summary>
-    public const int ColdGraceHandOffs = 10;
+    /// <summary>How long the start-up grace lasts, in <see cref="DispatchOptions.HandOffAfter"/>s from this process's first slow try.</summary>
+    public const int StartupGraceHandOffs = 10;
 
     // A channel in trouble: until when its deliveries go to its queue (during a probe: until the probe must have ended).
     private readonly ConcurrentDictionary<string, Instant> _until = new(StringComparer.Ordinal);
 
-    // Channels a direct try of this process has reached within HandOffAfter.
-    private readonly ConcurrentDictionary<string, bool> _reachedInTime = new(StringComparer.Ordinal);
+    // Channels whose slowness counts: reached in time by a direct try, or put in a window, here.
+    private readonly ConcurrentDictionary<string, bool> _judged = new(StringComparer.Ordinal);
 
-    // When a channel not yet reached in time was first slow.
-    private readonly ConcurrentDictionary<string, Instant> _firstSlowWhileCold = new(StringComparer.Ordinal);
+    // This process's first slow try (the start of its grace); set once.
+    private Instant? _firstSlow;
+    private readonly Lock _firstSlowGate = new();
 
     /// <summary>The route for one delivery on <paramref name="channel"/>; a probe gets its <paramref name="probe"/> mark for <see cref="Recovered"/>.</summary>
     public ChannelRoute RouteFor(string channel, out Instant probe)
@@ -65,6 +68,7 @@ public sealed class ChannelTrouble(DispatchOptions options, IClock clock, ILogge
     /// <summary>A failed or slow attempt: the channel's deliveries go to its queue for the next <see cref="DispatchOptions.HandOffFor"/>.</summary>
     public void HandOff(string channel, string why)
     {
+        _judged.TryAdd(channel, true);
         bool already = IsHandingOff(channel);
         var until = clock.GetCurrentInstant() + Duration.FromTimeSpan(options.HandOffFor);
         _until[channel] = until;
@@ -76,31 +80,37 @@ public sealed class ChannelTrouble(DispatchOptions options, IClock clock, ILogge
 
     /// <summary>
     /// A try that has not answered within <see cref="DispatchOptions.HandOffAfter"/> (its delivery goes to
-    /// the channel's queue either way): the window starts as for a failure, unless the channel has not
-    /// been reached in time by this process yet and its grace is not over.
+    /// the channel's queue either way): the window starts as for a failure, unless the process's
+    /// start-up grace covers it (see the class).
     /// </summary>
     public void Slow(string channel, string why)
     {
-        if (!_reachedInTime.ContainsKey(channel))
+        if (!_judged.ContainsKey(channel) && !_until.ContainsKey(channel) && InStartupGrace(out bool first))
         {
-            var now = clock.GetCurrentInstant();
-            var since = _firstSlowWhileCold.GetOrAdd(channel, now);
-            if (now < since + Duration.FromTimeSpan(options.HandOffAfter) * ColdGraceHandOffs)
+            if (first)
             {
-                if (since == now)
-                {
-                    logger.LogInformation("Channel {Channel} was slow before this instance first reached it in time ({Why}); not counted as trouble while it warms up", channel, why);
-                }
-
-                return;
+                logger.LogInformation("Channel {Channel} was slow before this instance first reached it in time ({Why}); for the next {Seconds:0.#} s slowness of channels not yet reached in time is not counted as trouble", channel, why, (options.HandOffAfter * StartupGraceHandOffs).TotalSeconds);
             }
+
+            return;
         }
 
         HandOff(channel, why);
     }
 
-    /// <summary>A direct try of <paramref name="channel"/> was delivered within <see cref="DispatchOptions.HandOffAfter"/>: from now on slowness counts.</summary>
-    public void ReachedInTime(string channel) => _reachedInTime.TryAdd(channel, true);
+    private bool InStartupGrace(out bool first)
+    {
+        var now = clock.GetCurrentInstant();
+        lock (_firstSlowGate)
+        {
+            first = _firstSlow is null;
+            _firstSlow ??= now;
+            return now < _firstSlow.Value + Duration.FromTimeSpan(options.HandOffAfter) * StartupGraceHandOffs;
+        }
+    }
+
+    /// <summary>A direct try of <paramref name="channel"/> was delivered within <see cref="DispatchOptions.HandOffAfter"/>: from now on its slowness counts.</summary>
+    public void ReachedInTime(string channel) => _judged.TryAdd(channel, true);
 
     /// <summary>The probe marked <paramref name="probe"/> was delivered: the channel is direct again (unless it has failed since).</summary>
     public void Recovered(string channel, Instant probe)

@@ -84,7 +84,8 @@ public sealed class DispatchModule : IPlatformModule
         {
             e.Name = "dispatch";
             // Each message is up to ten gateway calls side by side, mostly waiting on the network; a slow
-            // channel holds a message at most Dispatch:HandOffAfter, once per trouble window.
+            // channel holds a message at most Dispatch:HandOffAfter, once per trouble window (each
+            // message, during a fresh process's start-up grace: ChannelTrouble).
             e.PrefetchCount = 64;
         });
         // ...and each channel's own queue, bound to no event: it gets only what the fan-out hands it.

@@ -82,7 +82,7 @@ public sealed class ChannelTroubleTests
     {
         var trouble = NewTrouble();
         trouble.Slow("siren", "no answer within 1000 ms");
-        _clock.Advance(Duration.FromSeconds(ChannelTrouble.ColdGraceHandOffs) - Duration.FromMilliseconds(1));
+        _clock.Advance(Duration.FromSeconds(ChannelTrouble.StartupGraceHandOffs) - Duration.FromMilliseconds(1));
         trouble.Slow("siren", "no answer within 1000 ms");
         Assert.Equal(ChannelRoute.Direct, trouble.RouteFor("siren", out _));
 
@@ -90,6 +90,34 @@ public sealed class ChannelTroubleTests
         trouble.Slow("siren", "no answer within 1000 ms");
 
         Assert.Equal(ChannelRoute.HandOff, trouble.RouteFor("siren", out _));
+    }
+
+    [Fact]
+    public void The_grace_is_the_process_start_up_once_not_each_channel_first_slow_try()
+    {
+        var trouble = NewTrouble();
+        trouble.Slow("sms", "no answer within 1000 ms");
+        _clock.Advance(Duration.FromSeconds(ChannelTrouble.StartupGraceHandOffs));
+
+        // Hours or seconds later, a channel slow for the first time is judged as any other.
+        trouble.Slow("tv", "no answer within 1000 ms");
+
+        Assert.Equal(ChannelRoute.HandOff, trouble.RouteFor("tv", out _));
+    }
+
+    [Fact]
+    public void A_channel_that_has_failed_gets_no_grace_a_slow_probe_starts_a_new_window()
+    {
+        var trouble = NewTrouble();
+        trouble.HandOff("sms", "HTTP 503");
+        _clock.Advance(Duration.FromSeconds(30));
+        Assert.Equal(ChannelRoute.Probe, trouble.RouteFor("sms", out _));
+
+        trouble.Slow("sms", "no answer within 1000 ms"); // the first slow try of the process, in its grace
+
+        Assert.Equal(ChannelRoute.HandOff, trouble.RouteFor("sms", out _));
+        _clock.Advance(Duration.FromSeconds(29));
+        Assert.Equal(ChannelRoute.HandOff, trouble.RouteFor("sms", out _));
     }
 
     [Fact]

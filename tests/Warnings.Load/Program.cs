@@ -51,6 +51,8 @@ else if (args.Contains("--published"))
 {
     PlatformChild.Dll = await PublishedPlatform.PublishAsync();
 }
+// Named before the run: a build replaced during it would otherwise be credited with its figures.
+string platformBuild = Report.PlatformBuild(PlatformChild.Dll);
 // --durability always: the platform runs with Redis:Durability=Always (fsync on every write), to
 // measure its cost; the server is set back to everysec at the end.
 string durability = args.SkipWhile(a => a != "--durability").Skip(1).FirstOrDefault() ?? "EverySecond";
@@ -195,7 +197,7 @@ await using (var gateway = await TestGateway.StartAsync())
             }));
         }
 
-        Console.WriteLine(Report.OfSteps(only, figures, PlatformChild.Dll, wall.Elapsed).ToText());
+        Console.WriteLine(Report.OfSteps(only, figures, platformBuild, wall.Elapsed).ToText());
         return 0;
     }
 
@@ -209,7 +211,7 @@ await using (var gateway = await TestGateway.StartAsync())
     await Run(async p => figures.Add(await WarmStart(p)));
 }
 
-var report = Report.Build(figures, idleRss, settings, PlatformChild.Dll, wall.Elapsed, quick);
+var report = Report.Build(figures, idleRss, settings, platformBuild, wall.Elapsed, quick);
 Console.WriteLine(json ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : report.ToText());
 return 0;
 

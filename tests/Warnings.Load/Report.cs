@@ -18,19 +18,31 @@ public sealed record Report(string Machine, string Platform, string Mode, double
     public static string ThisMachine => $"{Environment.ProcessorCount} cores, {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1073741824.0:0} GiB, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}";
 
     /// <summary>
-    /// The platform build that ran: its file and its version, which carries the commit it was built
-    /// from (the SDK adds it; uncommitted changes are not marked) unless it was built outside a git
-    /// checkout. With <c>--platform-dll</c> the tool and the platform can come from different
+    /// The platform build that runs, read before the run starts: its file, its version (which carries
+    /// the commit it was built from unless it was built outside a git checkout; the SDK does not mark
+    /// uncommitted changes) and the start of the file's SHA-256, which tells two builds of the same
+    /// commit apart. With <c>--platform-dll</c> the tool and the platform can come from different
     /// commits; a run's figures belong to this one.
     /// </summary>
-    public static string PlatformBuild(string dll) =>
-        $"{dll} ({FileVersionInfo.GetVersionInfo(dll).ProductVersion ?? "no version"})";
+    public static string PlatformBuild(string dll)
+    {
+        try
+        {
+            using var file = File.OpenRead(dll);
+            string hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file))[..12];
+            return $"{dll} ({FileVersionInfo.GetVersionInfo(dll).ProductVersion ?? "no version"}, sha256 {hash})";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"{dll} (unreadable: {e.Message})";
+        }
+    }
 
     /// <summary>The report of <c>--only</c> steps: their figures alone, no ratios or targets (the limits did not run).</summary>
-    public static Report OfSteps(string steps, IReadOnlyList<Figure> figures, string platformDll, TimeSpan elapsed) =>
-        new(ThisMachine, PlatformBuild(platformDll), steps, Math.Round(elapsed.TotalSeconds, 1), figures, [], []);
+    public static Report OfSteps(string steps, IReadOnlyList<Figure> figures, string platformBuild, TimeSpan elapsed) =>
+        new(ThisMachine, platformBuild, steps, Math.Round(elapsed.TotalSeconds, 1), figures, [], []);
 
-    public static Report Build(IReadOnlyList<Figure> figures, long idleRss, LoadSettings settings, string platformDll, TimeSpan elapsed, bool quick)
+    public static Report Build(IReadOnlyList<Figure> figures, long idleRss, LoadSettings settings, string platformBuild, TimeSpan elapsed, bool quick)
     {
         Figure F(string startsWith) => figures.First(f => f.Name.StartsWith(startsWith, StringComparison.Ordinal));
         var rabbitPaced = F("RabbitMQ publish -> consume");
@@ -73,7 +85,7 @@ public sealed record Report(string Machine, string Platform, string Mode, double
             new("first 100 warnings after start p99 vs steady", "<= 2x", warm.P99Ms!.Value / at50.P99Ms!.Value, "x", warm.P99Ms <= 2 * at50.P99Ms),
             new("platform process resident memory idle", "< 250 MB", idleRss / 1048576.0, "MB", idleRss < 250L * 1048576),
         };
-        return new Report(ThisMachine, PlatformBuild(platformDll), quick ? "quick" : "full", Math.Round(elapsed.TotalSeconds, 1), figures, ratios, targets);
+        return new Report(ThisMachine, platformBuild, quick ? "quick" : "full", Math.Round(elapsed.TotalSeconds, 1), figures, ratios, targets);
     }
 
     /// <summary>Markdown: readable on a terminal, pasted as is into docs/performance.md.</summary>

@@ -167,8 +167,9 @@ public sealed class OutboxRelay(IStateStore store, IBus bus, IClock clock, IOpti
 
         try
         {
-            await _lease.ReleaseAsync();
-            if (_holding) // read after the relay's loop ended: it held the lease when it stopped
+            // _holding is read after the relay's loop ended: it held the lease when it stopped, and
+            // still did if the release found it its own (not after a pause that let another take it).
+            if (await _lease.ReleaseAsync() && _holding)
             {
                 await store.PublishAsync(Outbox.LeaseFreedChannel, _lease.Owner);
             }
