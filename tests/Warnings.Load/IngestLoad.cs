@@ -24,6 +24,7 @@ public static class IngestLoad
         long projectedBefore = await db.HashLengthAsync(projected);
         var now = SystemClock.Instance.GetCurrentInstant();
         var cpu = platform.CpuTime();
+        var machine = MachineCpu.Now();
         long accepted = 0, maxBacklog = 0, maxLag = 0, lastBacklog = 0;
         using var sampling = new CancellationTokenSource();
         var sampler = Task.Run(async () =>
@@ -61,6 +62,7 @@ public static class IngestLoad
         double endToEnd = accepted / Stopwatch.GetElapsedTime(start).TotalSeconds;
         double lastProjectedAfter = Stopwatch.GetElapsedTime(loadEnded).TotalSeconds;
         double cpuMs = (platform.CpuTime() - cpu).TotalMilliseconds / accepted; // before the list calls below
+        string machineCost = machine.PerOperationSince((int)accepted);
         string seconds = $"{(duration + (duration / 5)).TotalSeconds:0} s";
         long history = await db.ListLengthAsync($"{backplane.KeyPrefix}:incident-index:all");
         var firstPage = await ListPagesAsync(() => reporter.ListIncidentsAsync(new ListIncidentsRequest { District = "310101", PageSize = 50 }).ResponseAsync);
@@ -69,7 +71,7 @@ public static class IngestLoad
         [
             new("platform", "ListIncidents first page, 50 of a district's", null, firstPage.Percentile(50), firstPage.Percentile(99), $"{ListCalls} calls one after the other, {history:N0} incidents stored", null),
             new("platform", "ListIncidents page with a filter nothing matches", null, nothingMatches.Percentile(50), nothingMatches.Percentile(99), $"{ListCalls} calls, {history:N0} incidents stored", null),
-            new("platform", "incident report accepted durably (SubmitInitial)", perSecond, latencies.Percentile(50), latencies.Percentile(99), $"{concurrency} concurrent callers, {seconds}", cpuMs),
+            new("platform", "incident report accepted durably (SubmitInitial)", perSecond, latencies.Percentile(50), latencies.Percentile(99), $"{concurrency} concurrent callers, {seconds}; {machineCost}", cpuMs),
             new("platform", "incident reports end to end (accepted, on the bus, projected)", endToEnd, null, null,
                 $"{accepted:N0} reports; outbox backlog max {maxBacklog:N0}, {backlogAtEnd:N0} at the end; projection lag max {maxLag:N0}; " +
                 $"last projected {lastProjectedAfter:0.0} s after the load", cpuMs),

@@ -130,14 +130,7 @@ public sealed class PlatformChild : IAsyncDisposable
     });
 
     /// <summary>User + system CPU time the process has used so far (<c>/proc/{pid}/stat</c>, fields 14 and 15).</summary>
-    public TimeSpan CpuTime()
-    {
-        string stat = File.ReadAllText($"/proc/{_process.Id}/stat");
-        // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        long ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return TimeSpan.FromSeconds(ticks / (double)ClockTicksPerSecond);
-    }
+    public TimeSpan CpuTime() => MachineCpu.CpuTimeOf(_process.Id);
 
     /// <summary>Resident memory in bytes (<c>VmRSS</c> of <c>/proc/{pid}/status</c>).</summary>
     public long ResidentBytes()
@@ -153,9 +146,6 @@ public sealed class PlatformChild : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _process.WaitForExitAsync(timeout.Token);
     }
-
-    // USER_HZ: 100 on every Linux the platform targets (sysconf(_SC_CLK_TCK)).
-    private const int ClockTicksPerSecond = 100;
 
     private void Write(string? line)
     {

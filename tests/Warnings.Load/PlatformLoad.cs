@@ -60,14 +60,16 @@ public sealed class PlatformLoad(PlatformChild platform, TestGateway gateway)
         {
             var ids = Take(drafts, (int)(rate * duration.TotalSeconds));
             var cpu = platform.CpuTime();
+            var machine = MachineCpu.Now();
             var latencies = await IssueAndMeasureAsync(ids, rate, p => progress($"warnings at {rate:0}/s", p));
-            figures.Add(new("platform", $"warning issued -> all 10 channel gateways at {rate:0}/s", null, latencies.Percentile(50), latencies.Percentile(99), $"{ids.Count} warnings",
+            figures.Add(new("platform", $"warning issued -> all 10 channel gateways at {rate:0}/s", null, latencies.Percentile(50), latencies.Percentile(99), $"{ids.Count} warnings; {machine.PerOperationSince(ids.Count)}",
                 CpuMs(cpu, ids.Count)));
         }
 
         var burstIds = Take(drafts, burst);
         var burstIssued = new ConcurrentDictionary<string, long>();
         var burstCpu = platform.CpuTime();
+        var burstMachine = MachineCpu.Now();
         long start = Stopwatch.GetTimestamp();
         int next = -1;
         await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
@@ -82,7 +84,7 @@ public sealed class PlatformLoad(PlatformChild platform, TestGateway gateway)
         var burstLatencies = await AllChannelsAsync(burstIssued);
         double lastDelivered = burstIssued.Keys.Max(id => LastReceipt(id)!.Value);
         double sustained = burst / Stopwatch.GetElapsedTime(start, (long)lastDelivered).TotalSeconds;
-        figures.Add(new("platform", "warnings to all 10 channels, highest sustained rate", sustained, burstLatencies.Percentile(50), burstLatencies.Percentile(99), $"{burst} warnings from 16 callers",
+        figures.Add(new("platform", "warnings to all 10 channels, highest sustained rate", sustained, burstLatencies.Percentile(50), burstLatencies.Percentile(99), $"{burst} warnings from 16 callers; {burstMachine.PerOperationSince(burst)}",
             CpuMs(burstCpu, burst)));
         return figures;
     }
