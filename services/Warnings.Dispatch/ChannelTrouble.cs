@@ -85,7 +85,8 @@ public sealed class ChannelTrouble(DispatchOptions options, IClock clock, ILogge
     /// </summary>
     public void Slow(string channel, string why)
     {
-        if (!_judged.ContainsKey(channel) && !_until.ContainsKey(channel) && InStartupGrace(out bool first))
+        // Every window starts in HandOff, which judges the channel: a channel with a window or a probe is judged.
+        if (!_judged.ContainsKey(channel) && InStartupGrace(out bool first))
         {
             if (first)
             {
